@@ -1,0 +1,161 @@
+import type { Command } from 'commander';
+import { HermesError } from '../../../errors/hermes-error.ts';
+import type { MigrationPlan, MigrationRunResult } from '../../../migrations/migrator.ts';
+import type { MigrationStatus } from '../../../migrations/migration-status.ts';
+import { verifyReversible } from '../../../migrations/verify-reversible.ts';
+import type { CliContext } from '../../context.ts';
+import { createMigrator } from './create-migrator.ts';
+import { withDatabase } from '../../with-database.ts';
+
+const stateLabel: Record<MigrationStatus['state'], string> = {
+  applied: 'applied',
+  pending: 'pending',
+  checksum_mismatch: 'CHECKSUM MISMATCH',
+  missing_file: 'MISSING FILE',
+  unknown_applied: 'UNKNOWN (applied, no such file)',
+};
+
+function printStatus(ctx: CliContext, status: readonly MigrationStatus[]): void {
+  if (status.length === 0) ctx.output.line('no migrations');
+  for (const m of status) {
+    const when = m.appliedAt
+      ? `  ${m.appliedAt.toISOString()} (${m.executionMs ?? 0} ms, ${m.appliedBy ?? '?'})`
+      : '';
+    const flags = [
+      m.outOfOrder ? 'out of order' : '',
+      m.hasDown || m.state === 'missing_file' ? '' : 'no down file',
+    ]
+      .filter(Boolean)
+      .join(', ');
+    ctx.output.line(`${stateLabel[m.state].padEnd(18)} ${m.name}${when}${flags ? `  [${flags}]` : ''}`);
+  }
+}
+
+function printPlan(ctx: CliContext, plan: MigrationPlan): void {
+  ctx.output.result(
+    { direction: plan.direction, steps: plan.steps.map((s) => s.name), blockers: plan.blockers },
+    () => {
+      if (plan.steps.length === 0) ctx.output.line(`nothing to migrate ${plan.direction}`);
+      for (const step of plan.steps) {
+        ctx.output.line(
+          `would ${plan.direction === 'up' ? 'apply ' : 'revert'} ${step.name}${step.transactional ? '' : ' (no transaction)'}`,
+        );
+      }
+      for (const blocker of plan.blockers) ctx.output.line(`blocked: ${blocker}`);
+    },
+  );
+  if (plan.blockers.length > 0)
+    throw new HermesError('migration_blocked', `migrate ${plan.direction} would be refused`, { exitCode: 1 });
+}
+
+function printRun(ctx: CliContext, run: MigrationRunResult): void {
+  ctx.output.result(
+    run.error
+      ? { ...run, error: { code: run.error.code, message: run.error.message, details: run.error.details } }
+      : run,
+    () => {
+      const verb = run.direction === 'up' ? 'applied' : 'reverted';
+      const done = run.results.filter((r) => r.status === 'success');
+      if (run.results.length === 0) ctx.output.line(`nothing to migrate ${run.direction}`);
+      for (const r of run.results) {
+        if (r.status === 'success') ctx.output.line(`✔ ${verb} ${r.name} (${r.durationMs} ms)`);
+        if (r.status === 'failed') ctx.output.line(`✘ ${r.name} failed after ${r.durationMs} ms`);
+        if (r.status === 'not_executed') ctx.output.line(`· ${r.name} not run`);
+      }
+      if (done.length > 0 && !run.error)
+        ctx.output.line(`${done.length} migration${done.length > 1 ? 's' : ''} ${verb}`);
+    },
+  );
+  if (run.error) throw run.error;
+}
+
+export function registerMigrate(program: Command, ctx: CliContext): void {
+  const migrate = program.command('migrate').description('apply, revert and check the SQL migrations');
+
+  migrate
+    .command('status')
+    .description('list every migration: applied, pending, checksum mismatch, missing file, unknown applied')
+    .action(() =>
+      withDatabase(ctx, async (db) => {
+        const status = await createMigrator(ctx, db).status();
+        ctx.output.result(status, () => printStatus(ctx, status));
+      }),
+    );
+
+  migrate
+    .command('plan')
+    .description('show what `up` (or `down --to`) would run, without running it')
+    .option('--to <version>', 'stop at this version')
+    .option('--down', 'plan a roll-back to --to instead')
+    .action((opts: { to?: string; down?: boolean }) =>
+      withDatabase(ctx, async (db) =>
+        printPlan(ctx, await createMigrator(ctx, db).plan(opts.down ? 'down' : 'up', opts.to)),
+      ),
+    );
+
+  migrate
+    .command('up')
+    .description('apply pending migrations, each in its own transaction')
+    .option('--to <version>', 'apply up to and including this version')
+    .action((opts: { to?: string }) =>
+      withDatabase(ctx, async (db) => printRun(ctx, await createMigrator(ctx, db).up(opts.to))),
+    );
+
+  migrate
+    .command('down')
+    .description('revert applied migrations newer than --to (0 reverts all)')
+    .requiredOption('--to <version>', 'the version to roll back to')
+    .action((opts: { to: string }) =>
+      withDatabase(ctx, async (db) => printRun(ctx, await createMigrator(ctx, db).down(opts.to))),
+    );
+
+  migrate
+    .command('validate')
+    .description('exit 1 on any checksum mismatch, missing file, pending migration or missing down')
+    .action(() =>
+      withDatabase(ctx, async (db) => {
+        const problems = await createMigrator(ctx, db).validate();
+        ctx.output.result({ ok: problems.length === 0, problems }, () => {
+          if (problems.length === 0) ctx.output.line('migrations valid: every file applied, checksums match');
+        });
+        if (problems.length > 0) {
+          throw new HermesError(
+            'migrations_invalid',
+            `${problems.length} migration problem${problems.length > 1 ? 's' : ''}`,
+            {
+              exitCode: 1,
+              details: problems,
+            },
+          );
+        }
+      }),
+    );
+
+  migrate
+    .command('verify-reversible')
+    .description('on a scratch database: all ups, all downs, all ups again, comparing the schema each step')
+    .action(async () => {
+      const config = ctx.config();
+      await withDatabase(ctx, async (db) => {
+        const report = await verifyReversible({
+          sourceUrl: db.url,
+          embedded: db.embedded,
+          dir: config.migrations.dir,
+          lockTimeoutMs: config.migrations.lockTimeoutMs,
+          statementTimeoutMs: config.migrations.statementTimeoutMs,
+        });
+        ctx.output.result(report, () => {
+          if (report.ok)
+            ctx.output.line(
+              `✔ ${report.migrations} migrations reversible: up, down, up gave the same schema (${report.durationMs} ms)`,
+            );
+        });
+        if (!report.ok) {
+          throw new HermesError('migrations_not_reversible', 'migrations are not reversible', {
+            exitCode: 1,
+            details: report.problems,
+          });
+        }
+      });
+    });
+}

@@ -1,0 +1,79 @@
+import type { Command } from 'commander';
+import { redactUrl } from '../../../config/redact.ts';
+import type { HermesConfig } from '../../../config/schema.ts';
+import type { Database } from '../../../db/open-database.ts';
+import { HermesError } from '../../../errors/hermes-error.ts';
+import { buildServer } from '../../../intake/build-server.ts';
+import { statusProblems } from '../../../migrations/migration-status.ts';
+import { createLogger } from '../../../observability/logger.ts';
+import type { CliContext } from '../../context.ts';
+import { createMigrator } from '../migrate/create-migrator.ts';
+import { withDatabase } from '../../with-database.ts';
+
+/** Applies pending migrations when allowed (always on the embedded database by default), else refuses to serve an old schema. */
+async function prepareSchema(
+  ctx: CliContext,
+  db: Database,
+  config: Readonly<HermesConfig>,
+  migrate: boolean,
+): Promise<void> {
+  const migrator = createMigrator(ctx, db);
+  const { applyOnStart } = config.migrations;
+  if (migrate || applyOnStart === 'always' || (applyOnStart === 'embedded' && db.embedded)) {
+    const run = await migrator.up();
+    const applied = run.results.filter((r) => r.status === 'success').length;
+    if (applied > 0) ctx.output.error(`hermes: applied ${applied} migration${applied > 1 ? 's' : ''}`);
+    if (run.error) throw run.error;
+    return;
+  }
+  const problems = statusProblems(await migrator.status());
+  if (problems.some((p) => !p.endsWith(': no down migration'))) {
+    throw new HermesError(
+      'schema_not_ready',
+      'the database schema does not match this version: run `hermes migrate up` first, or `hermes serve --migrate`',
+      {
+        details: problems,
+      },
+    );
+  }
+}
+
+function waitForSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+}
+
+export function registerServe(program: Command, ctx: CliContext): void {
+  program
+    .command('serve')
+    .description('run the intake service (embedded PostgreSQL under .hermes/ when DATABASE_URL is unset)')
+    .option('--migrate', 'apply pending migrations before serving')
+    .option('--port <port>', 'listen on this port (overrides PORT and server.port)', (v) => Number(v))
+    .action((opts: { migrate?: boolean; port?: number }) =>
+      withDatabase(ctx, async (db) => {
+        const config = ctx.config();
+        const logger = createLogger(config.log.level);
+        await prepareSchema(ctx, db, config, opts.migrate ?? false);
+        const app = await buildServer({ config, db, logger });
+        const port = opts.port ?? config.server.port;
+        if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+          throw new HermesError(
+            'config_invalid',
+            `--port: expected an integer from 0 to 65535, got ${String(opts.port)}`,
+          );
+        }
+        await app.listen({ host: config.server.host, port });
+        const address = app.server.address();
+        const actualPort = typeof address === 'object' && address ? address.port : port;
+        const where = db.embedded ? `embedded PostgreSQL in ${config.embedded.dataDir}` : redactUrl(db.url);
+        ctx.output.line(
+          `Hermes listening on http://${config.server.host}:${actualPort} (database: ${where})`,
+        );
+        const signal = await waitForSignal();
+        logger.info({ signal }, 'shutting down: finishing in-flight requests');
+        await app.close();
+      }),
+    );
+}

@@ -1,0 +1,34 @@
+import { CommanderError } from 'commander';
+import { isHermesError } from '../errors/hermes-error.ts';
+import { buildProgram } from './program.ts';
+
+/**
+ * The one edge where errors become messages and exit codes:
+ * 0 done, 1 a check failed, 2 Hermes could not run (bad config, no database, bad usage).
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  const { command, context } = buildProgram();
+  try {
+    await command.parseAsync([...argv]);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // commander has already printed the usage error or the help.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    const output = context.output;
+    if (isHermesError(error)) {
+      output.error(`hermes: ${error.message} [${error.code}]`);
+      for (const detail of error.details)
+        output.error(detail.startsWith(' ') ? `    ${detail.trim()}` : `  - ${detail}`);
+      if (command.opts<{ verbose?: boolean }>().verbose && error.cause instanceof Error)
+        output.error(error.cause.stack ?? '');
+      return error.exitCode;
+    }
+    output.error(`hermes: unexpected error: ${error instanceof Error ? error.message : String(error)}`);
+    if (command.opts<{ verbose?: boolean }>().verbose && error instanceof Error)
+      output.error(error.stack ?? '');
+    else output.error('  (run with --verbose for the stack trace)');
+    return 2;
+  }
+}

@@ -1,0 +1,35 @@
+import { Command } from 'commander';
+import { hermesVersion } from '../observability/version.ts';
+import { registerConfig } from './commands/config/index.ts';
+import { registerMigrate } from './commands/migrate/index.ts';
+import { registerServe } from './commands/serve/index.ts';
+import { createContext, type CliContext, type GlobalOptions } from './context.ts';
+
+export interface Program {
+  command: Command;
+  context: CliContext;
+}
+
+/** `hermes` and its commands, sharing one context. */
+export function buildProgram(): Program {
+  const command = new Command('hermes')
+    .description('Hermes: lead intake with guaranteed delivery to n8n, and deployment quality gates')
+    .version(hermesVersion)
+    .option(
+      '-c, --config <path>',
+      'hermes.yaml to use (default: $HERMES_CONFIG, else ./hermes.yaml if present)',
+    )
+    .option('--json', 'print results as JSON')
+    .option('--verbose', 'print stack traces of unexpected errors')
+    .showHelpAfterError();
+
+  const context = createContext(() => command.opts<GlobalOptions>());
+  for (const register of [registerServe, registerMigrate, registerConfig]) register(command, context);
+  applyToAll(command, (c) => c.exitOverride());
+  return { command, context };
+}
+
+function applyToAll(command: Command, apply: (c: Command) => void): void {
+  apply(command);
+  for (const sub of command.commands) applyToAll(sub, apply);
+}

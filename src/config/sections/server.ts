@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+export const serverSection = z
+  .strictObject({
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.int().min(0).max(65_535).default(3000),
+    /** Passed to Fastify: false, true, a hop count, or a list of trusted proxy addresses/CIDRs. */
+    trustProxy: z.union([z.boolean(), z.int().min(1), z.array(z.string())]).default(false),
+    bodyLimitBytes: z
+      .int()
+      .min(1024)
+      .default(32 * 1024),
+    requestTimeoutMs: z.int().min(1000).default(15_000),
+    shutdownGraceMs: z.int().min(0).default(10_000),
+    corsOrigins: z.array(z.string()).default([]),
+  })
+  .prefault({});
+
+export const logSection = z
+  .strictObject({
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .prefault({});

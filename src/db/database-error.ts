@@ -1,0 +1,115 @@
+import { HermesError } from '../errors/hermes-error.ts';
+
+/**
+ * The database failures Hermes reacts to, by SQLSTATE class or code
+ * (https://www.postgresql.org/docs/current/errcodes-appendix.html):
+ *
+ * | kind                  | SQLSTATE                       | what callers do                         |
+ * | --------------------- | ------------------------------ | --------------------------------------- |
+ * | unique_violation      | 23505                          | report a duplicate (idempotency, ids)   |
+ * | foreign_key_violation | 23503                          | report the missing parent               |
+ * | not_null_violation    | 23502                          | a bug: a required column was not set    |
+ * | check_violation       | 23514                          | the row broke a declared rule           |
+ * | lock_timeout          | 55P03                          | retry later; a migration gave up a lock |
+ * | statement_timeout     | 57014                          | the statement ran too long              |
+ * | serialization_failure | 40001, 40P01                   | retry the transaction                   |
+ * | connection_failure    | class 08, 57P01-57P03, 53300, ECONNREFUSED/ECONNRESET/ETIMEDOUT | 503 + Retry-After |
+ * | undefined_object      | 42P01, 42703, 3D000            | schema not migrated or wrong database   |
+ * | auth_failure          | 28000, 28P01                   | wrong credentials: exit 2               |
+ * | other                 | anything else                  | propagate                               |
+ */
+export type DatabaseErrorKind =
+  | 'unique_violation'
+  | 'foreign_key_violation'
+  | 'not_null_violation'
+  | 'check_violation'
+  | 'lock_timeout'
+  | 'statement_timeout'
+  | 'serialization_failure'
+  | 'connection_failure'
+  | 'undefined_object'
+  | 'auth_failure'
+  | 'other';
+
+const byCode: Readonly<Record<string, DatabaseErrorKind>> = {
+  '23505': 'unique_violation',
+  '23503': 'foreign_key_violation',
+  '23502': 'not_null_violation',
+  '23514': 'check_violation',
+  '55P03': 'lock_timeout',
+  '57014': 'statement_timeout',
+  '40001': 'serialization_failure',
+  '40P01': 'serialization_failure',
+  '57P01': 'connection_failure',
+  '57P02': 'connection_failure',
+  '57P03': 'connection_failure',
+  '53300': 'connection_failure',
+  '42P01': 'undefined_object',
+  '42703': 'undefined_object',
+  '3D000': 'undefined_object',
+  '28000': 'auth_failure',
+  '28P01': 'auth_failure',
+};
+
+const networkCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'EAI_AGAIN',
+]);
+const connectionMessages =
+  /Connection terminated|connection timeout|Client has encountered a connection error|timeout exceeded when trying to connect/i;
+
+function codeOf(error: unknown): string | undefined {
+  if (error === null || typeof error !== 'object' || !('code' in error)) return undefined;
+  return typeof error.code === 'string' ? error.code : undefined;
+}
+
+export function classifyDatabaseError(error: unknown): DatabaseErrorKind {
+  const code = codeOf(error);
+  if (code !== undefined) {
+    const known = byCode[code];
+    if (known) return known;
+    if (code.startsWith('08') || networkCodes.has(code)) return 'connection_failure';
+  }
+  if (
+    error instanceof AggregateError &&
+    error.errors.some((e) => classifyDatabaseError(e) === 'connection_failure')
+  ) {
+    return 'connection_failure';
+  }
+  if (error instanceof Error && connectionMessages.test(error.message)) return 'connection_failure';
+  return 'other';
+}
+
+/** A driver error with its kind; the message never contains query parameters. */
+export class DatabaseError extends HermesError {
+  readonly kind: DatabaseErrorKind;
+  readonly sqlstate: string | undefined;
+  readonly constraint: string | undefined;
+
+  constructor(kind: DatabaseErrorKind, message: string, cause: unknown) {
+    super(`db_${kind}`, message, { cause, exitCode: 2 });
+    this.kind = kind;
+    this.sqlstate = codeOf(cause);
+    const constraint =
+      cause !== null && typeof cause === 'object' && 'constraint' in cause ? cause.constraint : undefined;
+    this.constraint = typeof constraint === 'string' ? constraint : undefined;
+  }
+}
+
+export function toDatabaseError(error: unknown, context = 'database'): DatabaseError {
+  if (error instanceof DatabaseError) return error;
+  const kind = classifyDatabaseError(error);
+  const reason = error instanceof Error ? error.message || codeOf(error) || error.name : String(error);
+  return new DatabaseError(kind, `${context}: ${reason}`, error);
+}
+
+export function isConnectionFailure(error: unknown): boolean {
+  return error instanceof DatabaseError
+    ? error.kind === 'connection_failure'
+    : classifyDatabaseError(error) === 'connection_failure';
+}

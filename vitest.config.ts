@@ -1,0 +1,32 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects: `unit` needs nothing running; `integration` talks to a real PostgreSQL
+// (TEST_DATABASE_URL, else 127.0.0.1:5432), real HTTP and real subprocesses.
+// Files named *.chaos.test.ts restart shared services and run alone, last.
+export default defineConfig({
+  test: {
+    globalSetup: ['test/support/global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    coverage: {
+      provider: 'v8',
+      include: ['src/**/*.ts'],
+      reporter: ['text-summary', 'json-summary', 'json'],
+      reportsDirectory: 'coverage',
+    },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/**/*.int.test.ts', 'test/**/*.chaos.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'integration', include: ['test/**/*.int.test.ts'] },
+      },
+    ],
+  },
+});
