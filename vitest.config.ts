@@ -27,6 +27,16 @@ export default defineConfig({
         extends: true,
         test: { name: 'integration', include: ['test/**/*.int.test.ts'] },
       },
+      {
+        // Restarts the shared PostgreSQL server: runs alone, after every other project has finished.
+        extends: true,
+        test: {
+          name: 'chaos',
+          include: ['test/**/*.chaos.test.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
     ],
   },
 });

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { classifyDatabaseError, toDatabaseError } from '../../src/db/database-error.ts';
+
+function pgError(code: string, message = 'boom'): Error {
+  return Object.assign(new Error(message), { code });
+}
+
+describe('classifyDatabaseError', () => {
+  it.each([
+    ['23505', 'unique_violation'],
+    ['23503', 'foreign_key_violation'],
+    ['55P03', 'lock_timeout'],
+    ['57014', 'statement_timeout'],
+    ['40001', 'serialization_failure'],
+    ['08006', 'connection_failure'],
+    ['57P01', 'connection_failure'],
+    ['ECONNREFUSED', 'connection_failure'],
+    ['28P01', 'auth_failure'],
+    ['42P01', 'undefined_object'],
+    ['22P02', 'other'],
+  ])('maps %s to %s', (code, kind) => {
+    expect(classifyDatabaseError(pgError(code))).toBe(kind);
+  });
+
+  it('recognises pg-pool connection messages without a code', () => {
+    expect(classifyDatabaseError(new Error('timeout exceeded when trying to connect'))).toBe(
+      'connection_failure',
+    );
+    expect(classifyDatabaseError(new Error('Connection terminated unexpectedly'))).toBe('connection_failure');
+  });
+
+  it('wraps with a stable code, the SQLSTATE and the constraint', () => {
+    const error = toDatabaseError(
+      Object.assign(pgError('23505', 'duplicate key'), { constraint: 'hermes_leads_lead_id_key' }),
+      'insert lead',
+    );
+    expect(error.code).toBe('db_unique_violation');
+    expect(error.sqlstate).toBe('23505');
+    expect(error.constraint).toBe('hermes_leads_lead_id_key');
+    expect(error.message).toBe('insert lead: duplicate key');
+  });
+});
