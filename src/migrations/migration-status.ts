@@ -65,19 +65,48 @@ export function computeStatus(
   return [...fromFiles, ...orphans].sort((a, b) => Number(a.version) - Number(b.version));
 }
 
-/** Why the database does not match the code, one line per migration; empty when it does. */
+export type MigrationProblemKind =
+  'checksum_mismatch' | 'missing_file' | 'unknown_applied' | 'pending' | 'out_of_order' | 'no_down';
+
+export interface MigrationProblem {
+  name: string;
+  kind: MigrationProblemKind;
+  message: string;
+}
+
+/** Problems that forbid applying anything: the files no longer describe what was applied. */
+export const blockingProblemKinds: ReadonlySet<MigrationProblemKind> = new Set([
+  'checksum_mismatch',
+  'missing_file',
+  'unknown_applied',
+  'out_of_order',
+]);
+
+const describe: Record<MigrationProblemKind, string> = {
+  checksum_mismatch: 'checksum mismatch (the applied up file was changed)',
+  missing_file: 'applied, but its file is missing',
+  unknown_applied: 'applied, but unknown to this code (the database is ahead)',
+  pending: 'pending',
+  out_of_order: 'pending (out of order)',
+  no_down: 'no down migration',
+};
+
+function kindsOf(m: MigrationStatus): MigrationProblemKind[] {
+  const kinds: MigrationProblemKind[] = [];
+  if (m.state === 'pending') kinds.push(m.outOfOrder ? 'out_of_order' : 'pending');
+  else if (m.state !== 'applied') kinds.push(m.state);
+  if (!m.hasDown && m.state !== 'missing_file' && m.state !== 'unknown_applied') kinds.push('no_down');
+  return kinds;
+}
+
+/** Why the database does not match the code, per migration; empty when it does. */
+export function findProblems(status: readonly MigrationStatus[]): MigrationProblem[] {
+  return status.flatMap((m) =>
+    kindsOf(m).map((kind) => ({ name: m.name, kind, message: `${m.name}: ${describe[kind]}` })),
+  );
+}
+
+/** The same, one line per problem. */
 export function statusProblems(status: readonly MigrationStatus[]): string[] {
-  const problems: string[] = [];
-  for (const m of status) {
-    if (m.state === 'checksum_mismatch')
-      problems.push(`${m.name}: checksum mismatch (the applied up file was changed)`);
-    if (m.state === 'missing_file') problems.push(`${m.name}: applied, but its file is missing`);
-    if (m.state === 'unknown_applied')
-      problems.push(`${m.name}: applied, but unknown to this code (the database is ahead)`);
-    if (m.state === 'pending') problems.push(`${m.name}: pending${m.outOfOrder ? ' (out of order)' : ''}`);
-    if (!m.hasDown && m.state !== 'missing_file' && m.state !== 'unknown_applied') {
-      problems.push(`${m.name}: no down migration`);
-    }
-  }
-  return problems;
+  return findProblems(status).map((p) => p.message);
 }

@@ -4,7 +4,13 @@ import { describeSqlError } from './describe-sql-error.ts';
 import { MigrationError } from './migration-error.ts';
 import { loadMigrationFiles, type MigrationFile } from './migration-file.ts';
 import { withMigrationLock } from './migration-lock.ts';
-import { computeStatus, statusProblems, type MigrationStatus } from './migration-status.ts';
+import {
+  blockingProblemKinds,
+  computeStatus,
+  findProblems,
+  statusProblems,
+  type MigrationStatus,
+} from './migration-status.ts';
 import {
   deleteApplied,
   ensureSchemaMigrationsTable,
@@ -70,7 +76,9 @@ function planUp(
 ): MigrationPlan {
   const limit = to === undefined ? Infinity : Number(parseTarget(to, files, false));
   const pending = new Set(status.filter((m) => m.state === 'pending').map((m) => m.version));
-  const blockers = statusProblems(status).filter((p) => !/: pending$|: no down migration$/.test(p));
+  const blockers = findProblems(status)
+    .filter((p) => blockingProblemKinds.has(p.kind))
+    .map((p) => p.message);
   return {
     direction: 'up',
     steps: files.filter((f) => pending.has(f.version) && Number(f.version) <= limit),
@@ -116,8 +124,8 @@ export class Migrator {
     return loadMigrationFiles(this.#options.dir);
   }
 
-  async status(db: Pool | PoolClient = this.#options.pool): Promise<MigrationStatus[]> {
-    return computeStatus(this.files(), await readAppliedMigrations(db));
+  async status(): Promise<MigrationStatus[]> {
+    return computeStatus(this.files(), await readAppliedMigrations(this.#options.pool));
   }
 
   /** Every reason the database does not match the code (checksums, missing files, pending, no down). */
@@ -132,8 +140,9 @@ export class Migrator {
         'migrate down needs --to VERSION (0 reverts everything)',
       );
     }
-    const status = await this.status();
-    return direction === 'up' ? planUp(this.files(), status, to) : planDown(this.files(), status, to ?? '0');
+    const files = this.files();
+    const status = computeStatus(files, await readAppliedMigrations(this.#options.pool));
+    return direction === 'up' ? planUp(files, status, to) : planDown(files, status, to ?? '0');
   }
 
   up(to?: string): Promise<MigrationRunResult> {
@@ -150,7 +159,7 @@ export class Migrator {
       await ensureSchemaMigrationsTable(client);
       // Planned under the lock: a run that waited sees what the other one applied.
       const files = this.files();
-      const status = await this.status(client);
+      const status = computeStatus(files, await readAppliedMigrations(client));
       const plan = direction === 'up' ? planUp(files, status, to) : planDown(files, status, to ?? '0');
       if (plan.blockers.length > 0) {
         return {

@@ -21,6 +21,9 @@ export function registerConfig(program: Command, ctx: CliContext): void {
         value,
         source: loaded.sources.get(key) ?? 'default',
       }));
+      if (loaded.config.database.url === undefined) {
+        rows.unshift({ key: 'database.url', value: 'unset: the embedded PostgreSQL', source: 'default' });
+      }
       ctx.output.result(
         { file: loaded.file, config: safe, sources: Object.fromEntries(rows.map((r) => [r.key, r.source])) },
         () => {

@@ -4,7 +4,7 @@ import type { HermesConfig } from '../../../config/schema.ts';
 import type { Database } from '../../../db/open-database.ts';
 import { HermesError } from '../../../errors/hermes-error.ts';
 import { buildServer } from '../../../intake/build-server.ts';
-import { statusProblems } from '../../../migrations/migration-status.ts';
+import { findProblems } from '../../../migrations/migration-status.ts';
 import { createLogger } from '../../../observability/logger.ts';
 import type { CliContext } from '../../context.ts';
 import { createMigrator } from '../migrate/create-migrator.ts';
@@ -26,14 +26,13 @@ async function prepareSchema(
     if (run.error) throw run.error;
     return;
   }
-  const problems = statusProblems(await migrator.status());
-  if (problems.some((p) => !p.endsWith(': no down migration'))) {
+  // A missing down file does not stop serving; anything else means the schema is not this code's.
+  const problems = findProblems(await migrator.status()).filter((p) => p.kind !== 'no_down');
+  if (problems.length > 0) {
     throw new HermesError(
       'schema_not_ready',
       'the database schema does not match this version: run `hermes migrate up` first, or `hermes serve --migrate`',
-      {
-        details: problems,
-      },
+      { details: problems.map((p) => p.message) },
     );
   }
 }
