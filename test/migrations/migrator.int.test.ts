@@ -54,9 +54,7 @@ describe('Migrator', () => {
     const recorded = await db.pool.query<{ execution_ms: number; applied_by: string }>(
       'SELECT execution_ms, applied_by FROM schema_migrations',
     );
-    expect(
-      recorded.rows.every((r) => r.execution_ms >= 0 && r.applied_by.includes('@')),
-    ).toBe(true);
+    expect(recorded.rows.every((r) => r.execution_ms >= 0 && r.applied_by.includes('@'))).toBe(true);
 
     expect((await migrator.up()).results).toEqual([]);
     expect(await migrator.validate()).toEqual([]);
