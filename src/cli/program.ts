@@ -1,8 +1,12 @@
 import { Command } from 'commander';
 import { hermesVersion } from '../observability/version.ts';
 import { registerConfig } from './commands/config/index.ts';
+import { registerGates } from './commands/gates/index.ts';
+import { registerLeads } from './commands/leads/index.ts';
 import { registerMigrate } from './commands/migrate/index.ts';
 import { registerServe } from './commands/serve/index.ts';
+import { registerWorker } from './commands/worker/index.ts';
+import { registerDeliveries } from './commands/deliveries/index.ts';
 import { createContext, type CliContext, type GlobalOptions } from './context.ts';
 
 export interface Program {
@@ -24,7 +28,16 @@ export function buildProgram(): Program {
     .showHelpAfterError();
 
   const context = createContext(() => command.opts<GlobalOptions>());
-  for (const register of [registerServe, registerMigrate, registerConfig]) register(command, context);
+  for (const register of [
+    registerServe,
+    registerMigrate,
+    registerConfig,
+    registerGates,
+    registerLeads,
+    registerWorker,
+    registerDeliveries,
+  ])
+    register(command, context);
   applyToAll(command, (c) => c.exitOverride());
   return { command, context };
 }

@@ -18,6 +18,12 @@ export const envBindings: readonly EnvBinding[] = [
   // NODE_ENV counts only when it names one of Hermes's environments; HERMES_ENV always counts.
   { name: 'NODE_ENV', path: ['environment'], kind: 'environment' },
   { name: 'HERMES_ENV', path: ['environment'], kind: 'string' },
+  { name: 'HERMES_ADMIN_API_KEYS', path: ['admin', 'apiKeys'], kind: 'list' },
+  { name: 'HERMES_RATE_LIMIT', path: ['intake', 'rateLimit', 'enabled'], kind: 'off-switch' },
+  { name: 'HERMES_MIN_FILL_MS', path: ['intake', 'minFillMs'], kind: 'int' },
+  { name: 'HERMES_N8N_WEBHOOK_URL', path: ['n8n', 'webhookUrl'], kind: 'string' },
+  { name: 'HERMES_N8N_SIGNING_SECRET', path: ['n8n', 'signingSecrets'], kind: 'list' },
+  { name: 'HERMES_DELIVERY_WORKER', path: ['delivery', 'workerInServe'], kind: 'off-switch' },
 ];
 
 const environments = new Set(['development', 'test', 'staging', 'production']);

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { databaseSection, embeddedSection, migrationsSection } from './sections/database.ts';
 import { logSection, serverSection } from './sections/server.ts';
+import { intakeSection } from './sections/intake.ts';
+import { adminSection } from './sections/admin.ts';
+import { gatesSection } from './sections/gates.ts';
+import { n8nSection } from './sections/n8n.ts';
+import { deliverySection } from './sections/delivery.ts';
 
 /** `hermes.yaml`: one section per part; every key is optional and has a default. */
 export const configSchema = z.strictObject({
@@ -10,6 +15,11 @@ export const configSchema = z.strictObject({
   migrations: migrationsSection,
   server: serverSection,
   log: logSection,
+  intake: intakeSection,
+  admin: adminSection,
+  gates: gatesSection,
+  n8n: n8nSection,
+  delivery: deliverySection,
 });
 
 export type HermesConfig = z.output<typeof configSchema>;

@@ -77,6 +77,8 @@ export interface Gate {
   readonly dependsOn?: readonly string[];
   /** Default timeout; config may override per gate. */
   readonly timeoutMs?: number;
+  /** Runs with no other gate at the same time (a measurement parallel work would distort); config may override. */
+  readonly exclusive?: boolean;
   /** The thresholds it applies and where their values come from. */
   thresholds?(config: Readonly<HermesConfig>): ThresholdInfo[];
   run(ctx: GateContext): Promise<GateOutcome>;

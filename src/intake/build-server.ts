@@ -1,13 +1,39 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
 import type { HermesConfig } from '../config/schema.ts';
 import type { Database } from '../db/open-database.ts';
+import { createMetricsRegistry } from '../observability/metrics-registry.ts';
+import { createServiceMetrics } from '../observability/service-metrics.ts';
+import { AdminKeys } from './admin-keys.ts';
+import { FormTokens } from './form-token.ts';
+import { adminPlugin } from './plugins/admin.ts';
+import { contactPlugin } from './plugins/contact.ts';
+import { errorAnswers } from './plugins/error-answers.ts';
+import { formPagePlugin } from './plugins/form-page.ts';
+import { gracefulClose } from './plugins/graceful-close.ts';
 import { healthPlugin } from './plugins/health.ts';
+import { n8nHealthPlugin } from './plugins/n8n-health.ts';
+import { deliveriesAdminPlugin } from './plugins/deliveries-admin.ts';
+import { securityHeaders } from './plugins/security-headers.ts';
+import { telemetry } from './plugins/telemetry.ts';
 
 export interface ServerDependencies {
   config: Readonly<HermesConfig>;
   db: Database;
   /** A pino logger (see observability/logger.ts). */
   logger: FastifyBaseLogger;
+  /** The registry `/metrics` serves; other parts (delivery) register theirs on it. Default: a new one. */
+  metrics?: Registry;
+  /** Called after each lead's transaction commits with an outbox row (wakes the delivery worker in-process). */
+  onLeadCommitted?: () => void;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The Prometheus registry this server's `/metrics` serves. */
+    metrics: Registry;
+  }
 }
 
 /** Trust the nearest `hops` proxies' X-Forwarded-For entries. */
@@ -17,14 +43,50 @@ function hopsTrusted(hops: number) {
 
 /** The HTTP service, built (not started) so tests can drive it over real HTTP or inject. */
 export async function buildServer(deps: ServerDependencies): Promise<FastifyInstance> {
-  const { server } = deps.config;
+  const { server, intake, admin } = deps.config;
   const app = Fastify({
     loggerInstance: deps.logger,
     trustProxy: typeof server.trustProxy === 'number' ? hopsTrusted(server.trustProxy) : server.trustProxy,
     bodyLimit: server.bodyLimitBytes,
     requestTimeout: server.requestTimeoutMs,
     return503OnClosing: true,
+    // One line per request comes from the telemetry plugin, without the URL's query string.
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: () => randomUUID(),
   });
+  // JSON and (for the form) urlencoded only: text/plain and the rest are answered with 415.
+  app.removeContentTypeParser('text/plain');
+
+  const registry = deps.metrics ?? createMetricsRegistry();
+  app.decorate('metrics', registry);
+  const metrics = createServiceMetrics(registry, deps.db.pool, deps.config.database.poolMax);
+  const tokens = new FormTokens(intake.formTokenSecret);
+
+  await app.register(errorAnswers, {
+    bodyLimitBytes: server.bodyLimitBytes,
+    unavailableRetryAfterS: intake.unavailableRetryAfterS,
+    metrics,
+  });
+  await app.register(telemetry, { registry, metrics });
+  await app.register(gracefulClose);
+  await app.register(securityHeaders, { corsOrigins: server.corsOrigins });
   await app.register(healthPlugin, { pool: deps.db.pool, poolMax: deps.config.database.poolMax });
+  await app.register(n8nHealthPlugin, { config: deps.config, db: deps.db.pool, metrics: registry });
+  await app.register(deliveriesAdminPlugin, { pool: deps.db.pool, keys: new AdminKeys(admin.apiKeys) });
+  await app.register(formPagePlugin, { intake, retentionDays: admin.retentionDays, tokens });
+  await app.register(contactPlugin, {
+    pool: deps.db.pool,
+    intake,
+    bodyLimitBytes: server.bodyLimitBytes,
+    metrics,
+    tokens,
+    onLeadCommitted: deps.onLeadCommitted,
+  });
+  await app.register(adminPlugin, {
+    pool: deps.db.pool,
+    keys: new AdminKeys(admin.apiKeys),
+    retentionDays: admin.retentionDays,
+    idempotencyTtlHours: intake.idempotencyTtlHours,
+  });
   return app;
 }

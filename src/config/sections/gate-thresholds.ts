@@ -26,15 +26,11 @@ const specVariables = ['DATABASE_URL', 'POSTGRES_URL', 'NODE_ENV', 'VERCEL_ENV']
 
 const code = z
   .strictObject({
-    lint: z
-      .strictObject({ maxErrors: count.default(0), patterns: paths.default(['.']) })
-      .prefault({}),
+    lint: z.strictObject({ maxErrors: count.default(0), patterns: paths.default(['.']) }).prefault({}),
     types: z
       .strictObject({ maxErrors: count.default(0), project: z.string().min(1).default('tsconfig.json') })
       .prefault({}),
-    format: z
-      .strictObject({ maxUnformatted: count.default(0), patterns: paths.default(['.']) })
-      .prefault({}),
+    format: z.strictObject({ maxUnformatted: count.default(0), patterns: paths.default(['.']) }).prefault({}),
   })
   .prefault({});
 
@@ -62,10 +58,22 @@ const security = z
         ignoreRules: z
           .array(z.string())
           .default(['security/detect-object-injection', 'security/detect-non-literal-fs-filename']),
-        /** Entropy above which a string literal counts as a secret (eslint-plugin-no-secrets). */
-        entropyTolerance: z.number().min(1).max(8).default(4.5),
-        /** Files skipped by the secrets scan (glob patterns, relative to the repository). */
-        secretsIgnore: z.array(z.string()).default(['package-lock.json', 'test/fixtures/**']),
+        /**
+         * Set (e.g. 4.5) to also flag string literals above this entropy (eslint-plugin-no-secrets).
+         * Off by default: alphabets and hashes in code trip it as readily as keys do.
+         */
+        entropyTolerance: z.number().min(1).max(8).optional(),
+        /** Files not scanned (globs relative to the repository), besides node_modules and .git. */
+        ignore: z
+          .array(z.string())
+          .default([
+            'package-lock.json',
+            'test/fixtures/**',
+            'dist/**',
+            'coverage/**',
+            'reports/**',
+            '.hermes/**',
+          ]),
         maxFileBytes: z.int().min(1_024).default(1_000_000),
       })
       .prefault({}),
@@ -120,9 +128,7 @@ const db = z
         queries: z.array(namedQuery).default(specQueries),
       })
       .prefault({}),
-    connectivity: z
-      .strictObject({ requireSslIn: z.array(environment).default(['production']) })
-      .prefault({}),
+    connectivity: z.strictObject({ requireSslIn: z.array(environment).default(['production']) }).prefault({}),
   })
   .prefault({});
 

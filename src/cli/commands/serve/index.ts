@@ -6,6 +6,9 @@ import { HermesError } from '../../../errors/hermes-error.ts';
 import { buildServer } from '../../../intake/build-server.ts';
 import { findProblems } from '../../../migrations/migration-status.ts';
 import { createLogger } from '../../../observability/logger.ts';
+import { createMetricsRegistry } from '../../../observability/metrics-registry.ts';
+import type { DeliveryWorker } from '../../../delivery/delivery-worker.ts';
+import { startServeWorker } from '../../../delivery/start-serve-worker.ts';
 import type { CliContext } from '../../context.ts';
 import { createMigrator } from '../migrate/create-migrator.ts';
 import { withDatabase } from '../../with-database.ts';
@@ -55,7 +58,11 @@ export function registerServe(program: Command, ctx: CliContext): void {
         const config = ctx.config();
         const logger = createLogger(config.log.level);
         await prepareSchema(ctx, db, config, opts.migrate ?? false);
-        const app = await buildServer({ config, db, logger });
+        const metrics = createMetricsRegistry();
+        // Started once the server listens; the intake wakes it after each committed lead.
+        const delivery: { worker?: DeliveryWorker | undefined } = {};
+        const onLeadCommitted = () => delivery.worker?.wake();
+        const app = await buildServer({ config, db, logger, metrics, onLeadCommitted });
         const port = opts.port ?? config.server.port;
         if (!Number.isInteger(port) || port < 0 || port > 65_535) {
           throw new HermesError(
@@ -67,12 +74,14 @@ export function registerServe(program: Command, ctx: CliContext): void {
         const address = app.server.address();
         const actualPort = typeof address === 'object' && address ? address.port : port;
         const where = db.embedded ? `embedded PostgreSQL in ${config.embedded.dataDir}` : redactUrl(db.url);
+        delivery.worker = startServeWorker({ config, db, logger, metrics });
         ctx.output.line(
           `Hermes listening on http://${config.server.host}:${actualPort} (database: ${where})`,
         );
         const signal = await waitForSignal();
         logger.info({ signal }, 'shutting down: finishing in-flight requests');
         await app.close();
+        await delivery.worker?.stop();
       }),
     );
 }

@@ -1,0 +1,1 @@
+ALTER TABLE hermes_leads DROP COLUMN spam_reason;

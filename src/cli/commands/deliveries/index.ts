@@ -1,0 +1,107 @@
+import { userInfo } from 'node:os';
+import { InvalidArgumentError, type Command } from 'commander';
+import { deliveryStatuses, type DeliveryStatus } from '../../../delivery/delivery-status.ts';
+import { parseSince } from '../../../delivery/parse-since.ts';
+import { checkReplayRequest, replay } from '../../../delivery/replay.ts';
+import { findDelivery } from '../../../delivery/sql/find-delivery.ts';
+import { listDeliveries } from '../../../delivery/sql/list-deliveries.ts';
+import { HermesError } from '../../../errors/hermes-error.ts';
+import { audited } from '../../../leads/audited.ts';
+import { leadIdPattern } from '../../../leads/lead-id.ts';
+import type { CliContext } from '../../context.ts';
+import { withDatabase } from '../../with-database.ts';
+import { printDelivery, printDeliveryList } from './print-deliveries.ts';
+
+function status(value: string): DeliveryStatus {
+  const found = deliveryStatuses.find((s) => s === value);
+  if (!found) throw new InvalidArgumentError(`expected one of ${deliveryStatuses.join(', ')}, got ${value}`);
+  return found;
+}
+
+function limit(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 10_000)
+    throw new InvalidArgumentError(`expected an integer from 1 to 10000, got ${value}`);
+  return n;
+}
+
+export function registerDeliveries(program: Command, ctx: CliContext): void {
+  const deliveries = program
+    .command('deliveries')
+    .description('see and replay the deliveries of leads to n8n');
+
+  deliveries
+    .command('list')
+    .description('list deliveries, newest first')
+    .option('--status <status>', `only ${deliveryStatuses.join('|')} (failed: will be retried)`, status)
+    .option('--since <time>', 'leads committed since an ISO 8601 time or a duration back (30m, 2h, 7d)')
+    .option('--limit <n>', 'at most this many', limit, 100)
+    .action((opts: { status?: DeliveryStatus; since?: string; limit: number }) =>
+      withDatabase(ctx, async (db) => {
+        const since = opts.since === undefined ? undefined : parseSince(opts.since);
+        const rows = await listDeliveries(db.pool, { status: opts.status, since, limit: opts.limit });
+        ctx.output.result(rows, () => printDeliveryList(ctx.output, rows));
+      }),
+    );
+
+  deliveries
+    .command('show')
+    .description("a lead's delivery and every attempt (time, status, latency, error, n8n's answer)")
+    .argument('<lead_id>', 'the lead reference, e.g. HS-20261124-7KQ2M9')
+    .action((leadId: string) =>
+      withDatabase(ctx, async (db) => {
+        if (!leadIdPattern.test(leadId)) {
+          throw new HermesError(
+            'invalid_argument',
+            `lead_id: expected a reference such as HS-20261124-7KQ2M9, got ${JSON.stringify(leadId)}`,
+          );
+        }
+        const detail = await findDelivery(db.pool, leadId);
+        if (!detail) {
+          throw new HermesError(
+            'delivery_not_found',
+            `no delivery for ${leadId} (unknown lead, or spam: never forwarded)`,
+            { exitCode: 1 },
+          );
+        }
+        ctx.output.result(detail, () => printDelivery(ctx.output, detail));
+      }),
+    );
+
+  deliveries
+    .command('replay')
+    .description('re-queue deliveries (each keeps its delivery id, so n8n can de-duplicate)')
+    .argument('[lead_id...]', 'the leads to deliver again')
+    .option('--dead', 'every dead delivery')
+    .option(
+      '--since <time>',
+      'dead and delivered deliveries of leads committed since (with --dead: dead only)',
+    )
+    .action((leadIds: string[], opts: { dead?: boolean; since?: string }) =>
+      withDatabase(ctx, async (db) => {
+        const since = opts.since === undefined ? undefined : parseSince(opts.since);
+        const request = { leadIds, dead: opts.dead ?? false, since };
+        checkReplayRequest(request);
+        const report = await audited(db.pool, {
+          actor: `cli:${userInfo().username}`,
+          action: 'deliveries.replay',
+          subject: leadIds.length === 1 ? (leadIds[0] ?? null) : null,
+          work: (client) => replay(client, request),
+          describe: (r) => ({
+            outcome: 'ok',
+            details: { replayed: r.replayed.length, dead: request.dead, since: since ?? null },
+          }),
+        });
+        ctx.output.result(report, () => {
+          ctx.output.line(
+            `replayed ${String(report.replayed.length)} deliver${report.replayed.length === 1 ? 'y' : 'ies'}`,
+          );
+          for (const row of report.replayed.slice(0, 50))
+            ctx.output.line(`  ${row.lead_id}  ${row.delivery_id}`);
+          if (report.replayed.length > 50)
+            ctx.output.line(`  … and ${String(report.replayed.length - 50)} more`);
+          for (const id of report.in_flight) ctx.output.line(`  ${id}  being delivered now: left as it is`);
+        });
+      }),
+    );
+}

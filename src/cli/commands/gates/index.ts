@@ -1,0 +1,18 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../../context.ts';
+import { registerGatesExplain } from './explain-command.ts';
+import { registerGatesHistory } from './history-command.ts';
+import { registerGatesList } from './list-command.ts';
+import { registerGatesRun } from './run-command.ts';
+import { registerGatesValidate } from './validate-command.ts';
+
+export function registerGates(program: Command, ctx: CliContext): void {
+  const gates = program
+    .command('gates')
+    .description('quality gates: list, run a stage, explain, validate, history');
+  registerGatesList(gates, ctx);
+  registerGatesRun(gates, ctx);
+  registerGatesExplain(gates, ctx);
+  registerGatesValidate(gates, ctx);
+  registerGatesHistory(gates, ctx);
+}

@@ -1,0 +1,91 @@
+import { Listr } from 'listr2';
+import { formatDuration } from '../../../gates/reporters/report-text.ts';
+import type { StagePlan } from '../../../gates/runner/plan-stage.ts';
+import type { RunEvent } from '../../../gates/runner/run-stage.ts';
+import type { GateResult } from '../../../gates/stage-run.ts';
+import type { GateProgress } from './gate-progress.ts';
+
+/** One gate as the runner reports it; the listr task that shows it may start later. */
+class GateState {
+  readonly started: Promise<void>;
+  readonly finished: Promise<GateResult>;
+  markStarted: () => void = () => undefined;
+  markFinished: (result: GateResult) => void = () => undefined;
+  lastLog: string | undefined;
+  onLog: (text: string) => void = () => undefined;
+
+  constructor() {
+    this.started = new Promise((resolve) => (this.markStarted = resolve));
+    this.finished = new Promise((resolve) => (this.markFinished = resolve));
+  }
+}
+
+interface TaskView {
+  title: string;
+  output: string;
+  skip(message: string): void;
+}
+
+/**
+ * listr2's terminal display. The runner schedules the gates; each listr task only mirrors its
+ * gate: waiting, running (with the gate's log lines), then its result.
+ */
+export function liveProgress(): GateProgress {
+  const states = new Map<string, GateState>();
+  let drawing: Promise<unknown> = Promise.resolve();
+
+  const show = async (id: string, dependsOn: readonly string[], task: TaskView): Promise<void> => {
+    const state = states.get(id) ?? new GateState();
+    task.output = dependsOn.length > 0 ? `waiting for ${dependsOn.join(', ')}` : 'queued';
+    await state.started;
+    task.output = state.lastLog ?? 'running';
+    state.onLog = (text) => (task.output = text);
+    const result = await state.finished;
+    const line = `${id}  ${result.summary}${result.startedAt ? ` (${formatDuration(result.durationMs)})` : ''}`;
+    if (result.status === 'skip') {
+      task.skip(line);
+      return;
+    }
+    if (result.status === 'fail' || result.status === 'error') {
+      task.title = line;
+      throw new Error(`${result.status === 'error' ? 'could not judge' : 'failed'}: ${result.summary}`);
+    }
+    task.title = `${result.status === 'warn' ? '⚠ ' : ''}${line}`;
+  };
+
+  return {
+    start(plan: StagePlan) {
+      for (const { gate } of plan.gates) states.set(gate.id, new GateState());
+      const listr = new Listr(
+        plan.gates.map(({ gate, dependsOn }) => ({
+          title: `${gate.id}  ${gate.title}`,
+          task: (_ctx: unknown, task: TaskView) => show(gate.id, dependsOn, task),
+        })),
+        {
+          concurrent: true,
+          exitOnError: false,
+          registerSignalListeners: false,
+          // The title already holds the summary: no repeated error line, the skip reason in place of the title.
+          rendererOptions: { collapseSkips: true, showErrorMessage: false },
+        },
+      );
+      drawing = listr.run().catch(() => undefined);
+    },
+    onEvent(event: RunEvent) {
+      const state = states.get(event.gate.id);
+      if (!state) return;
+      if (event.type === 'start') state.markStarted();
+      if (event.type === 'log') {
+        state.lastLog = event.message;
+        state.onLog(event.message);
+      }
+      if (event.type === 'finish') {
+        state.markStarted();
+        state.markFinished(event.result);
+      }
+    },
+    async stop() {
+      await drawing;
+    },
+  };
+}

@@ -1,0 +1,152 @@
+import type { Command } from 'commander';
+import { reportFormats, type ReportFormat } from '../../../config/sections/gates.ts';
+import { HermesError } from '../../../errors/hermes-error.ts';
+import { executeStage } from '../../../gates/execute-stage.ts';
+import { stages, type Stage } from '../../../gates/gate.ts';
+import { countsText, formatDuration } from '../../../gates/reporters/report-text.ts';
+import type { StageRun } from '../../../gates/stage-run.ts';
+import type { CliContext } from '../../context.ts';
+import { allGates } from './all-gates.ts';
+import type { GateProgress } from './gate-progress.ts';
+import { liveProgress } from './live-progress.ts';
+import { gateLine, plainProgress } from './plain-progress.ts';
+
+interface RunOptions {
+  only?: string;
+  reportDir?: string;
+  format?: string;
+  reports?: boolean;
+  concurrency?: string;
+}
+
+export function parseStage(value: string): Stage {
+  if (!(stages as readonly string[]).includes(value))
+    throw new HermesError('gates_usage', `unknown stage "${value}"`, {
+      details: [`expected one of ${stages.join(', ')}`],
+    });
+  return value as Stage;
+}
+
+export function parseList(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}
+
+function parseFormats(value: string | undefined): ReportFormat[] | undefined {
+  const list = parseList(value);
+  if (!list) return undefined;
+  const wrong = list.filter((item) => !(reportFormats as readonly string[]).includes(item));
+  if (wrong.length > 0 || list.length === 0)
+    throw new HermesError('gates_usage', `--format: expected a list of ${reportFormats.join(', ')}`, {
+      details: wrong.map((w) => `got "${w}"`),
+    });
+  return list as ReportFormat[];
+}
+
+function printSummary(ctx: CliContext, run: StageRun, reportPaths: readonly string[]): void {
+  ctx.output.line();
+  ctx.output.line(
+    `${run.stage}: ${run.status.toUpperCase()}: ${countsText(run.counts)} (${formatDuration(run.durationMs)})`,
+  );
+  for (const note of run.notes) ctx.output.line(`note: ${note}`);
+  for (const r of run.results.filter((r) => r.blocking && (r.status === 'fail' || r.status === 'error')))
+    ctx.output.line(`  ${gateLine(r)}`);
+  ctx.output.line(
+    run.history.recorded
+      ? `history: recorded as run ${run.id}`
+      : `history: not recorded (${run.history.reason ?? 'unknown reason'})`,
+  );
+  for (const path of reportPaths) ctx.output.line(`report: ${path}`);
+}
+
+function chooseProgress(ctx: CliContext): GateProgress {
+  const live = process.stdout.isTTY && !process.env.CI && !ctx.output.json;
+  if (live) return liveProgress();
+  // With --json, stdout carries only the run object.
+  return plainProgress(ctx.output.json ? (line) => ctx.output.error(line) : (line) => ctx.output.line(line));
+}
+
+export function registerGatesRun(gates: Command, ctx: CliContext): void {
+  gates
+    .command('run')
+    .description(
+      'run the gates of a stage; exit 0 passed (warnings allowed), 1 a blocking gate failed, 2 Hermes could not run',
+    )
+    .argument('<stage>', `one of ${stages.join(', ')}`)
+    .option('--only <ids>', 'run only these gates (comma-separated ids)')
+    .option('--report-dir <dir>', 'where to write the reports (default: gates.reports.dir)')
+    .option(
+      '--format <formats>',
+      `report formats, comma-separated: ${reportFormats.join(', ')} (default: gates.reports.formats)`,
+    )
+    .option('--no-reports', 'write no report files')
+    .option('--concurrency <n>', 'gates running at once (default: gates.concurrency)')
+    .action(async (stageArg: string, options: RunOptions) => {
+      const stage = parseStage(stageArg);
+      const formats = parseFormats(options.format);
+      const config = ctx.config();
+      const concurrency = options.concurrency === undefined ? undefined : Number(options.concurrency);
+      if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1))
+        throw new HermesError(
+          'gates_usage',
+          `--concurrency: expected an integer >= 1, got "${options.concurrency}"`,
+        );
+
+      const progress = chooseProgress(ctx);
+      const cancel = new AbortController();
+      const onSigint = (): void => cancel.abort();
+      process.once('SIGINT', onSigint);
+      let executed;
+      try {
+        executed = await executeStage({
+          gates: allGates(config),
+          config: concurrency ? { ...config, gates: { ...config.gates, concurrency } } : config,
+          stage,
+          only: parseList(options.only),
+          cwd: process.cwd(),
+          env: process.env,
+          openDatabase: () => ctx.openDatabase(),
+          reports:
+            options.reports === false
+              ? null
+              : {
+                  dir: options.reportDir ?? config.gates.reports.dir,
+                  formats: formats ?? config.gates.reports.formats,
+                },
+          onPlan: (plan) => progress.start(plan),
+          onEvent: (event) => progress.onEvent(event),
+          signal: cancel.signal,
+        });
+      } finally {
+        await progress.stop();
+        process.removeListener('SIGINT', onSigint);
+      }
+
+      const { run, reportPaths, reportError } = executed;
+      if (ctx.output.json) ctx.output.line(JSON.stringify(run, null, 2));
+      else printSummary(ctx, run, reportPaths);
+      if (reportError) throw reportError;
+      if (run.exitCode === 0) return;
+      const blocked = run.results.filter((r) => r.blocking && (r.status === 'fail' || r.status === 'error'));
+      const ids = blocked.map((r) => r.id).join(', ');
+      if (run.exitCode === 2)
+        throw new HermesError(
+          'gates_database_unreachable',
+          `the database the gates need is unreachable (${ids})`,
+          {
+            exitCode: 2,
+            details: run.notes,
+          },
+        );
+      throw new HermesError(
+        'gates_failed',
+        `${blocked.length} blocking gate${blocked.length > 1 ? 's' : ''} did not pass: ${ids}`,
+        {
+          exitCode: 1,
+        },
+      );
+    });
+}

@@ -1,0 +1,172 @@
+import { writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { HermesError } from '../../../errors/hermes-error.ts';
+import { anonymiseLeads } from '../../../leads/anonymise-leads.ts';
+import { audited } from '../../../leads/audited.ts';
+import { countLeadsOlderThan } from '../../../leads/count-leads-older-than.ts';
+import { exportLeadsByEmail } from '../../../leads/export-leads-by-email.ts';
+import { findLead } from '../../../leads/find-lead.ts';
+import { leadIdPattern } from '../../../leads/lead-id.ts';
+import { purgeIdempotencyKeys } from '../../../leads/purge-idempotency-keys.ts';
+import { subjectOfEmail } from '../../../leads/record-audit.ts';
+import type { CliContext } from '../../context.ts';
+import { withDatabase } from '../../with-database.ts';
+
+const actor = () => `cli:${userInfo().username}`;
+const emailSchema = z.string().trim().max(254).regex(z.regexes.email);
+
+function checkEmail(email: string): string {
+  const result = emailSchema.safeParse(email);
+  if (!result.success)
+    throw new HermesError(
+      'invalid_argument',
+      `--email: expected an email address, got ${JSON.stringify(email.slice(0, 40))}`,
+    );
+  return result.data.toLowerCase();
+}
+
+function checkDays(value: string): number {
+  const days = Number(value);
+  if (!Number.isInteger(days) || days < 1) {
+    throw new HermesError(
+      'invalid_argument',
+      `--older-than-days: expected a whole number of days >= 1, got ${JSON.stringify(value)}`,
+    );
+  }
+  return days;
+}
+
+/** `hermes leads show|export|erase|retention`: the GDPR operations, each audited in hermes_ops.audit_log. */
+export function registerLeads(program: Command, ctx: CliContext): void {
+  const leads = program
+    .command('leads')
+    .description('look up, export, erase and expire leads (GDPR); every call is audited');
+
+  leads
+    .command('show')
+    .description('print one lead by its reference')
+    .argument('<lead_id>', 'the reference, e.g. HS-20261124-7KQ2M9')
+    .action((leadId: string) => {
+      if (!leadIdPattern.test(leadId)) {
+        throw new HermesError(
+          'invalid_argument',
+          `lead_id: expected a reference such as HS-20261124-7KQ2M9, got ${JSON.stringify(leadId.slice(0, 40))}`,
+        );
+      }
+      return withDatabase(ctx, async (db) => {
+        const lead = await audited(db.pool, {
+          actor: actor(),
+          action: 'lead.show',
+          subject: leadId,
+          work: (q) => findLead(q, leadId),
+          describe: (found) => ({ outcome: found ? 'ok' : 'not_found' }),
+        });
+        if (!lead) throw new HermesError('lead_not_found', `no lead ${leadId}`, { exitCode: 1 });
+        ctx.output.result(lead, () => {
+          for (const [key, value] of Object.entries(lead)) {
+            ctx.output.line(
+              `${key.padEnd(23)} ${value instanceof Date ? value.toISOString() : String(value)}`,
+            );
+          }
+        });
+      });
+    });
+
+  leads
+    .command('export')
+    .description('all data held for an email address, as JSON (GDPR art. 15)')
+    .requiredOption('--email <email>', 'the data subject')
+    .option('--out <file>', 'write the JSON to this file instead of stdout')
+    .action((opts: { email: string; out?: string }) => {
+      const email = checkEmail(opts.email);
+      return withDatabase(ctx, async (db) => {
+        const data = await audited(db.pool, {
+          actor: actor(),
+          action: 'gdpr.export',
+          subject: subjectOfEmail(email),
+          work: (q) => exportLeadsByEmail(q, email),
+          describe: (d) => ({
+            outcome: d.leads.length > 0 ? 'ok' : 'not_found',
+            details: { leads: d.leads.length },
+          }),
+        });
+        const json = `${JSON.stringify(data, null, 2)}\n`;
+        if (opts.out) {
+          await writeFile(opts.out, json, { mode: 0o600 });
+          ctx.output.error(
+            `hermes: wrote ${data.leads.length} lead${data.leads.length === 1 ? '' : 's'} to ${opts.out}`,
+          );
+        } else ctx.output.line(json.trimEnd());
+      });
+    });
+
+  leads
+    .command('erase')
+    .description('anonymise every lead of an email address (GDPR art. 17); rows and audit trail are kept')
+    .requiredOption('--email <email>', 'the data subject')
+    .option('--yes', 'confirm: this cannot be undone')
+    .action((opts: { email: string; yes?: boolean }) => {
+      const email = checkEmail(opts.email);
+      if (!opts.yes)
+        throw new HermesError('confirmation_required', 'erasure cannot be undone: add --yes to confirm');
+      return withDatabase(ctx, async (db) => {
+        const ids = await audited(db.pool, {
+          actor: actor(),
+          action: 'gdpr.erase',
+          subject: subjectOfEmail(email),
+          work: (q) => anonymiseLeads(q, { email }),
+          describe: (erased) => ({
+            outcome: erased.length > 0 ? 'ok' : 'not_found',
+            details: { lead_ids: erased },
+          }),
+        });
+        ctx.output.result({ erased: ids.length, lead_ids: ids }, () =>
+          ctx.output.line(
+            ids.length === 0
+              ? 'no lead held for this address'
+              : `erased ${ids.length} lead${ids.length === 1 ? '' : 's'}: ${ids.join(', ')}`,
+          ),
+        );
+      });
+    });
+
+  leads
+    .command('retention')
+    .description('anonymise leads older than admin.retentionDays and forget expired Idempotency-Keys')
+    .option('--older-than-days <days>', 'override admin.retentionDays')
+    .option('--dry-run', 'only count what would be anonymised')
+    .action((opts: { olderThanDays?: string; dryRun?: boolean }) => {
+      const config = ctx.config();
+      const days =
+        opts.olderThanDays === undefined ? config.admin.retentionDays : checkDays(opts.olderThanDays);
+      return withDatabase(ctx, async (db) => {
+        if (opts.dryRun) {
+          const due = await countLeadsOlderThan(db.pool, days);
+          ctx.output.result({ older_than_days: days, would_anonymise: due }, () =>
+            ctx.output.line(`${due} lead${due === 1 ? '' : 's'} older than ${days} days would be anonymised`),
+          );
+          return;
+        }
+        const result = await audited(db.pool, {
+          actor: actor(),
+          action: 'retention.run',
+          subject: null,
+          work: async (q) => ({
+            lead_ids: await anonymiseLeads(q, { olderThanDays: days }),
+            idempotency_keys_purged: await purgeIdempotencyKeys(q, config.intake.idempotencyTtlHours),
+          }),
+          describe: (r) => ({
+            outcome: 'ok',
+            details: { older_than_days: days, anonymised: r.lead_ids.length },
+          }),
+        });
+        ctx.output.result({ older_than_days: days, anonymised: result.lead_ids.length, ...result }, () =>
+          ctx.output.line(
+            `anonymised ${result.lead_ids.length} lead${result.lead_ids.length === 1 ? '' : 's'} older than ${days} days; forgot ${result.idempotency_keys_purged} expired idempotency keys`,
+          ),
+        );
+      });
+    });
+}

@@ -1,0 +1,49 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { redactUrl } from '../../../config/redact.ts';
+import { startDeliveryWorker } from '../../../delivery/delivery-worker.ts';
+import { checkDeliverySchema } from '../../../delivery/sql/check-delivery-schema.ts';
+import { createLogger } from '../../../observability/logger.ts';
+import type { CliContext } from '../../context.ts';
+import { withDatabase } from '../../with-database.ts';
+
+function waitForSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 500) {
+    throw new InvalidArgumentError(`expected an integer from 1 to 500, got ${value}`);
+  }
+  return n;
+}
+
+export function registerWorker(program: Command, ctx: CliContext): void {
+  program
+    .command('worker')
+    .description('deliver the outbox to n8n without serving HTTP (several may share one PostgreSQL)')
+    .option('--concurrency <n>', 'deliveries in flight (default: delivery.concurrency)', positiveInt)
+    .action((opts: { concurrency?: number }) =>
+      withDatabase(ctx, async (db) => {
+        const config = ctx.config();
+        const logger = createLogger(config.log.level);
+        await checkDeliverySchema(db.pool);
+        const worker = startDeliveryWorker({
+          db: db.pool,
+          n8n: config.n8n,
+          delivery: { ...config.delivery, concurrency: opts.concurrency ?? config.delivery.concurrency },
+          logger,
+          ...(db.embedded ? {} : { listenUrl: db.url }),
+        });
+        const n8n = redactUrl(config.n8n.webhookUrl ?? '');
+        const where = db.embedded ? `embedded PostgreSQL in ${config.embedded.dataDir}` : redactUrl(db.url);
+        ctx.output.line(`Hermes worker ${worker.id} delivering to ${n8n} (database: ${where})`);
+        const signal = await waitForSignal();
+        logger.info({ signal }, 'worker: stopping after the deliveries in flight');
+        await worker.stop();
+      }),
+    );
+}

@@ -1,0 +1,92 @@
+import { relative } from 'node:path';
+import { z } from 'zod';
+import type { Gate, GateOutcome } from '../../gate.ts';
+import { errorOutcome, listSome, measure, plural, tail } from '../support/outcome.ts';
+import { resolveTool } from '../support/resolve-tool.ts';
+import { runTool } from '../support/run-tool.ts';
+import { describeThresholds, gateThresholds } from '../support/thresholds.ts';
+
+/** The part of ESLint's JSON formatter output the gate reads. */
+const eslintReport = z.array(
+  z.looseObject({
+    filePath: z.string(),
+    errorCount: z.int(),
+    warningCount: z.int(),
+    messages: z.array(
+      z.looseObject({
+        ruleId: z.string().nullable(),
+        severity: z.int(),
+        message: z.string(),
+        line: z.int().optional(),
+        column: z.int().optional(),
+      }),
+    ),
+  }),
+);
+
+export const lintGate: Gate = {
+  id: 'code.lint',
+  stage: 'pre-deploy',
+  title: 'ESLint',
+  description:
+    "Runs ESLint with the repository's own configuration (`eslint -f json`) and counts errors from its JSON output; zero errors pass (warnings are reported).",
+  spec: '§1.1.1',
+  timeoutMs: 600_000,
+  thresholds: (config) =>
+    describeThresholds(config, 'code', 'lint', {
+      maxErrors: 'ESLint errors allowed',
+      patterns: 'files and directories linted',
+    }),
+  async run(ctx): Promise<GateOutcome> {
+    const settings = gateThresholds(ctx.config).code.lint;
+    const eslint = resolveTool(ctx.cwd, 'eslint');
+    if (!eslint) return errorOutcome('ESLint is not installed', 'no eslint executable in node_modules/.bin');
+    const run = await runTool(eslint, ['-f', 'json', ...settings.patterns], {
+      cwd: ctx.cwd,
+      signal: ctx.signal,
+    });
+    let report: z.infer<typeof eslintReport>;
+    try {
+      report = eslintReport.parse(JSON.parse(run.stdout));
+    } catch {
+      return errorOutcome(
+        `ESLint could not run (exit ${String(run.code)})`,
+        tail(`${run.stdout}\n${run.stderr}`, 20),
+      );
+    }
+    const problems = report.flatMap((file) =>
+      file.messages.map((m) => ({
+        file: relative(ctx.cwd, file.filePath),
+        line: m.line ?? 0,
+        column: m.column ?? 0,
+        rule: m.ruleId ?? 'parse error',
+        severity: m.severity === 2 ? 'error' : 'warning',
+        message: m.message,
+      })),
+    );
+    const errors = problems.filter((p) => p.severity === 'error');
+    const warnings = problems.length - errors.length;
+    const measurements = [
+      measure('files linted', report.length, 'count'),
+      measure('errors', errors.length, 'count', settings.maxErrors, '<='),
+      measure('warnings', warnings, 'count'),
+      measure('duration', run.durationMs, 'ms'),
+    ];
+    const evidence =
+      problems.length > 0 ? [{ kind: 'rows' as const, title: 'ESLint problems', content: problems }] : [];
+    if (errors.length > settings.maxErrors) {
+      return {
+        status: 'fail',
+        summary: `${plural(errors.length, 'ESLint error')}: ${listSome(errors.map((e) => `${e.file}:${e.line}:${e.column} ${e.rule}`))}`,
+        measurements,
+        evidence,
+      };
+    }
+    return {
+      status: 'pass',
+      summary: `${plural(report.length, 'file')} linted: ${plural(errors.length, 'error')}, ${plural(warnings, 'warning')}`,
+      measurements,
+      evidence,
+    };
+  },
+};

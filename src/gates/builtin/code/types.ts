@@ -1,0 +1,63 @@
+import type { Gate, GateOutcome } from '../../gate.ts';
+import { errorOutcome, listSome, measure, plural, tail } from '../support/outcome.ts';
+import { resolveTool } from '../support/resolve-tool.ts';
+import { runTool } from '../support/run-tool.ts';
+import { describeThresholds, gateThresholds } from '../support/thresholds.ts';
+
+/** `src/x.ts(4,7): error TS2322: Type 'string' is not assignable to type 'number'.` */
+const located = /^(.+?)\((\d+),(\d+)\): error (TS\d+): (.*)$/;
+const global = /^error (TS\d+): (.*)$/;
+
+export const typesGate: Gate = {
+  id: 'code.types',
+  stage: 'pre-deploy',
+  title: 'TypeScript',
+  description: 'Runs `tsc --noEmit -p <project>`; zero type errors pass.',
+  spec: '§1.1.1',
+  timeoutMs: 600_000,
+  thresholds: (config) =>
+    describeThresholds(config, 'code', 'types', {
+      maxErrors: 'TypeScript errors allowed',
+      project: 'the tsconfig checked',
+    }),
+  async run(ctx): Promise<GateOutcome> {
+    const settings = gateThresholds(ctx.config).code.types;
+    const tsc = resolveTool(ctx.cwd, 'tsc');
+    if (!tsc) return errorOutcome('TypeScript is not installed', 'no tsc executable in node_modules/.bin');
+    const run = await runTool(tsc, ['--noEmit', '-p', settings.project, '--pretty', 'false'], {
+      cwd: ctx.cwd,
+      signal: ctx.signal,
+    });
+    const errors = run.stdout.split('\n').flatMap((line) => {
+      const at = located.exec(line.trim());
+      if (at) return [{ file: at[1] ?? '', line: Number(at[2]), code: at[4] ?? '', message: at[5] ?? '' }];
+      const anywhere = global.exec(line.trim());
+      return anywhere
+        ? [{ file: settings.project, line: 0, code: anywhere[1] ?? '', message: anywhere[2] ?? '' }]
+        : [];
+    });
+    if (run.code !== 0 && errors.length === 0) {
+      return errorOutcome(
+        `tsc could not run (exit ${String(run.code)})`,
+        tail(`${run.stdout}\n${run.stderr}`, 20),
+      );
+    }
+    const measurements = [
+      measure('errors', errors.length, 'count', settings.maxErrors, '<='),
+      measure('duration', run.durationMs, 'ms'),
+    ];
+    if (errors.length > settings.maxErrors) {
+      return {
+        status: 'fail',
+        summary: `${plural(errors.length, 'TypeScript error')}: ${listSome(errors.map((e) => `${e.file}:${e.line} ${e.code}`))}`,
+        measurements,
+        evidence: [{ kind: 'rows', title: 'TypeScript errors', content: errors }],
+      };
+    }
+    return {
+      status: 'pass',
+      summary: `${settings.project}: ${plural(errors.length, 'type error')}`,
+      measurements,
+    };
+  },
+};

@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import type { PoolClient } from 'pg';
+import type { Queryable } from '../../../db/queryable.ts';
+import type { Gate, GateStatus } from '../../gate.ts';
+import { withGateDatabase } from '../support/database-guard.ts';
+import { measure } from '../support/outcome.ts';
+import { describeThresholds, gateThresholds } from '../support/thresholds.ts';
+
+// §3.1.2's deployment-test row: written and read back inside a transaction that is rolled back.
+const insertProbeSql = `INSERT INTO hermes_leads (lead_id, first_name, last_name, email, country, phone_number,
+                          problem_description, service_urgency, agree_to_terms, privacy_consent, source)
+VALUES ($1, 'Test', 'User', 'test@deployment.com', 'United Kingdom', '+44 7700 900000',
+        'Deployment test', 'not-urgent', TRUE, TRUE, 'deployment-test')
+RETURNING id`;
+const readProbeSql = 'SELECT lead_id FROM hermes_leads WHERE id = $1';
+const sslSql = 'SELECT ssl, version, cipher FROM pg_stat_ssl WHERE pid = pg_backend_pid()';
+
+interface SslState {
+  ssl: boolean;
+  version: string | null;
+}
+
+async function readSsl(db: Queryable): Promise<SslState> {
+  try {
+    const { rows } = await db.query<{ ssl: boolean; version: string | null }>(sslSql);
+    return { ssl: rows[0]?.ssl ?? false, version: rows[0]?.version ?? null };
+  } catch {
+    // A server without pg_stat_ssl (the embedded database) has no SSL to report.
+    return { ssl: false, version: null };
+  }
+}
+
+/** Writes and reads a row in a transaction that is always rolled back; says what it wrote to. */
+async function probeReadWrite(client: PoolClient): Promise<string> {
+  const { rows } = await client.query<{ exists: boolean }>(
+    "SELECT to_regclass('hermes_leads') IS NOT NULL AS exists",
+  );
+  await client.query('BEGIN');
+  try {
+    if (rows[0]?.exists) {
+      const leadId = `DEPLOYMENT-TEST-${randomBytes(4).toString('hex').toUpperCase()}`;
+      const inserted = await client.query<{ id: number }>(insertProbeSql, [leadId]);
+      const read = await client.query<{ lead_id: string }>(readProbeSql, [inserted.rows[0]?.id]);
+      if (read.rows[0]?.lead_id !== leadId) throw new Error('the row written was not read back');
+      return 'hermes_leads';
+    }
+    await client.query('CREATE TEMP TABLE hermes_connectivity_probe (v int) ON COMMIT DROP');
+    await client.query('INSERT INTO hermes_connectivity_probe VALUES (1)');
+    await client.query('SELECT v FROM hermes_connectivity_probe');
+    return 'a temporary table (hermes_leads does not exist yet)';
+  } finally {
+    await client.query('ROLLBACK');
+  }
+}
+
+export const connectivityGate: Gate = {
+  id: 'db.connectivity',
+  stage: 'pre-deploy',
+  title: 'Database connectivity',
+  description:
+    'Connects to the configured database, checks out several pooled connections at once, writes and reads a deployment-test lead in a transaction that is rolled back, and reads pg_stat_ssl: SSL is required in the environments listed in requireSslIn (fail) and a warning elsewhere.',
+  spec: '§1.4.2',
+  timeoutMs: 60_000,
+  thresholds: (config) =>
+    describeThresholds(config, 'db', 'connectivity', {
+      requireSslIn: 'environments where a connection without SSL fails the gate',
+    }),
+  run: (ctx) =>
+    withGateDatabase(ctx, 'connect to the database', async (db) => {
+      const { requireSslIn } = gateThresholds(ctx.config).db.connectivity;
+      const started = performance.now();
+      const first = await db.pool.connect();
+      const connectMs = performance.now() - started;
+      let wroteTo: string;
+      let ssl: SslState;
+      try {
+        wroteTo = await probeReadWrite(first);
+        ssl = await readSsl(first);
+      } finally {
+        first.release();
+      }
+      // Several connections at once: the pool must hand each out and take each back.
+      const concurrent = Math.min(3, ctx.config.database.poolMax);
+      const clients = await Promise.all(Array.from({ length: concurrent }, () => db.pool.connect()));
+      try {
+        await Promise.all(clients.map((c) => c.query('SELECT 1')));
+      } finally {
+        for (const c of clients) c.release();
+      }
+      const waiting = db.pool.waitingCount;
+      const measurements = [
+        measure('connect time', Math.round(connectMs), 'ms'),
+        measure('concurrent connections checked', concurrent, 'count'),
+        measure('clients waiting for a connection', waiting, 'count', 0, '=='),
+        measure('ssl', ssl.ssl ? 1 : 0, 'bool', 1, '=='),
+      ];
+      const environment = ctx.config.environment;
+      const sslNote = ssl.ssl ? `SSL (${ssl.version ?? 'version unknown'})` : 'no SSL';
+      const base = `connected${db.embedded ? ' (embedded)' : ''}, pool healthy, read/write verified on ${wroteTo} and rolled back, ${sslNote}`;
+      let status: GateStatus = 'pass';
+      let summary = base;
+      if (waiting > 0) {
+        status = 'fail';
+        summary = `${waiting} clients waiting for a connection: the pool is exhausted`;
+      } else if (!ssl.ssl) {
+        status = requireSslIn.includes(environment) ? 'fail' : 'warn';
+        summary = `${base}: SSL is ${status === 'fail' ? 'required' : 'expected'} in ${environment}`;
+      }
+      return { status, summary, measurements };
+    }),
+};

@@ -1,0 +1,25 @@
+import type { Gate } from '../../gate.ts';
+import { connectivityGate } from './connectivity.ts';
+import { foreignKeysGate } from './foreign-keys.ts';
+import { indexesGate } from './indexes.ts';
+import { integrityGate } from './integrity.ts';
+import { migrationsAppliedGate } from './migrations-applied.ts';
+import { migrationsLintGate } from './migrations-lint.ts';
+import { migrationsReversibleGate } from './migrations-reversible.ts';
+import { queryPlansGate } from './query-plans.ts';
+import { schemaBreakingGate } from './schema-breaking.ts';
+
+/** §1.1.3 schema validation, §1.3 database gates and §1.4.2 connectivity. */
+export function dbGates(): Gate[] {
+  return [
+    connectivityGate,
+    migrationsReversibleGate,
+    migrationsLintGate,
+    schemaBreakingGate,
+    foreignKeysGate,
+    indexesGate,
+    migrationsAppliedGate,
+    integrityGate,
+    queryPlansGate,
+  ];
+}

@@ -1,0 +1,119 @@
+import semver from 'semver';
+import { takeSchemaSnapshot } from '../../../migrations/schema-snapshot.ts';
+import type { Evidence, Gate } from '../../gate.ts';
+import { withGateDatabase } from '../support/database-guard.ts';
+import { migratorFor, withMigratedScratch } from '../support/migrated-scratch.ts';
+import { listSome, measure, plural } from '../support/outcome.ts';
+import { describeThresholds } from '../support/thresholds.ts';
+import { baselineVersion, currentVersion } from './baseline-version.ts';
+import { breakingChanges } from './classify-schema-change.ts';
+
+interface MigrationChanges {
+  name: string;
+  marked: boolean;
+  changes: string[];
+}
+
+export const schemaBreakingGate: Gate = {
+  id: 'db.schema.breaking',
+  stage: 'pre-deploy',
+  title: 'No breaking schema change without a major version bump',
+  description:
+    "Finds the migrations still pending on the configured database, applies them one at a time on a scratch database brought to the configured database's version, and compares the schema before and after each: a dropped or renamed table or column, a narrowed type, or a new NOT NULL without default fails, unless the migration says `-- hermes:breaking` AND package.json's major version is above the deployed one (baselineVersion, else package.json at baselineRef, else at the newest git tag).",
+  spec: '§1.1.3',
+  timeoutMs: 300_000,
+  thresholds: (config) =>
+    describeThresholds(config, 'db', 'schemaBreaking', {
+      baselineVersion: 'the version last deployed (unset: read from git)',
+      baselineRef: 'git ref whose package.json holds the deployed version (unset: the newest tag)',
+    }),
+  run: (ctx) =>
+    withGateDatabase(ctx, 'compare the schema', async (db) => {
+      const status = await migratorFor(ctx, db.pool).status();
+      const applied = status.filter((m) => m.state !== 'pending');
+      const deployedVersion = applied.at(-1)?.version ?? '0';
+      const files = migratorFor(ctx, db.pool).files();
+      const pending = files.filter((f) => status.find((m) => m.version === f.version)?.state === 'pending');
+      if (pending.length === 0) {
+        return {
+          status: 'pass',
+          summary: `no pending migrations (database at version ${deployedVersion})`,
+          measurements: [measure('pending migrations', 0, 'count')],
+        };
+      }
+      const found: MigrationChanges[] = await withMigratedScratch(
+        ctx,
+        db,
+        async (pool, migrator) => {
+          const out: MigrationChanges[] = [];
+          let before = await takeSchemaSnapshot(pool);
+          for (const file of pending) {
+            const run = await migrator.up(file.version);
+            if (run.error) throw run.error;
+            const after = await takeSchemaSnapshot(pool);
+            out.push({ name: file.name, marked: file.breaking, changes: breakingChanges(before, after) });
+            before = after;
+          }
+          return out;
+        },
+        deployedVersion,
+      );
+      const breaking = found.filter((m) => m.changes.length > 0);
+      const measurements = [
+        measure('pending migrations', pending.length, 'count'),
+        measure('migrations with breaking changes', breaking.length, 'count'),
+      ];
+      const evidence: Evidence[] = [
+        {
+          kind: 'rows',
+          title: `pending migrations compared against version ${deployedVersion}`,
+          content: found.map((m) => ({
+            migration: m.name,
+            marked_breaking: m.marked,
+            changes: m.changes.join('; '),
+          })),
+        },
+      ];
+      if (breaking.length === 0) {
+        return {
+          status: 'pass',
+          summary: `${plural(pending.length, 'pending migration')}, no breaking change`,
+          measurements,
+          evidence,
+        };
+      }
+      const current = currentVersion(ctx.cwd);
+      const baseline = await baselineVersion(ctx);
+      const bumped =
+        current !== null &&
+        baseline.version !== null &&
+        semver.major(current) > semver.major(baseline.version);
+      const versionNote =
+        baseline.version === null
+          ? `deployed version unknown (${baseline.source})`
+          : `version ${current ?? '?'} vs deployed ${baseline.version} (${baseline.source})`;
+      evidence.push({ kind: 'rows', title: 'version baseline', content: [{ current, ...baseline, bumped }] });
+      const unjustified = breaking.filter((m) => !m.marked || !bumped);
+      if (unjustified.length === 0) {
+        return {
+          status: 'warn',
+          summary: `breaking changes marked and released as a major version: ${listSome(breaking.map((m) => m.name))} (${versionNote})`,
+          measurements,
+          evidence,
+        };
+      }
+      const why = (m: MigrationChanges) =>
+        [!m.marked ? 'not marked -- hermes:breaking' : '', !bumped ? 'major version not bumped' : '']
+          .filter(Boolean)
+          .join(', ');
+      return {
+        status: 'fail',
+        summary: `breaking change without ${bumped ? 'the hermes:breaking marker' : 'a major version bump'}: ${listSome(
+          unjustified.map((m) => `${m.name}: ${m.changes[0] ?? ''} (${why(m)})`),
+          2,
+        )}; ${versionNote}`,
+        measurements,
+        evidence,
+      };
+    }),
+};

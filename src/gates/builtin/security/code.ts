@@ -1,0 +1,76 @@
+import type { Gate, GateOutcome } from '../../gate.ts';
+import { errorOutcome, listSome, measure, plural } from '../support/outcome.ts';
+import { describeThresholds, gateThresholds } from '../support/thresholds.ts';
+import { scanCode, type CodeScan } from './eslint-security-scan.ts';
+import { repositoryFiles } from './repository-files.ts';
+import { scanSecrets, type SecretFinding } from './secrets-scan.ts';
+
+export const securityCodeGate: Gate = {
+  id: 'security.code',
+  stage: 'pre-deploy',
+  title: 'Code security scan',
+  description:
+    "Scans the source with eslint-plugin-security's rules and eslint-plugin-no-secrets' entropy check, and every tracked file with secretlint's recommended rules (keys, tokens, private keys, credentials in URLs). The score is the percentage of scanned files without a finding; the spec asks for 100.",
+  spec: '§1.1.2',
+  timeoutMs: 300_000,
+  thresholds: (config) =>
+    describeThresholds(config, 'security', 'code', {
+      minScore: 'minimum score: % of scanned files without a finding',
+      patterns: 'what the code scan lints',
+      ignoreRules: 'rules not counted',
+      entropyTolerance: 'entropy above which a string literal counts as a secret',
+      ignore: 'files not scanned',
+    }),
+  async run(ctx): Promise<GateOutcome> {
+    const settings = gateThresholds(ctx.config).security.code;
+    let code: CodeScan;
+    let secrets: SecretFinding[];
+    let tracked: string[];
+    try {
+      code = await scanCode(
+        ctx.cwd,
+        settings.patterns,
+        settings.ignore,
+        settings.ignoreRules,
+        settings.entropyTolerance,
+      );
+      tracked = await repositoryFiles(ctx, settings.ignore);
+      secrets = await scanSecrets(ctx.cwd, tracked, settings.maxFileBytes);
+    } catch (error) {
+      return errorOutcome(
+        'the security scan could not run',
+        error instanceof Error ? error.message : String(error),
+      );
+    }
+    const findings = [
+      ...code.findings.map((f) => ({ ...f, kind: 'code' })),
+      ...secrets.map((f) => ({ ...f, kind: 'secret', message: 'hard-coded secret' })),
+    ];
+    const scanned = new Set([...code.files, ...tracked]);
+    const flagged = new Set(findings.map((f) => f.file));
+    const score =
+      scanned.size === 0 ? 100 : Math.floor((10_000 * (scanned.size - flagged.size)) / scanned.size) / 100;
+    const measurements = [
+      measure('score', score, '%', settings.minScore, '>='),
+      measure('files scanned', scanned.size, 'count'),
+      measure('code findings', code.findings.length, 'count'),
+      measure('secrets found', secrets.length, 'count', 0, '=='),
+    ];
+    const evidence =
+      findings.length > 0 ? [{ kind: 'rows' as const, title: 'findings', content: findings }] : [];
+    if (score < settings.minScore) {
+      return {
+        status: 'fail',
+        summary: `score ${score}% (${plural(findings.length, 'finding')}): ${listSome(findings.map((f) => `${f.file}:${f.line} ${f.rule}`))}`,
+        measurements,
+        evidence,
+      };
+    }
+    return {
+      status: findings.length > 0 ? 'warn' : 'pass',
+      summary: `score ${score}%: ${plural(scanned.size, 'file')} scanned, ${plural(findings.length, 'finding')}`,
+      measurements,
+      evidence,
+    };
+  },
+};

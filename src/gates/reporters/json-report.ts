@@ -1,0 +1,6 @@
+import type { StageRun } from '../stage-run.ts';
+
+/** The run object itself: what tools and the dashboard read. */
+export function jsonReport(run: StageRun): string {
+  return `${JSON.stringify(run, null, 2)}\n`;
+}

@@ -1,0 +1,148 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Pool } from 'pg';
+import { z } from 'zod';
+import { anonymiseLeads } from '../../leads/anonymise-leads.ts';
+import { audited } from '../../leads/audited.ts';
+import { describeGot } from '../../leads/describe-got.ts';
+import { exportLeadsByEmail } from '../../leads/export-leads-by-email.ts';
+import { findLead } from '../../leads/find-lead.ts';
+import { leadIdPattern } from '../../leads/lead-id.ts';
+import { recordAudit, subjectOfEmail } from '../../leads/record-audit.ts';
+import { purgeIdempotencyKeys } from '../../leads/purge-idempotency-keys.ts';
+import type { AdminKeys } from '../admin-keys.ts';
+import { HttpProblem } from '../http-problem.ts';
+
+export interface AdminOptions {
+  pool: Pool;
+  keys: AdminKeys;
+  retentionDays: number;
+  idempotencyTtlHours: number;
+}
+
+const actors = new WeakMap<FastifyRequest, string>();
+
+const emailBody = z.strictObject({ email: z.string().trim().min(3).max(254).regex(z.regexes.email) });
+const retentionBody = z.strictObject({ older_than_days: z.int().min(1).max(36_500).optional() });
+
+function parseBody<T>(schema: z.ZodType<T>, body: unknown, expected: Record<string, string>): T {
+  const result = schema.safeParse(body ?? {});
+  if (result.success) return result.data;
+  const record = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+  const fields = result.error.issues.map((issue) => {
+    const field = typeof issue.path[0] === 'string' ? issue.path[0] : '(body)';
+    return {
+      field,
+      expected: expected[field] ?? 'a JSON object with the documented fields',
+      got: describeGot(field === '(body)' ? body : record[field]),
+    };
+  });
+  throw new HttpProblem(400, 'validation_failed', 'the request is not valid; nothing was done', {
+    extra: { fields },
+  });
+}
+
+/**
+ * `/api/admin/*`: Bearer keys (hashed, compared in constant time); every call, refused ones
+ * included, written to hermes_ops.audit_log. Without a valid key: 401 and nothing else.
+ */
+export function adminPlugin(app: FastifyInstance, options: AdminOptions, done: (err?: Error) => void): void {
+  const { pool, keys } = options;
+
+  app.addHook('onRequest', async (request, reply) => {
+    const header = request.headers.authorization ?? '';
+    const match = /^Bearer ([\x21-\x7e]{1,512})$/.exec(header);
+    const actor = match?.[1] === undefined ? undefined : keys.match(match[1]);
+    if (actor) {
+      actors.set(request, actor);
+      return;
+    }
+    await recordAudit(pool, {
+      actor: 'anonymous',
+      action: `${request.method} ${request.routeOptions.url ?? 'unmatched'}`,
+      subject: null,
+      outcome: 'denied',
+    }).catch(() => undefined);
+    void reply.header('www-authenticate', 'Bearer realm="hermes-admin"');
+    throw new HttpProblem(
+      401,
+      'unauthorized',
+      'a valid admin API key is required (Authorization: Bearer <key>)',
+    );
+  });
+
+  const actorOf = (request: FastifyRequest) => actors.get(request) ?? 'anonymous';
+
+  app.get<{ Params: { leadId: string } }>('/api/admin/leads/:leadId', async (request) => {
+    const { leadId } = request.params;
+    if (!leadIdPattern.test(leadId)) {
+      throw new HttpProblem(400, 'validation_failed', 'the request is not valid; nothing was done', {
+        extra: {
+          fields: [
+            {
+              field: 'leadId',
+              expected: 'a lead reference such as HS-20261124-7KQ2M9',
+              got: describeGot(leadId),
+            },
+          ],
+        },
+      });
+    }
+    const lead = await audited(pool, {
+      actor: actorOf(request),
+      action: 'lead.show',
+      subject: leadId,
+      work: (db) => findLead(db, leadId),
+      describe: (found) => ({ outcome: found ? 'ok' : 'not_found' }),
+    });
+    if (!lead) throw new HttpProblem(404, 'lead_not_found', `no lead ${leadId}`);
+    return { lead };
+  });
+
+  const emailExpected = { email: 'an email address' };
+
+  app.post('/api/admin/gdpr/export', async (request) => {
+    const { email } = parseBody(emailBody, request.body, emailExpected);
+    return audited(pool, {
+      actor: actorOf(request),
+      action: 'gdpr.export',
+      subject: subjectOfEmail(email),
+      work: (db) => exportLeadsByEmail(db, email),
+      describe: (data) => ({
+        outcome: data.leads.length > 0 ? 'ok' : 'not_found',
+        details: { leads: data.leads.length },
+      }),
+    });
+  });
+
+  app.post('/api/admin/gdpr/erase', async (request) => {
+    const { email } = parseBody(emailBody, request.body, emailExpected);
+    const erased = await audited(pool, {
+      actor: actorOf(request),
+      action: 'gdpr.erase',
+      subject: subjectOfEmail(email),
+      work: (db) => anonymiseLeads(db, { email }),
+      describe: (ids) => ({ outcome: ids.length > 0 ? 'ok' : 'not_found', details: { lead_ids: ids } }),
+    });
+    return { erased: erased.length, lead_ids: erased };
+  });
+
+  app.post('/api/admin/retention', async (request) => {
+    const body = parseBody(retentionBody, request.body, {
+      older_than_days: 'an integer number of days from 1 to 36500',
+    });
+    const days = body.older_than_days ?? options.retentionDays;
+    const result = await audited(pool, {
+      actor: actorOf(request),
+      action: 'retention.run',
+      subject: null,
+      work: async (db) => ({
+        lead_ids: await anonymiseLeads(db, { olderThanDays: days }),
+        idempotency_keys_purged: await purgeIdempotencyKeys(db, options.idempotencyTtlHours),
+      }),
+      describe: (r) => ({ outcome: 'ok', details: { older_than_days: days, anonymised: r.lead_ids.length } }),
+    });
+    return { older_than_days: days, anonymised: result.lead_ids.length, ...result };
+  });
+
+  done();
+}

@@ -1,0 +1,266 @@
+import { createHash } from 'node:crypto';
+import formbody from '@fastify/formbody';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Pool } from 'pg';
+import type { HermesConfig } from '../../config/schema.ts';
+import { DatabaseError } from '../../db/database-error.ts';
+import type { LeadSource } from '../../leads/insert-lead-with-outbox.ts';
+import { recordLead, type Idempotency } from '../../leads/record-lead.ts';
+import { validateLead, type FieldError } from '../../leads/validate-lead.ts';
+import { describeGot } from '../../leads/describe-got.ts';
+import type { LeadOutcome, ServiceMetrics } from '../../observability/service-metrics.ts';
+import type { FormTokens } from '../form-token.ts';
+import { HttpProblem } from '../http-problem.ts';
+import { renderConfirmationPage } from '../pages/render-confirmation-page.ts';
+import { renderFormPage } from '../pages/render-form-page.ts';
+import { spamVerdict } from '../spam-verdict.ts';
+import { toProblem } from './error-answers.ts';
+
+export interface ContactOptions {
+  pool: Pool;
+  intake: HermesConfig['intake'];
+  bodyLimitBytes: number;
+  metrics: ServiceMetrics;
+  tokens: FormTokens;
+  onLeadCommitted?: (() => void) | undefined;
+}
+
+type Limiter = (
+  request: FastifyRequest,
+) => Promise<{ isAllowed: true } | { isAllowed: false; isExceeded: boolean; ttlInSeconds: number }>;
+
+/** Seconds until the limit resets, or undefined while under it (`isAllowed` only means "not allow-listed"). */
+async function exceeded(limit: Limiter, request: FastifyRequest): Promise<number | undefined> {
+  const verdict = await limit(request);
+  return !verdict.isAllowed && verdict.isExceeded ? verdict.ttlInSeconds : undefined;
+}
+
+const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/;
+const policyVersionPattern = /^[\w.-]{1,40}$/;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** A form posted by a browser without JavaScript: it gets HTML back, everyone else JSON. */
+function wantsHtml(request: FastifyRequest): boolean {
+  return (
+    (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded') &&
+    (request.headers.accept ?? '').includes('text/html')
+  );
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * `POST /api/contact`: per-IP limit, validation (400 naming every field), per-email limit, spam
+ * guards (a success-looking answer, stored flagged, never forwarded), Idempotency-Key, then one
+ * transaction; `201 {"lead_id"}` only after COMMIT.
+ */
+export async function contactPlugin(app: FastifyInstance, options: ContactOptions): Promise<void> {
+  const { intake, metrics, tokens } = options;
+  await app.register(formbody, { bodyLimit: options.bodyLimitBytes });
+
+  let limitIp: Limiter | undefined;
+  let limitEmail: Limiter | undefined;
+  // The email is only known after validation; its limiter reads it (hashed) from here.
+  const emailKeys = new WeakMap<FastifyRequest, string>();
+  if (intake.rateLimit.enabled) {
+    await app.register(rateLimit, { global: false });
+    limitIp = app.createRateLimit({
+      max: intake.rateLimit.perIpMax,
+      timeWindow: intake.rateLimit.perIpWindowMs,
+      keyGenerator: (request) => `ip:${request.ip}`,
+    });
+    const byEmail = app.createRateLimit({
+      max: intake.rateLimit.perEmailMax,
+      timeWindow: intake.rateLimit.perEmailWindowMs,
+      keyGenerator: (request) => emailKeys.get(request) ?? 'email:',
+    });
+    limitEmail = byEmail;
+  }
+
+  const guards = { tokens, minFillMs: intake.minFillMs, maxAgeMs: intake.maxFormAgeMs };
+  const problemOptions = {
+    bodyLimitBytes: options.bodyLimitBytes,
+    unavailableRetryAfterS: intake.unavailableRetryAfterS,
+    metrics,
+  };
+
+  app.post('/api/contact', async (request, reply) => {
+    const html = wantsHtml(request);
+    const body: unknown = request.body;
+    const values = isRecord(body) ? body : {};
+    const count = (outcome: LeadOutcome) => metrics.leadsReceived.inc({ outcome });
+
+    const fail = (problem: HttpProblem, outcome: LeadOutcome, errors?: Record<string, string>) => {
+      count(outcome);
+      if (!html) throw problem;
+      if (problem.retryAfterS !== undefined) void reply.header('retry-after', String(problem.retryAfterS));
+      return sendForm(
+        reply,
+        problem.statusCode,
+        values,
+        errors,
+        errors ? 'Please correct the fields marked below.' : problem.message,
+      );
+    };
+    const sendForm = (
+      target: FastifyReply,
+      status: number,
+      shown: Record<string, unknown>,
+      errors: Record<string, string> | undefined,
+      notice: string,
+    ) =>
+      target
+        .code(status)
+        .type('text/html; charset=utf-8')
+        .send(
+          renderFormPage({
+            formToken:
+              typeof shown.form_token === 'string' && shown.form_token.length <= 100
+                ? shown.form_token
+                : tokens.issue(),
+            honeypotField: intake.honeypotField,
+            privacyPolicyVersion: intake.privacyPolicyVersion,
+            privacyPolicyUrl: intake.privacyPolicyUrl,
+            values: shown,
+            ...(errors ? { errors } : {}),
+            notice,
+          }),
+        );
+
+    if (limitIp) {
+      const retryAfterS = await exceeded(limitIp, request);
+      if (retryAfterS !== undefined) {
+        return fail(
+          new HttpProblem(429, 'rate_limited', 'too many submissions from this address; nothing was stored', {
+            retryAfterS,
+          }),
+          'rate_limited',
+        );
+      }
+    }
+
+    // The envelope: spam guards and the consent's policy version travel with the lead, outside it.
+    const {
+      form_token: formToken,
+      privacy_policy_version: policyVersion,
+      [intake.honeypotField]: honeypot,
+      ...rest
+    } = values;
+
+    const problems: FieldError[] = [];
+    const validation = validateLead(isRecord(body) ? rest : body);
+    if (!validation.ok) problems.push(...validation.fields);
+    if (
+      policyVersion !== undefined &&
+      (typeof policyVersion !== 'string' || !policyVersionPattern.test(policyVersion))
+    ) {
+      problems.push({
+        field: 'privacy_policy_version',
+        expected: 'a policy version such as 2025-01 (letters, digits, dot, dash; at most 40)',
+        got: describeGot(policyVersion),
+      });
+    }
+    const keyHeader = request.headers['idempotency-key'];
+    if (
+      keyHeader !== undefined &&
+      (typeof keyHeader !== 'string' || !idempotencyKeyPattern.test(keyHeader))
+    ) {
+      problems.push({
+        field: 'Idempotency-Key',
+        expected: 'a header of 1 to 255 visible ASCII characters (a UUID, for example)',
+        got: describeGot(keyHeader),
+      });
+    }
+    if (problems.length > 0 || !validation.ok) {
+      return fail(
+        new HttpProblem(
+          400,
+          'validation_failed',
+          `${problems.length} field${problems.length > 1 ? 's are' : ' is'} not valid; nothing was stored`,
+          {
+            extra: { fields: problems },
+          },
+        ),
+        'invalid',
+        Object.fromEntries(problems.map((p) => [p.field, `Expected ${p.expected}.`])),
+      );
+    }
+    const { lead } = validation;
+
+    if (limitEmail) {
+      emailKeys.set(request, `email:${sha256(lead.email)}`);
+      const retryAfterS = await exceeded(limitEmail, request);
+      if (retryAfterS !== undefined) {
+        return fail(
+          new HttpProblem(
+            429,
+            'rate_limited',
+            'too many submissions for this email address; nothing was stored',
+            {
+              retryAfterS,
+            },
+          ),
+          'rate_limited',
+        );
+      }
+    }
+
+    const spamReason = spamVerdict(guards, honeypot, formToken);
+    const source: LeadSource = formToken !== undefined || html ? 'web-form' : 'api';
+    const idempotency: Idempotency | undefined =
+      typeof keyHeader === 'string'
+        ? { key: keyHeader, requestHash: sha256(JSON.stringify(lead)) }
+        : undefined;
+
+    const stopTimer = metrics.databaseQueryDuration.startTimer({ operation: 'record_lead' });
+    const outcome = await recordLead(
+      options.pool,
+      {
+        lead,
+        source,
+        privacyPolicyVersion: typeof policyVersion === 'string' ? policyVersion : intake.privacyPolicyVersion,
+        spamReason,
+      },
+      idempotency,
+    ).then(
+      (recorded) => recorded,
+      (error: unknown) => {
+        if (error instanceof DatabaseError) metrics.databaseErrors.inc({ kind: error.kind });
+        const problem = toProblem(error, problemOptions, request.id);
+        if (problem.statusCode === 503) return problem;
+        count('error');
+        throw error;
+      },
+    );
+    stopTimer();
+    if (outcome instanceof HttpProblem) return fail(outcome, 'unavailable');
+
+    if (outcome.kind === 'conflict') {
+      return fail(
+        new HttpProblem(
+          422,
+          'idempotency_key_reused',
+          'this Idempotency-Key was used with a different body; nothing was stored',
+        ),
+        'idempotency_conflict',
+      );
+    }
+    if (outcome.kind === 'replayed') {
+      count('replayed');
+      void reply.header('idempotent-replayed', 'true');
+    } else {
+      count(spamReason === null ? 'accepted' : 'spam');
+      if (spamReason === null) options.onLeadCommitted?.();
+    }
+    const status = outcome.kind === 'replayed' ? outcome.statusCode : 201;
+    if (html)
+      return reply.code(status).type('text/html; charset=utf-8').send(renderConfirmationPage(outcome.leadId));
+    return reply.code(status).send({ lead_id: outcome.leadId });
+  });
+}

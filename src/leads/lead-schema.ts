@@ -1,0 +1,98 @@
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { z } from 'zod';
+import {
+  controlCharacters,
+  controlCharactersExceptLineBreaks,
+  countries,
+  leadFields,
+  serviceUrgencies,
+  type FieldRule,
+} from './lead-rules.ts';
+
+// eslint-disable-next-line security/detect-non-literal-regexp -- the patterns are the lead rules' own constants, never input
+const hasControl = new RegExp(controlCharacters, 'u');
+// eslint-disable-next-line security/detect-non-literal-regexp -- the patterns are the lead rules' own constants, never input
+const hasControlExceptLineBreaks = new RegExp(controlCharactersExceptLineBreaks, 'u');
+const codeByName = new Map(countries.map((c) => [c.name.toLowerCase(), c.code]));
+const nameByCode = new Map(countries.map((c) => [c.code, c.name]));
+
+/** A country's ISO code from its code or English name, any case. */
+export function resolveCountry(value: string): CountryCode | undefined {
+  const key = value.trim();
+  const upper = key.toUpperCase();
+  const code = nameByCode.has(upper) ? upper : codeByName.get(key.toLowerCase());
+  return code as CountryCode | undefined;
+}
+
+/** The E.164 form of a phone number, or undefined when it cannot be a number of that country. */
+export function toE164(phone: string, country: CountryCode | undefined): string | undefined {
+  const parsed = parsePhoneNumberFromString(phone.trim(), country ? { defaultCountry: country } : undefined);
+  return parsed?.isPossible() ? parsed.number : undefined;
+}
+
+const normalised = (allowLineBreaks: boolean) =>
+  z
+    .string()
+    .refine((v) => !(allowLineBreaks ? hasControlExceptLineBreaks : hasControl).test(v))
+    .transform((v) => v.normalize('NFC').trim());
+
+function textField(rule: FieldRule, allowLineBreaks = false) {
+  return normalised(allowLineBreaks)
+    .transform((v) => (allowLineBreaks ? v : v.replace(/\s+/gu, ' ')))
+    .pipe(
+      z
+        .string()
+        .min(rule.minLength ?? 0)
+        .max(rule.maxLength ?? Number.MAX_SAFE_INTEGER),
+    );
+}
+
+const accepted = z
+  .union([z.literal(true), z.enum(['true', 'on', 'yes', '1'])])
+  .transform(() => true as const);
+
+/**
+ * The one definition of a lead. Input: JSON or form fields (checkboxes as "on"); output: trimmed,
+ * NFC-normalised values, the email lower-cased, the country's English name, the phone in E.164.
+ */
+export const leadSchema = z
+  .strictObject({
+    first_name: textField(leadFields.first_name),
+    last_name: textField(leadFields.last_name),
+    email: normalised(false)
+      .transform((v) => v.toLowerCase())
+      // eslint-disable-next-line security/detect-non-literal-regexp -- the patterns are the lead rules' own constants, never input
+      .pipe(z.string().max(leadFields.email.maxLength).regex(new RegExp(leadFields.email.pattern))),
+    country: normalised(false).refine((v) => resolveCountry(v) !== undefined),
+    phone_number: normalised(false).pipe(
+      // eslint-disable-next-line security/detect-non-literal-regexp -- the patterns are the lead rules' own constants, never input
+      z.string().max(leadFields.phone_number.maxLength).regex(new RegExp(leadFields.phone_number.pattern)),
+    ),
+    problem_description: textField(leadFields.problem_description, true),
+    service_urgency: normalised(false).pipe(z.enum(serviceUrgencies)),
+    agree_to_terms: accepted,
+    privacy_consent: accepted,
+  })
+  // The phone is checked against the country; `when` makes it run even when other fields failed, so a 400 names every field.
+  .refine(
+    (value: Partial<Record<string, unknown>>) => {
+      if (typeof value.phone_number !== 'string') return true;
+      const country = typeof value.country === 'string' ? resolveCountry(value.country) : undefined;
+      return toE164(value.phone_number, country) !== undefined;
+    },
+    {
+      path: ['phone_number'],
+      when: (payload) => !payload.issues.some((issue) => issue.path?.[0] === 'phone_number'),
+    },
+  )
+  .transform((lead) => {
+    const code = resolveCountry(lead.country) as CountryCode;
+    return {
+      ...lead,
+      country: nameByCode.get(code) ?? code,
+      phone_number: toE164(lead.phone_number, code) as string,
+    };
+  });
+
+export type LeadSubmission = z.input<typeof leadSchema>;
+export type ValidLead = z.output<typeof leadSchema>;

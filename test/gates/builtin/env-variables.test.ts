@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { variablesGate } from '../../../src/gates/builtin/env/variables.ts';
+import { gateContext } from './support/gate-context.ts';
+
+const productionEnv = {
+  DATABASE_URL: 'postgres://app:s3cret-pass@db.internal:5432/hermes?sslmode=require',
+  POSTGRES_URL: 'postgres://app:s3cret-pass@db.internal:5432/hermes?sslmode=require',
+  NODE_ENV: 'production',
+  VERCEL_ENV: 'production',
+};
+
+const run = (env: NodeJS.ProcessEnv, environment = 'production', extra: Record<string, unknown> = {}) =>
+  variablesGate.run(gateContext({ env, config: { environment, ...extra } }));
+
+describe('env.variables', () => {
+  it('passes in production with every spec variable set and valid', async () => {
+    const outcome = await run(productionEnv);
+    expect(outcome.status, outcome.summary).toBe('pass');
+    expect(outcome.summary).toBe(
+      'environment production: DATABASE_URL, POSTGRES_URL, NODE_ENV, VERCEL_ENV set, values valid',
+    );
+  });
+
+  it('passes in development with nothing set (the embedded database)', async () => {
+    const outcome = await run({}, 'development');
+    expect(outcome.status, outcome.summary).toBe('pass');
+  });
+
+  it('fails naming a missing variable', async () => {
+    const { VERCEL_ENV: _dropped, ...env } = productionEnv;
+    const outcome = await run(env);
+    expect(outcome.status).toBe('fail');
+    expect(outcome.summary).toBe('missing VERCEL_ENV');
+  });
+
+  it('fails naming a malformed DATABASE_URL without printing it', async () => {
+    const outcome = await run({
+      ...productionEnv,
+      DATABASE_URL: 'mysql://app:s3cret-pass@db.internal/hermes',
+    });
+    expect(outcome.status).toBe('fail');
+    expect(outcome.summary).toContain('DATABASE_URL is malformed (expected postgres:// or postgresql://)');
+    expect(JSON.stringify(outcome)).not.toContain('s3cret-pass');
+  });
+
+  it('fails a database URL without a database name', async () => {
+    const outcome = await run({ ...productionEnv, POSTGRES_URL: 'postgres://app@db.internal:5432' });
+    expect(outcome.summary).toContain('POSTGRES_URL is malformed (no database name)');
+  });
+
+  it('fails values of NODE_ENV and VERCEL_ENV outside the allowed sets, and contradictions', async () => {
+    const outcome = await run({ ...productionEnv, NODE_ENV: 'prod', VERCEL_ENV: 'live' }, 'staging');
+    expect(outcome.status).toBe('fail');
+    expect(outcome.summary).toContain('NODE_ENV="prod" is not one of development, test, production');
+    expect(outcome.summary).toContain('VERCEL_ENV="live" is not one of development, preview, production');
+    const contradiction = await run({ ...productionEnv, NODE_ENV: 'development' }, 'staging');
+    expect(contradiction.summary).toBe('VERCEL_ENV=production with NODE_ENV=development');
+  });
+
+  it('warns when DATABASE_URL and POSTGRES_URL point at different databases', async () => {
+    const outcome = await run({
+      ...productionEnv,
+      POSTGRES_URL: 'postgres://app@other.internal:5432/hermes',
+    });
+    expect(outcome.status).toBe('warn');
+    expect(outcome.summary).toBe('DATABASE_URL and POSTGRES_URL differ (DATABASE_URL is used)');
+  });
+
+  it('reads the per-environment required set from config', async () => {
+    const outcome = await run({}, 'development', {
+      gates: { thresholds: { env: { variables: { required: { development: ['DATABASE_URL'] } } } } },
+    });
+    expect(outcome.summary).toBe('missing DATABASE_URL');
+    const info = variablesGate.thresholds?.(
+      gateContext({
+        config: {
+          gates: { thresholds: { env: { variables: { required: { development: ['DATABASE_URL'] } } } } },
+        },
+      }).config,
+    );
+    expect(info?.find((t) => t.key === 'gates.thresholds.env.variables.required')?.source).toBe('file');
+    expect(info?.find((t) => t.key === 'gates.thresholds.env.variables.nodeEnvValues')?.source).toBe(
+      'default',
+    );
+  });
+});

@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { securityCodeGate } from '../../../src/gates/builtin/security/code.ts';
+import { gateContext, makeProject } from './support/gate-context.ts';
+
+// Secrets are made at run time: a literal one in the repository would (rightly) fail its own scan.
+const githubToken = () => `ghp_${randomBytes(27).toString('base64url').replace(/[-_]/g, 'x').slice(0, 36)}`;
+
+const projects: { remove: () => void }[] = [];
+function project(files: Record<string, string>): string {
+  const made = makeProject(files);
+  projects.push(made);
+  return made.dir;
+}
+afterAll(() => {
+  for (const p of projects) p.remove();
+});
+
+describe('security.code', () => {
+  it('passes clean code with a 100% score', async () => {
+    const cwd = project({
+      'src/app.ts': 'export const greeting = (name: string): string => `hello ${name}`;\n',
+    });
+    const outcome = await securityCodeGate.run(gateContext({ cwd }));
+    expect(outcome.status, outcome.summary).toBe('pass');
+    expect(outcome.summary).toBe('score 100%: 1 file scanned, 0 findings');
+  });
+
+  it('fails naming a hard-coded secret without printing it', async () => {
+    const token = githubToken();
+    const cwd = project({
+      'src/app.ts': 'export const ok = 1;\n',
+      'src/client.ts': `export const client = { auth: '${token}' };\n`,
+    });
+    const outcome = await securityCodeGate.run(gateContext({ cwd }));
+    expect(outcome.status).toBe('fail');
+    expect(outcome.summary).toMatch(/^score 50% \(1 finding\): src\/client\.ts:1 secretlint\/GITHUB_TOKEN/);
+    expect(JSON.stringify(outcome)).not.toContain(token);
+  });
+
+  it('finds a secret in any tracked file, and honours a reviewed secretlint-disable-line', async () => {
+    const cwd = project({
+      'config/deploy.env': `GITHUB_TOKEN=${githubToken()}\n`,
+      'docs/example.md': `token: ${githubToken()} <!-- secretlint-disable-line -->\n`,
+    });
+    const outcome = await securityCodeGate.run(gateContext({ cwd }));
+    expect(outcome.status).toBe('fail');
+    expect(outcome.summary).toContain('config/deploy.env:1 secretlint/GITHUB_TOKEN');
+    expect(outcome.summary).not.toContain('docs/example.md');
+  });
+
+  it('fails naming an eslint-plugin-security finding', async () => {
+    const cwd = project({
+      'src/match.js': 'export const match = (input, text) => new RegExp(input).test(text);\n',
+    });
+    const outcome = await securityCodeGate.run(gateContext({ cwd }));
+    expect(outcome.status).toBe('fail');
+    expect(outcome.summary).toBe('score 0% (1 finding): src/match.js:1 security/detect-non-literal-regexp');
+  });
+
+  it('flags high-entropy literals when an entropy tolerance is set', async () => {
+    const cwd = project({ 'src/key.ts': `export const key = '${randomBytes(24).toString('base64')}';\n` });
+    const withoutEntropy = await securityCodeGate.run(gateContext({ cwd }));
+    const withEntropy = await securityCodeGate.run(
+      gateContext({
+        cwd,
+        config: { gates: { thresholds: { security: { code: { entropyTolerance: 4 } } } } },
+      }),
+    );
+    expect(withoutEntropy.status, withoutEntropy.summary).toBe('pass');
+    expect(withEntropy.status).toBe('fail');
+    expect(withEntropy.summary).toContain('src/key.ts:1 no-secrets/no-secrets');
+  });
+});

@@ -1,0 +1,130 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseJunit, type TestCase } from 'junit2json';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reportFileName, writeReports } from '../../src/gates/reporters/write-reports.ts';
+import type { StageRun } from '../../src/gates/stage-run.ts';
+import { configWith, fakeGate, passing, runFakes } from './support/fake-gate.ts';
+
+// Output as tools really print it: ANSI colours, XML/HTML specials, a NUL, backticks, pipes.
+const nastyOutput =
+  '\u001b[31merror\u001b[0m <b>bold</b> & "quotes" \u0000 ``` | pipe\nsrc/a.ts:1:1  no-unused-vars';
+
+let dir: string;
+let run: StageRun;
+let paths: string[];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hermes-reports-'));
+  run = await runFakes(
+    [
+      fakeGate('code.lint', () => ({
+        status: 'fail',
+        summary: '2 ESLint errors in src/a.ts',
+        measurements: [
+          { name: 'errors', value: 2, unit: 'count', threshold: 0, comparison: '<=', passed: false },
+        ],
+        evidence: [{ kind: 'output', title: 'eslint output', content: nastyOutput }],
+      })),
+      fakeGate('code.types', passing),
+      fakeGate('db.integrity', () => ({
+        status: 'warn',
+        summary: '1 duplicate email',
+        evidence: [{ kind: 'rows', title: 'duplicates', content: [{ email: 'ada@example.com', cnt: 2 }] }],
+      })),
+      fakeGate('db.connect', () => ({ status: 'error', summary: 'cannot connect', reason: 'ECONNREFUSED' })),
+      fakeGate('db.plans', passing, { dependsOn: ['db.connect'] }),
+      fakeGate('perf.load', () => ({ status: 'fail', summary: '40 req/s < 50' })),
+    ],
+    { config: configWith({ overrides: { 'perf.load': { advisory: true } } }) },
+  );
+  paths = await writeReports(run, { dir, formats: ['json', 'junit', 'md', 'html'] });
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const read = (format: 'json' | 'junit' | 'md' | 'html'): Promise<string> =>
+  readFile(join(dir, reportFileName('pre-deploy', format)), 'utf8');
+
+describe('reports', () => {
+  it('writes one file per format, named by stage', () => {
+    expect(paths.map((p) => p.slice(dir.length + 1))).toEqual([
+      'gates-pre-deploy.json',
+      'gates-pre-deploy.junit.xml',
+      'gates-pre-deploy.md',
+      'gates-pre-deploy.html',
+    ]);
+  });
+
+  it('JSON: the run object, read back whole', async () => {
+    expect(JSON.parse(await read('json'))).toEqual(run);
+  });
+
+  it('JUnit: valid XML, one testcase per gate, fail/error/skip mapped', async () => {
+    const xml = await read('junit');
+    // XML 1.0 cannot hold control characters; the tools' output had some.
+    // eslint-disable-next-line no-control-regex -- looking for exactly those
+    expect(xml).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/);
+    const parsed = await parseJunit(xml);
+    if (!parsed || !('testsuite' in parsed)) throw new Error('expected <testsuites>');
+    expect(parsed).toMatchObject({ tests: 6, failures: 1, errors: 1 });
+    const suite = parsed.testsuite?.[0];
+    expect(suite).toMatchObject({ name: 'pre-deploy', tests: 6, failures: 1, errors: 1, skipped: 1 });
+    const cases = new Map((suite?.testcase ?? []).map((c: TestCase) => [c.name, c]));
+    expect([...cases.keys()]).toEqual([
+      'code.lint',
+      'code.types',
+      'db.integrity',
+      'db.connect',
+      'db.plans',
+      'perf.load',
+    ]);
+    expect(cases.get('code.lint')?.failure?.[0]).toMatchObject({
+      message: '2 ESLint errors in src/a.ts',
+      type: 'fail',
+    });
+    expect(cases.get('code.lint')?.failure?.[0]?.inner).toContain('<b>bold</b> & "quotes"');
+    expect(cases.get('code.lint')?.failure?.[0]?.inner).not.toContain('\u001b');
+    expect(cases.get('db.connect')?.error?.[0]).toMatchObject({ message: 'cannot connect', type: 'error' });
+    expect(cases.get('db.plans')?.skipped?.[0]).toMatchObject({
+      message: 'depends on db.connect, which could not judge (error)',
+    });
+    // The advisory gate's failure is a warning: no <failure>, the text in system-out.
+    expect(cases.get('perf.load')?.failure).toBeUndefined();
+    expect(cases.get('perf.load')?.['system-out']?.[0]).toContain('WARN: 40 req/s < 50');
+    expect(cases.get('code.types')).not.toHaveProperty('failure');
+  });
+
+  it('Markdown: a table row per gate, evidence fenced, no personal data', async () => {
+    const md = await read('md');
+    expect(md).toMatch(/^# Hermes gates: pre-deploy — FAILED/);
+    expect(md).toContain('| code.lint | ❌ FAIL | 2 ESLint errors in src/a.ts |');
+    expect(md).toContain('| perf.load (advisory) | ⚠️ WARN | 40 req/s < 50 |');
+    expect(md).toContain('| errors | 2 count | <= 0 | fail |');
+    // The evidence holds three backticks, so its fence is longer.
+    expect(md).toMatch(/````text\n.*``` \\?\| pipe/);
+    expect(md).not.toContain('ada@example.com');
+    expect(md).toContain('a***@example.com');
+  });
+
+  it('HTML: one self-contained page, everything escaped, no personal data', async () => {
+    const html = await read('html');
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).not.toMatch(/<script|<link|src=|https?:\/\//i);
+    expect(html).toContain('&lt;b&gt;bold&lt;/b&gt; &amp; &quot;quotes&quot;');
+    expect(html).not.toContain('<b>bold</b>');
+    expect(html).not.toContain('ada@example.com');
+    for (const id of ['code.lint', 'code.types', 'db.integrity', 'db.connect', 'db.plans', 'perf.load'])
+      expect(html).toContain(`<section class="gate" id="${id}">`);
+  });
+
+  it('an unwritable report directory is an error naming it', async () => {
+    const blocker = join(dir, 'gates-pre-deploy.json');
+    await expect(writeReports(run, { dir: join(blocker, 'sub'), formats: ['json'] })).rejects.toMatchObject({
+      code: 'gates_report_unwritable',
+    });
+  });
+});

@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configSchema } from '../../src/config/schema.ts';
+import { customGates } from '../../src/gates/custom/custom-gates.ts';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { runFakes } from './support/fake-gate.ts';
+
+let db: TestDatabase;
+
+beforeAll(async () => {
+  db = await createTestDatabase({ migrate: true });
+});
+
+afterAll(async () => {
+  await db.drop();
+});
+
+describe('custom SQL gate', () => {
+  it('observes only: a query that writes is refused and changes nothing', async () => {
+    const config = configSchema.parse({
+      gates: {
+        custom: [
+          {
+            id: 'sql.sneaky',
+            kind: 'sql',
+            query:
+              "INSERT INTO hermes_ops.audit_log (actor, action, outcome) VALUES ('gate', 'write', 'ok') RETURNING 1",
+            expect: 'value == 1',
+          },
+        ],
+      },
+    });
+    const run = await runFakes(customGates(config), { config, databaseUrl: db.url });
+    expect(run.results[0]).toMatchObject({ status: 'error' });
+    expect(run.results[0]?.reason).toMatch(/read-only transaction/);
+    const { rows } = await db.pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM hermes_ops.audit_log',
+    );
+    expect(rows[0]?.n).toBe(0);
+  });
+
+  it('names a column the expectation refers to that the query does not return', async () => {
+    const config = configSchema.parse({
+      gates: { custom: [{ id: 'sql.typo', kind: 'sql', query: 'SELECT 1 AS total', expect: 'totl == 1' }] },
+    });
+    const run = await runFakes(customGates(config), { config, databaseUrl: db.url });
+    expect(run.results[0]).toMatchObject({
+      status: 'error',
+      reason: 'no column totl in the result (columns: total)',
+    });
+  });
+});

@@ -1,0 +1,190 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startIntake, validLead, type IntakeUnderTest } from './support/start-intake.ts';
+
+interface ErrorBody {
+  error: {
+    code: string;
+    message: string;
+    retry_after_s?: number;
+    fields?: { field: string; expected: string; got: string }[];
+  };
+}
+
+let intake: IntakeUnderTest;
+
+beforeAll(async () => {
+  intake = await startIntake();
+});
+afterAll(async () => {
+  await intake.close();
+});
+
+/** Sends, then proves nothing was stored: the same row counts before and after. */
+async function unchanged(send: () => Promise<Response>): Promise<{ response: Response; body: ErrorBody }> {
+  const before = await intake.counts();
+  const response = await send();
+  const body = (await response.json()) as ErrorBody;
+  expect(await intake.counts()).toEqual(before);
+  return { response, body };
+}
+
+describe('POST /api/contact failure answers (nothing stored)', () => {
+  it('400 names every field at fault, with what it expected and a short excerpt of what it got', async () => {
+    const { response, body } = await unchanged(() =>
+      intake.post(
+        validLead({
+          first_name: 'Ada\u0000',
+          email: 'not-an-email',
+          country: 'Narnia',
+          phone_number: '12',
+          problem_description: 'x'.repeat(6000),
+          service_urgency: 'whenever',
+          agree_to_terms: false,
+          privacy_consent: 'no',
+        }),
+      ),
+    );
+    expect(response.status).toBe(400);
+    expect(body.error.code).toBe('validation_failed');
+    const fields = body.error.fields ?? [];
+    expect(fields.map((f) => f.field)).toEqual([
+      'first_name',
+      'email',
+      'country',
+      'phone_number',
+      'problem_description',
+      'service_urgency',
+      'agree_to_terms',
+      'privacy_consent',
+    ]);
+    const byField = Object.fromEntries(fields.map((f) => [f.field, f]));
+    expect(byField.first_name?.got).toBe('"Ada\\u0000"');
+    expect(byField.email).toMatchObject({
+      got: '"not-an-email"',
+      expected: expect.stringContaining('email address') as unknown,
+    });
+    expect(byField.service_urgency?.expected).toBe('one of emergency, urgent, soon, not-urgent');
+    // Never more than a short excerpt of what was sent.
+    expect(byField.problem_description?.got).toBe(`"${'x'.repeat(24)}"... (6000 characters)`);
+    expect(byField.agree_to_terms?.got).toBe('false');
+  });
+
+  it('400 for a missing field, a wrong type, an unknown field and a phone number impossible for the country', async () => {
+    const lead = validLead({ service_urgency: 3, colour: 'blue', country: 'US', phone_number: '+1 555' });
+    delete lead.last_name;
+    const { response, body } = await unchanged(() => intake.post(lead));
+    expect(response.status).toBe(400);
+    expect(body.error.fields).toEqual([
+      { field: 'last_name', expected: expect.any(String) as unknown, got: 'nothing' },
+      {
+        field: 'phone_number',
+        expected: expect.stringContaining('phone number') as unknown,
+        got: '"+1 555"',
+      },
+      { field: 'service_urgency', expected: expect.any(String) as unknown, got: 'the number 3' },
+      { field: 'colour', expected: expect.stringContaining('no such field') as unknown, got: '"blue"' },
+    ]);
+  });
+
+  it('400 for a body that is not an object, for broken JSON and for an empty JSON body', async () => {
+    for (const raw of ['[1,2]', '"text"', 'null']) {
+      const { response, body } = await unchanged(() => intake.post(null, { raw }));
+      expect(response.status).toBe(400);
+      expect(body.error.fields?.[0]?.field).toBe('(body)');
+    }
+    const broken = await unchanged(() => intake.post(null, { raw: '{"email": "ada@example.com", ' }));
+    expect(broken.response.status).toBe(400);
+    expect(broken.body.error).toEqual({ code: 'invalid_body', message: 'the body is not valid JSON' });
+    const empty = await unchanged(() => intake.post(null, { raw: '' }));
+    expect(empty.response.status).toBe(400);
+    expect(empty.body.error.code).toBe('invalid_body');
+  });
+
+  it('400 for a malformed Idempotency-Key', async () => {
+    const { response, body } = await unchanged(() =>
+      intake.post(validLead(), { headers: { 'idempotency-key': 'x'.repeat(300) } }),
+    );
+    expect(response.status).toBe(400);
+    expect(body.error.fields?.map((f) => f.field)).toEqual(['Idempotency-Key']);
+  });
+
+  it('413 when the body is larger than the limit', async () => {
+    const { response, body } = await unchanged(() =>
+      intake.post(validLead({ problem_description: 'y'.repeat(40_000) })),
+    );
+    expect(response.status).toBe(413);
+    expect(body.error).toEqual({ code: 'body_too_large', message: 'the body is larger than 32768 bytes' });
+  });
+
+  it('415 for a content type other than JSON or a urlencoded form', async () => {
+    for (const type of ['text/plain', 'multipart/form-data; boundary=x', 'application/xml']) {
+      const { response, body } = await unchanged(() =>
+        intake.post(null, { raw: 'first_name=Ada', headers: { 'content-type': type } }),
+      );
+      expect(response.status).toBe(415);
+      expect(body.error.code).toBe('unsupported_media_type');
+    }
+  });
+
+  it('422 when an Idempotency-Key comes back with a different body', async () => {
+    const key = `key-${Date.now()}`;
+    const first = await intake.post(validLead(), { headers: { 'idempotency-key': key } });
+    expect(first.status).toBe(201);
+    const { response, body } = await unchanged(() =>
+      intake.post(validLead(), { headers: { 'idempotency-key': key } }),
+    );
+    expect(response.status).toBe(422);
+    expect(body.error.code).toBe('idempotency_key_reused');
+  });
+});
+
+describe('rate limits', () => {
+  let limited: IntakeUnderTest;
+  beforeAll(async () => {
+    limited = await startIntake({
+      config: { intake: { rateLimit: { perIpMax: 4, perEmailMax: 2, perIpWindowMs: 60_000 } } },
+    });
+  });
+  afterAll(async () => {
+    await limited.close();
+  });
+
+  it('429 with Retry-After once an email has used its quota, and nothing stored', async () => {
+    const lead = validLead();
+    for (let i = 0; i < 2; i++) expect((await limited.post(lead)).status).toBe(201);
+    const before = await limited.counts();
+    const response = await limited.post(lead);
+    expect(response.status).toBe(429);
+    expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+    const body = (await response.json()) as ErrorBody;
+    expect(body.error.code).toBe('rate_limited');
+    expect(body.error.message).toContain('email');
+    expect(await limited.counts()).toEqual(before);
+  });
+
+  it('429 with Retry-After once an address has used its quota, whatever it sends', async () => {
+    // Three requests of this address's four were counted above (the refused one too); one more passes.
+    for (let i = 0; i < 1; i++) expect((await limited.post(validLead())).status).toBe(201);
+    const before = await limited.counts();
+    const response = await limited.post(validLead());
+    expect(response.status).toBe(429);
+    const retryAfter = Number(response.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(((await response.json()) as ErrorBody).error.retry_after_s).toBe(retryAfter);
+    expect(await limited.counts()).toEqual(before);
+  });
+
+  it('HERMES_RATE_LIMIT=off switches both limits off', async () => {
+    const open = await startIntake({
+      database: limited.database,
+      config: { intake: { rateLimit: { enabled: false, perIpMax: 1, perEmailMax: 1 } } },
+    });
+    try {
+      const lead = validLead();
+      for (let i = 0; i < 3; i++) expect((await open.post(lead)).status).toBe(201);
+    } finally {
+      await open.close();
+    }
+  });
+});

@@ -1,0 +1,123 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import { once } from 'node:events';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { cleanEnv, hermesBin } from '../support/run-cli.ts';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { validLead } from './support/start-intake.ts';
+
+let database: TestDatabase;
+
+beforeAll(async () => {
+  database = await createTestDatabase({ migrate: true });
+});
+afterAll(async () => {
+  await database.drop();
+});
+
+/** Starts `hermes serve --port 0` and resolves with the child and the port it printed. */
+async function serve(): Promise<{ child: ChildProcess; port: number; stderr: () => string }> {
+  const child = spawn(process.execPath, [hermesBin, 'serve', '--port', '0'], {
+    env: {
+      ...cleanEnv(),
+      DATABASE_URL: database.url,
+      HERMES_RATE_LIMIT: 'off',
+      HERMES_MIN_FILL_MS: '0',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let stdout = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const match = /listening on http:\/\/[^:]+:(\d+)/.exec(stdout);
+      if (match?.[1]) resolve(Number(match[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
+  });
+  return { child, port, stderr: () => stderr };
+}
+
+/** Resolves once the port refuses new connections (the server has stopped accepting). */
+async function refused(port: number): Promise<void> {
+  for (;;) {
+    const socket = net.connect(port, '127.0.0.1');
+    const outcome = await new Promise<'open' | 'refused'>((resolve) => {
+      socket.once('connect', () => resolve('open'));
+      socket.once('error', () => resolve('refused'));
+    });
+    socket.destroy();
+    if (outcome === 'refused') return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+it('on SIGTERM stops accepting, answers the requests in flight, commits every 201, closes the pool and exits 0', async () => {
+  const { child, port, stderr } = await serve();
+  const base = `http://127.0.0.1:${port}`;
+  const accepted: string[] = [];
+  const statuses = new Map<number, number>();
+  let stop = false;
+  let reachedLoad: () => void = () => undefined;
+  const loaded = new Promise<void>((resolve) => (reachedLoad = resolve));
+
+  const loop = async () => {
+    while (!stop) {
+      try {
+        const response = await fetch(`${base}/api/contact`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(validLead()),
+        });
+        statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+        if (response.status === 201) {
+          accepted.push(((await response.json()) as { lead_id: string }).lead_id);
+          if (accepted.length >= 40) reachedLoad();
+        } else await response.arrayBuffer();
+      } catch {
+        // Connection refused or closed: the server has stopped accepting.
+        if (accepted.length >= 40) return;
+      }
+    }
+  };
+  const loops = Array.from({ length: 8 }, loop);
+
+  // A request in flight at SIGTERM: its headers and half its body are sent before the signal.
+  const body = JSON.stringify(validLead());
+  const slow = net.connect(port, '127.0.0.1');
+  await once(slow, 'connect');
+  let answer = '';
+  slow.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+  slow.write(
+    `POST /api/contact HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`,
+  );
+  slow.write(body.slice(0, 40));
+
+  await loaded;
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  child.kill('SIGTERM');
+  await refused(port);
+  // write, not end: a half-closed socket would tell the server the client gave up.
+  slow.write(body.slice(40));
+  await once(slow, 'close');
+  stop = true;
+  await Promise.all(loops);
+  const [code] = await exited;
+
+  expect(code, stderr()).toBe(0);
+  expect(answer).toMatch(/^HTTP\/1\.1 201 /);
+  const inFlight = /"lead_id":"([^"]+)"/.exec(answer)?.[1];
+  expect(inFlight).toBeDefined();
+  // Only real answers: accepted, or refused while closing.
+  expect([...statuses.keys()].every((status) => status === 201 || status === 503)).toBe(true);
+
+  const ids = [...accepted, inFlight ?? ''];
+  const { rows } = await database.pool.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM hermes_leads WHERE lead_id = ANY($1)',
+    [ids],
+  );
+  expect(rows[0]?.n).toBe(ids.length);
+}, 60_000);

@@ -1,0 +1,31 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { leadFields, serviceUrgencies } from '../../src/leads/lead-rules.ts';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+
+let database: TestDatabase;
+
+beforeAll(async () => {
+  database = await createTestDatabase({ migrate: true });
+});
+afterAll(async () => {
+  await database.drop();
+});
+
+async function constraint(name: string): Promise<string> {
+  const { rows } = await database.pool.query<{ def: string }>(
+    `SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conname = $1`,
+    [name],
+  );
+  return rows[0]?.def ?? '';
+}
+
+it('the schema and the database CHECKs state the same rules', async () => {
+  const urgency = await constraint('hermes_leads_service_urgency_check');
+  const listed = [...urgency.matchAll(/'([^']+)'/g)].map((m) => m[1]);
+  expect(listed.sort()).toEqual([...serviceUrgencies].sort());
+  expect(await constraint('hermes_leads_problem_description_length')).toContain(
+    `<= ${leadFields.problem_description.maxLength}`,
+  );
+  expect(await constraint('hermes_leads_terms_agreed')).toContain('agree_to_terms');
+  expect(await constraint('hermes_leads_privacy_consented')).toContain('privacy_consent');
+});

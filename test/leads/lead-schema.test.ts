@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { generateLeadId, leadIdPattern } from '../../src/leads/lead-id.ts';
+import { validateLead } from '../../src/leads/validate-lead.ts';
+import { describeGot } from '../../src/leads/describe-got.ts';
+
+const valid = {
+  first_name: 'Ada',
+  last_name: 'Lovelace',
+  email: 'ada@example.com',
+  country: 'GB',
+  phone_number: '+44 20 7946 0958',
+  problem_description: 'Ransomware on the file server since this morning.',
+  service_urgency: 'emergency',
+  agree_to_terms: true,
+  privacy_consent: true,
+};
+
+describe('the lead schema', () => {
+  it('normalises: trims, collapses spaces in names, lower-cases the email, names the country, E.164 phone', () => {
+    const result = validateLead({
+      ...valid,
+      first_name: '  Ada\u00a0 Augusta ',
+      email: ' ADA@Example.com',
+      country: 'germany',
+      phone_number: '030 901820',
+      problem_description: '  Line one\nLine two\tand more  ',
+    });
+    expect(result).toEqual({
+      ok: true,
+      lead: expect.objectContaining({
+        first_name: 'Ada Augusta',
+        email: 'ada@example.com',
+        country: 'Germany',
+        phone_number: '+4930901820',
+        problem_description: 'Line one\nLine two\tand more',
+      }) as unknown,
+    });
+  });
+
+  it('accepts every documented urgency, not-urgent included', () => {
+    for (const urgency of ['emergency', 'urgent', 'soon', 'not-urgent']) {
+      expect(validateLead({ ...valid, service_urgency: urgency }).ok).toBe(true);
+    }
+  });
+
+  it('rejects control characters, also in the description (line breaks and tabs allowed there only)', () => {
+    for (const [field, value] of [
+      ['first_name', 'A\u0007da'],
+      ['last_name', 'Love\nlace'],
+      ['problem_description', 'Something \u001b[31m happened here'],
+      ['problem_description', 'Broken \ufffd encoding in this text'],
+      ['email', 'ada\u0000@example.com'],
+    ] as const) {
+      const result = validateLead({ ...valid, [field]: value });
+      expect(result.ok ? [] : result.fields.map((f) => f.field)).toEqual([field]);
+    }
+  });
+
+  it('requires both consents to be true', () => {
+    const result = validateLead({ ...valid, agree_to_terms: 'false', privacy_consent: undefined });
+    expect(result.ok ? [] : result.fields.map((f) => [f.field, f.got])).toEqual([
+      ['agree_to_terms', '"false"'],
+      ['privacy_consent', 'nothing'],
+    ]);
+  });
+
+  it('limits the description to 5000 characters', () => {
+    expect(validateLead({ ...valid, problem_description: 'x'.repeat(5000) }).ok).toBe(true);
+    expect(validateLead({ ...valid, problem_description: 'x'.repeat(5001) }).ok).toBe(false);
+  });
+});
+
+describe('lead ids and excerpts', () => {
+  it('are readable, dated and unique', () => {
+    const ids = new Set(Array.from({ length: 2000 }, () => generateLeadId(new Date('2026-11-24T10:00:00Z'))));
+    expect(ids.size).toBe(2000);
+    for (const id of ids) {
+      expect(id).toMatch(leadIdPattern);
+      expect(id.startsWith('HS-20261124-')).toBe(true);
+    }
+  });
+
+  it('describes what was sent in a short, escaped excerpt', () => {
+    expect(describeGot(undefined)).toBe('nothing');
+    expect(describeGot('')).toBe('an empty string');
+    expect(describeGot('a\u0000b')).toBe('"a\\u0000b"');
+    expect(describeGot('é'.repeat(30))).toBe(`"${'é'.repeat(24)}"... (30 characters)`);
+    expect(describeGot({ a: 1 })).toBe('a JSON object');
+    expect(describeGot([1, 2])).toBe('a list of 2');
+  });
+});
