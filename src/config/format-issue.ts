@@ -4,9 +4,10 @@ import { isSecretKey, REDACTED, redactUrl } from './redact.ts';
 type Issue = z.core.$ZodIssue;
 
 /** A short, printable excerpt of a value found in the config (secrets never shown). */
-export function describeValue(value: unknown, key: string): string {
+export function describeValue(value: unknown, path: readonly PropertyKey[]): string {
   if (value === undefined) return 'nothing';
-  if (isSecretKey(key)) return REDACTED;
+  // `admin.apiKeys.0` is as secret as `admin.apiKeys`.
+  if (path.some((segment) => typeof segment === 'string' && isSecretKey(segment))) return REDACTED;
   if (typeof value === 'string') {
     const shown = redactUrl(value);
     return JSON.stringify(shown.length > 60 ? `${shown.slice(0, 57)}...` : shown);
@@ -43,8 +44,7 @@ export function formatIssue(issue: Issue, sourceOf: (path: string) => string | u
     const keys = issue.keys.map((k) => (path ? `${path}.${k}` : k));
     return `${keys.join(', ')}: unknown key${keys.length > 1 ? 's' : ''} (from ${sourceOf(keys[0] ?? '') ?? 'file'})`;
   }
-  const key = String(issue.path.at(-1) ?? '');
   const source = sourceOf(path);
   const where = source ? ` (from ${source})` : '';
-  return `${path || '(root)'}: ${expectation(issue)}, got ${describeValue(issue.input, key)}${where}`;
+  return `${path || '(root)'}: ${expectation(issue)}, got ${describeValue(issue.input, issue.path)}${where}`;
 }

@@ -79,6 +79,12 @@ describe('loadConfig', () => {
     expect(error.details.join()).not.toContain('hunter2');
   });
 
+  it('never prints an item of a secret list, even the one at fault', () => {
+    const error = failure(() => loadConfig({ env: { HERMES_ADMIN_API_KEYS: 'tooshort' }, cwd: dirWith() }));
+    expect(error.details[0]).toMatch(/^admin\.apiKeys\.0: .*got \[redacted\]/);
+    expect(error.details.join()).not.toContain('tooshort');
+  });
+
   it('reports a YAML syntax error and an explicit config path that does not exist', () => {
     expect(failure(() => loadConfig({ env: {}, cwd: dirWith('server: [unclosed\n') })).message).toMatch(
       /cannot read/,

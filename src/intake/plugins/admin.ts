@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { anonymiseLeads } from '../../leads/anonymise-leads.ts';
@@ -7,10 +7,12 @@ import { describeGot } from '../../leads/describe-got.ts';
 import { exportLeadsByEmail } from '../../leads/export-leads-by-email.ts';
 import { findLead } from '../../leads/find-lead.ts';
 import { leadIdPattern } from '../../leads/lead-id.ts';
-import { recordAudit, subjectOfEmail } from '../../leads/record-audit.ts';
+import { subjectOfEmail } from '../../leads/record-audit.ts';
 import { purgeIdempotencyKeys } from '../../leads/purge-idempotency-keys.ts';
 import type { AdminKeys } from '../admin-keys.ts';
+import { guardAdminRoutes } from '../admin-guard.ts';
 import { HttpProblem } from '../http-problem.ts';
+import { parseRequestInput } from '../parse-request-input.ts';
 
 export interface AdminOptions {
   pool: Pool;
@@ -19,27 +21,8 @@ export interface AdminOptions {
   idempotencyTtlHours: number;
 }
 
-const actors = new WeakMap<FastifyRequest, string>();
-
 const emailBody = z.strictObject({ email: z.string().trim().min(3).max(254).regex(z.regexes.email) });
 const retentionBody = z.strictObject({ older_than_days: z.int().min(1).max(36_500).optional() });
-
-function parseBody<T>(schema: z.ZodType<T>, body: unknown, expected: Record<string, string>): T {
-  const result = schema.safeParse(body ?? {});
-  if (result.success) return result.data;
-  const record = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
-  const fields = result.error.issues.map((issue) => {
-    const field = typeof issue.path[0] === 'string' ? issue.path[0] : '(body)';
-    return {
-      field,
-      expected: expected[field] ?? 'a JSON object with the documented fields',
-      got: describeGot(field === '(body)' ? body : record[field]),
-    };
-  });
-  throw new HttpProblem(400, 'validation_failed', 'the request is not valid; nothing was done', {
-    extra: { fields },
-  });
-}
 
 /**
  * `/api/admin/*`: Bearer keys (hashed, compared in constant time); every call, refused ones
@@ -48,29 +31,7 @@ function parseBody<T>(schema: z.ZodType<T>, body: unknown, expected: Record<stri
 export function adminPlugin(app: FastifyInstance, options: AdminOptions, done: (err?: Error) => void): void {
   const { pool, keys } = options;
 
-  app.addHook('onRequest', async (request, reply) => {
-    const header = request.headers.authorization ?? '';
-    const match = /^Bearer ([\x21-\x7e]{1,512})$/.exec(header);
-    const actor = match?.[1] === undefined ? undefined : keys.match(match[1]);
-    if (actor) {
-      actors.set(request, actor);
-      return;
-    }
-    await recordAudit(pool, {
-      actor: 'anonymous',
-      action: `${request.method} ${request.routeOptions.url ?? 'unmatched'}`,
-      subject: null,
-      outcome: 'denied',
-    }).catch(() => undefined);
-    void reply.header('www-authenticate', 'Bearer realm="hermes-admin"');
-    throw new HttpProblem(
-      401,
-      'unauthorized',
-      'a valid admin API key is required (Authorization: Bearer <key>)',
-    );
-  });
-
-  const actorOf = (request: FastifyRequest) => actors.get(request) ?? 'anonymous';
+  const actorOf = guardAdminRoutes(app, pool, keys);
 
   app.get<{ Params: { leadId: string } }>('/api/admin/leads/:leadId', async (request) => {
     const { leadId } = request.params;
@@ -101,7 +62,7 @@ export function adminPlugin(app: FastifyInstance, options: AdminOptions, done: (
   const emailExpected = { email: 'an email address' };
 
   app.post('/api/admin/gdpr/export', async (request) => {
-    const { email } = parseBody(emailBody, request.body, emailExpected);
+    const { email } = parseRequestInput(emailBody, request.body, emailExpected);
     return audited(pool, {
       actor: actorOf(request),
       action: 'gdpr.export',
@@ -115,7 +76,7 @@ export function adminPlugin(app: FastifyInstance, options: AdminOptions, done: (
   });
 
   app.post('/api/admin/gdpr/erase', async (request) => {
-    const { email } = parseBody(emailBody, request.body, emailExpected);
+    const { email } = parseRequestInput(emailBody, request.body, emailExpected);
     const erased = await audited(pool, {
       actor: actorOf(request),
       action: 'gdpr.erase',
@@ -127,7 +88,7 @@ export function adminPlugin(app: FastifyInstance, options: AdminOptions, done: (
   });
 
   app.post('/api/admin/retention', async (request) => {
-    const body = parseBody(retentionBody, request.body, {
+    const body = parseRequestInput(retentionBody, request.body, {
       older_than_days: 'an integer number of days from 1 to 36500',
     });
     const days = body.older_than_days ?? options.retentionDays;

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { deliveryStatuses } from '../../delivery/delivery-status.ts';
@@ -10,9 +10,10 @@ import { isHermesError } from '../../errors/hermes-error.ts';
 import { audited } from '../../leads/audited.ts';
 import { describeGot } from '../../leads/describe-got.ts';
 import { leadIdPattern } from '../../leads/lead-id.ts';
-import { recordAudit } from '../../leads/record-audit.ts';
 import type { AdminKeys } from '../admin-keys.ts';
+import { guardAdminRoutes } from '../admin-guard.ts';
 import { HttpProblem } from '../http-problem.ts';
+import { parseRequestInput } from '../parse-request-input.ts';
 
 export interface DeliveriesAdminOptions {
   pool: Pool;
@@ -51,23 +52,6 @@ function invalid(
   });
 }
 
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const result = schema.safeParse(value ?? {});
-  if (result.success) return result.data;
-  const record = value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
-  const fields = result.error.issues.map((issue) => {
-    const field = typeof issue.path[0] === 'string' ? issue.path[0] : '(body)';
-    return {
-      field,
-      expected: expected[field] ?? 'a JSON object with the documented fields',
-      got: describeGot(record[field]),
-    };
-  });
-  throw new HttpProblem(400, 'validation_failed', 'the request is not valid; nothing was done', {
-    extra: { fields },
-  });
-}
-
 function since(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
   try {
@@ -87,36 +71,17 @@ export function deliveriesAdminPlugin(
   done: (err?: Error) => void,
 ): void {
   const { pool, keys } = options;
-  const actors = new WeakMap<FastifyRequest, string>();
-
-  app.addHook('onRequest', async (request, reply) => {
-    const match = /^Bearer ([\x21-\x7e]{1,512})$/.exec(request.headers.authorization ?? '');
-    const actor = match?.[1] === undefined ? undefined : keys.match(match[1]);
-    if (actor) {
-      actors.set(request, actor);
-      return;
-    }
-    await recordAudit(pool, {
-      actor: 'anonymous',
-      action: `${request.method} ${request.routeOptions.url ?? 'unmatched'}`,
-      subject: null,
-      outcome: 'denied',
-    }).catch(() => undefined);
-    void reply.header('www-authenticate', 'Bearer realm="hermes-admin"');
-    throw new HttpProblem(
-      401,
-      'unauthorized',
-      'a valid admin API key is required (Authorization: Bearer <key>)',
-    );
-  });
-  const actorOf = (request: FastifyRequest) => actors.get(request) ?? 'anonymous';
+  const actorOf = guardAdminRoutes(app, pool, keys);
 
   app.get('/api/admin/deliveries', async (request) => {
-    const query = parse(listQuery, request.query);
-    const deliveries = await listDeliveries(pool, {
-      status: query.status,
-      since: since(query.since),
-      limit: query.limit,
+    const query = parseRequestInput(listQuery, request.query, expected);
+    const deliveries = await audited(pool, {
+      actor: actorOf(request),
+      action: 'deliveries.list',
+      subject: null,
+      work: (db) =>
+        listDeliveries(db, { status: query.status, since: since(query.since), limit: query.limit }),
+      describe: (rows) => ({ outcome: 'ok', details: { count: rows.length, status: query.status ?? null } }),
     });
     return { deliveries };
   });
@@ -124,7 +89,13 @@ export function deliveriesAdminPlugin(
   app.get<{ Params: { leadId: string } }>('/api/admin/deliveries/:leadId', async (request) => {
     const { leadId } = request.params;
     if (!leadIdPattern.test(leadId)) throw invalid('lead_ids', leadId);
-    const delivery = await findDelivery(pool, leadId);
+    const delivery = await audited(pool, {
+      actor: actorOf(request),
+      action: 'deliveries.show',
+      subject: leadId,
+      work: (db) => findDelivery(db, leadId),
+      describe: (found) => ({ outcome: found ? 'ok' : 'not_found' }),
+    });
     if (!delivery)
       throw new HttpProblem(
         404,
@@ -135,7 +106,7 @@ export function deliveriesAdminPlugin(
   });
 
   app.post('/api/admin/deliveries/replay', async (request) => {
-    const body = parse(replayBody, request.body);
+    const body = parseRequestInput(replayBody, request.body, expected);
     const replayRequest = { leadIds: body.lead_ids, dead: body.dead, since: since(body.since) };
     try {
       checkReplayRequest(replayRequest);
