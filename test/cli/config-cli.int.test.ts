@@ -12,7 +12,7 @@ describe('hermes config (subprocess)', () => {
     const result = await runCli(['config', 'print'], {
       env: {
         HERMES_CONFIG: file,
-        DATABASE_URL: 'postgres://hermes:Sup3rSecret@db.internal:5432/hermes',
+        DATABASE_URL: 'postgres://hermes:Sup3rSecret@db.internal:5432/hermes', // secretlint-disable-line -- a fake credential: the test proves it is redacted
         PORT: '8080',
       },
     });

@@ -72,8 +72,8 @@ describe('loadConfig', () => {
   });
 
   it('rejects a malformed DATABASE_URL without printing its password', () => {
-    const error = failure(() =>
-      loadConfig({ env: { DATABASE_URL: 'mysql://u:hunter2@h/db' }, cwd: dirWith() }),
+    const error = failure(
+      () => loadConfig({ env: { DATABASE_URL: 'mysql://u:hunter2@h/db' }, cwd: dirWith() }), // secretlint-disable-line -- a fake credential: the test proves it is never printed
     );
     expect(error.details[0]).toMatch(/^database\.url: expected a postgres:\/\/ or postgresql:\/\/ URL/);
     expect(error.details.join()).not.toContain('hunter2');
@@ -106,7 +106,7 @@ describe('loadConfig', () => {
 describe('redact', () => {
   it('masks URL passwords, secret query parameters and secret-named keys', () => {
     const safe = redact({
-      database: { url: 'postgres://hermes:s3cret@db.example:5432/hermes?sslmode=require' },
+      database: { url: 'postgres://hermes:s3cret@db.example:5432/hermes?sslmode=require' }, // secretlint-disable-line -- a fake credential: the test proves it is redacted
       n8n: { signingSecrets: ['whsec_abc'], webhookUrl: 'https://n8n.example/webhook/x?token=t0ken' },
       admin: { apiKeys: ['k1', 'k2'] },
       server: { port: 3000 },

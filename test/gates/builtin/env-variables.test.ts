@@ -3,8 +3,8 @@ import { variablesGate } from '../../../src/gates/builtin/env/variables.ts';
 import { gateContext } from './support/gate-context.ts';
 
 const productionEnv = {
-  DATABASE_URL: 'postgres://app:s3cret-pass@db.internal:5432/hermes?sslmode=require',
-  POSTGRES_URL: 'postgres://app:s3cret-pass@db.internal:5432/hermes?sslmode=require',
+  DATABASE_URL: 'postgres://app:s3cret-pass@db.internal:5432/hermes?sslmode=require', // secretlint-disable-line -- a fake credential for the URL checks
+  POSTGRES_URL: 'postgres://app:s3cret-pass@db.internal:5432/hermes?sslmode=require', // secretlint-disable-line -- a fake credential for the URL checks
   NODE_ENV: 'production',
   VERCEL_ENV: 'production',
 };
@@ -36,7 +36,7 @@ describe('env.variables', () => {
   it('fails naming a malformed DATABASE_URL without printing it', async () => {
     const outcome = await run({
       ...productionEnv,
-      DATABASE_URL: 'mysql://app:s3cret-pass@db.internal/hermes',
+      DATABASE_URL: 'mysql://app:s3cret-pass@db.internal/hermes', // secretlint-disable-line -- a fake credential: the test proves it is not printed
     });
     expect(outcome.status).toBe('fail');
     expect(outcome.summary).toContain('DATABASE_URL is malformed (expected postgres:// or postgresql://)');
