@@ -1,14 +1,6 @@
 import type { Expectation } from '../../config/sections/gates.ts';
-import type { Comparison, Measurement } from '../gate.ts';
-
-const compare: Record<Comparison, (value: number, threshold: number) => boolean> = {
-  '<': (v, t) => v < t,
-  '<=': (v, t) => v <= t,
-  '>': (v, t) => v > t,
-  '>=': (v, t) => v >= t,
-  '==': (v, t) => v === t,
-  '!=': (v, t) => v !== t,
-};
+import type { Measurement } from '../gate.ts';
+import { compare } from '../compare.ts';
 
 export type ExpectationResult =
   | { kind: 'judged'; measurements: Measurement[]; failed: Measurement[] }
@@ -54,7 +46,7 @@ export function evaluateExpectation(
       unit: term.name === 'rows' ? 'rows' : 'value',
       threshold: term.value,
       comparison: term.comparison,
-      passed: compare[term.comparison](value, term.value),
+      passed: compare(term.comparison, value, term.value),
     });
   }
   return { kind: 'judged', measurements, failed: measurements.filter((m) => m.passed === false) };

@@ -1,13 +1,5 @@
 import type { Comparison, GateOutcome, Measurement } from '../../gate.ts';
-
-const compare: Record<Comparison, (value: number, threshold: number) => boolean> = {
-  '<': (v, t) => v < t,
-  '<=': (v, t) => v <= t,
-  '>': (v, t) => v > t,
-  '>=': (v, t) => v >= t,
-  '==': (v, t) => v === t,
-  '!=': (v, t) => v !== t,
-};
+import { compare } from '../../compare.ts';
 
 /** A measurement judged against its threshold. */
 export function measure(
@@ -18,7 +10,7 @@ export function measure(
   comparison?: Comparison,
 ): Measurement {
   if (threshold === undefined || comparison === undefined) return { name, value, unit };
-  return { name, value, unit, threshold, comparison, passed: compare[comparison](value, threshold) };
+  return { name, value, unit, threshold, comparison, passed: compare(comparison, value, threshold) };
 }
 
 export function errorOutcome(summary: string, reason: string): GateOutcome {
