@@ -13,8 +13,9 @@ import { HermesError } from '../errors/hermes-error.ts';
  * | lock_timeout          | 55P03                          | retry later; a migration gave up a lock |
  * | statement_timeout     | 57014                          | the statement ran too long              |
  * | serialization_failure | 40001, 40P01                   | retry the transaction                   |
- * | connection_failure    | class 08, 57P01-57P03, 53300, ECONNREFUSED/ECONNRESET/ETIMEDOUT | 503 + Retry-After |
- * | undefined_object      | 42P01, 42703, 3D000            | schema not migrated or wrong database   |
+ * | connection_failure    | class 08, 57P01-57P03, 53300, ECONNREFUSED/ECONNRESET/ETIMEDOUT, pg's query read timeout | 503 + Retry-After |
+ * | unavailable           | class 53 (but 53300), class 58, 25006, 57P04 | 503 + Retry-After: out of resources, I/O error, read-only after a failover, database dropped |
+ * | undefined_object      | 42P01, 42703, 3D000            | schema not migrated or wrong database: a bug, 500 |
  * | auth_failure          | 28000, 28P01                   | wrong credentials: exit 2               |
  * | other                 | anything else                  | propagate                               |
  */
@@ -27,6 +28,7 @@ export type DatabaseErrorKind =
   | 'statement_timeout'
   | 'serialization_failure'
   | 'connection_failure'
+  | 'unavailable'
   | 'undefined_object'
   | 'auth_failure'
   | 'other';
@@ -44,6 +46,8 @@ const byCode: Readonly<Record<string, DatabaseErrorKind>> = {
   '57P02': 'connection_failure',
   '57P03': 'connection_failure',
   '53300': 'connection_failure',
+  '25006': 'unavailable',
+  '57P04': 'unavailable',
   '42P01': 'undefined_object',
   '42703': 'undefined_object',
   '3D000': 'undefined_object',
@@ -60,8 +64,9 @@ const networkCodes = new Set([
   'EHOSTUNREACH',
   'EAI_AGAIN',
 ]);
+// pg's `query_timeout` ("Query read timeout") means the server stopped answering: a dead network.
 const connectionMessages =
-  /Connection terminated|connection timeout|Client has encountered a connection error|timeout exceeded when trying to connect/i;
+  /Connection terminated|connection timeout|Client has encountered a connection error|timeout exceeded when trying to connect|Query read timeout/i;
 
 function codeOf(error: unknown): string | undefined {
   if (error === null || typeof error !== 'object' || !('code' in error)) return undefined;
@@ -74,6 +79,7 @@ export function classifyDatabaseError(error: unknown): DatabaseErrorKind {
     const known = byCode[code];
     if (known) return known;
     if (code.startsWith('08') || networkCodes.has(code)) return 'connection_failure';
+    if (code.startsWith('53') || code.startsWith('58')) return 'unavailable';
   }
   if (
     error instanceof AggregateError &&

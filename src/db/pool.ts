@@ -13,6 +13,9 @@ export interface PoolOptions {
 // Return int8 (COUNT(*), bigint ids) as numbers: Hermes's counts stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
+// Enough for the server's own statement_timeout error to arrive first when the network is alive.
+const queryTimeoutMarginMs = 2_000;
+
 export function createPool(url: string, options: PoolOptions): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
@@ -20,7 +23,14 @@ export function createPool(url: string, options: PoolOptions): pg.Pool {
     connectionTimeoutMillis: options.connectionTimeoutMs,
     idleTimeoutMillis: options.idleTimeoutMs,
     application_name: options.applicationName ?? 'hermes',
-    ...(options.statementTimeoutMs > 0 ? { statement_timeout: options.statementTimeoutMs } : {}),
+    // TCP keepalive and a client-side limit above the server's: a silently dead network becomes an error, not a hang.
+    keepAlive: true,
+    ...(options.statementTimeoutMs > 0
+      ? {
+          statement_timeout: options.statementTimeoutMs,
+          query_timeout: options.statementTimeoutMs + queryTimeoutMarginMs,
+        }
+      : {}),
   });
   // An idle client losing its connection (database restart) must not crash the process;
   // the next checkout reconnects.

@@ -1,5 +1,15 @@
+import { isConnectionFailure } from '../db/database-error.ts';
 import type { Queryable } from '../db/queryable.ts';
 import { finishAttempts, type FinishedAttempt } from './sql/finish-attempts.ts';
+
+/** Text PostgreSQL accepts: no NUL byte (22021). Lone surrogates already become U+FFFD in UTF-8. */
+function storable(text: string | null): string | null {
+  return text === null ? null : text.replaceAll('\u0000', '');
+}
+
+function clean(attempt: FinishedAttempt): FinishedAttempt {
+  return { ...attempt, error: storable(attempt.error), responseExcerpt: storable(attempt.responseExcerpt) };
+}
 
 interface Waiting {
   readonly attempt: FinishedAttempt;
@@ -26,7 +36,7 @@ export class AttemptWriter {
   /** Resolves once the attempt is written; rejects with the statement's error. */
   write(attempt: FinishedAttempt): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.#queue.push({ attempt, resolve, reject });
+      this.#queue.push({ attempt: clean(attempt), resolve, reject });
       if (!this.#writing) void this.#drain();
     });
   }
@@ -43,9 +53,22 @@ export class AttemptWriter {
         );
         for (const w of batch) w.resolve();
       } catch (error) {
-        for (const w of batch) w.reject(error);
+        if (batch.length === 1 || isConnectionFailure(error)) for (const w of batch) w.reject(error);
+        // One row the database refuses must not leave the others unrecorded (and re-sent).
+        else await this.#writeEach(batch);
       }
     }
     this.#writing = false;
+  }
+
+  async #writeEach(batch: readonly Waiting[]): Promise<void> {
+    for (const w of batch) {
+      try {
+        await finishAttempts(this.#db, [w.attempt]);
+        w.resolve();
+      } catch (error) {
+        w.reject(error);
+      }
+    }
   }
 }

@@ -2,6 +2,7 @@ import type { HermesConfig } from '../config/schema.ts';
 import { redactUrl } from '../config/redact.ts';
 import type { Queryable } from '../db/queryable.ts';
 import { outcomeDescriptions } from './attempt-outcome.ts';
+import { redactErrorText } from './redact-error-text.ts';
 import { deliveryHealthFacts } from './sql/delivery-health-facts.ts';
 import { outboxBacklog } from './sql/outbox-backlog.ts';
 
@@ -47,7 +48,7 @@ async function probe(url: string, timeoutMs: number): Promise<Probe> {
       latency_ms: Math.round(performance.now() - started),
       error: timedOut
         ? 'no answer before the timeout'
-        : (cause ?? (error instanceof Error ? error.message : String(error))),
+        : redactErrorText(cause ?? (error instanceof Error ? error.message : String(error))),
     };
   }
 }
@@ -74,7 +75,9 @@ export async function checkN8nHealth(config: Readonly<HermesConfig>, db: Queryab
   try {
     [facts, backlog] = await Promise.all([deliveryHealthFacts(db), outboxBacklog(db)]);
   } catch (error) {
-    reasons.push(`the database cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+    reasons.push(
+      `the database cannot be read: ${redactErrorText(error instanceof Error ? error.message : String(error))}`,
+    );
   }
   if (facts?.last_failure_outcome) {
     const outcome = facts.last_failure_outcome;

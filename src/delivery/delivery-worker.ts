@@ -95,11 +95,18 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
   let waitingForSlot = false;
   let stopping = false;
   let databaseDown = false;
+  // Set when n8n answers again after failures; cleared once the release is written.
+  let releaseWanted = false;
+  let releasedAt = 0;
+  // When this worker last heard from n8n (or tried to): a quiet worker probes every maxCooldown.
+  let lastContactAt = Date.now();
 
   async function deliver(row: ClaimedRow, probe: boolean): Promise<void> {
     const deadline = Date.now() + delivery.lease;
     const attemptedAt = new Date();
+    lastContactAt = Date.now();
     const sent = await sendWebhook(target, row.delivery_id, JSON.stringify(leadPayload(row)));
+    lastContactAt = Date.now();
     const attempt = row.attempts + 1;
     let result: AttemptResult;
     let retryInMs: number | null = null;
@@ -113,9 +120,16 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     metrics?.deliveries.inc({ outcome: sent.outcome });
     metrics?.duration.observe({ outcome: sent.outcome }, sent.latencyMs / 1000);
     if (result === 'dead') metrics?.dead.inc();
-    let closed = false;
-    if (isFinal(sent.outcome)) closed = breaker.recordSuccess();
-    else breaker.recordFailure();
+    // A success ending a failure streak (or a probe's) means n8n is back: the backlog is due now,
+    // whether or not the failures were enough to open the circuit.
+    // Outside a circuit close, at most once per maxCooldown: a flapping n8n (429s between
+    // successes) must not run the released rows through their whole schedule in minutes.
+    let recovered = false;
+    if (isFinal(sent.outcome)) {
+      const streakEnded = breaker.consecutiveFailures > 0 || probe;
+      const closed = breaker.recordSuccess();
+      recovered = closed || (streakEnded && Date.now() - releasedAt >= delivery.circuitBreaker.maxCooldown);
+    } else breaker.recordFailure();
 
     await persist(
       () =>
@@ -141,10 +155,23 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     else if (result === 'dead') log.error({ ...facts, error: sent.error }, 'delivery: dead letter');
     else log.warn({ ...facts, error: sent.error, retry_in_ms: retryInMs }, 'delivery: attempt failed');
 
-    if (closed) {
+    if (recovered) {
+      releasedAt = Date.now();
+      releaseWanted = true;
+      signal.notify();
+    }
+  }
+
+  /** Makes the backlog due; on failure the flag stays set and the run loop tries again. */
+  async function releaseIfWanted(): Promise<void> {
+    if (!releaseWanted) return;
+    releaseWanted = false;
+    try {
       const released = await releaseBacklog(db);
       log.info({ released }, 'delivery: n8n answers again; the backlog is due now');
-      signal.notify();
+    } catch (error) {
+      releaseWanted = true;
+      throw error;
     }
   }
 
@@ -188,6 +215,21 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     const limit = Math.min(free, delivery.batchSize);
     const rows = await claimDueRows(db, { limit, leaseMs: delivery.lease, workerId: id });
     for (const row of rows) void launch(row, false);
+    // Nothing due, but rows may wait for a retry hours away: probe n8n now and then, so its
+    // recovery releases them without waiting for new traffic.
+    if (
+      rows.length === 0 &&
+      inflight.size === 0 &&
+      Date.now() - lastContactAt >= delivery.circuitBreaker.maxCooldown
+    ) {
+      const row = await claimProbeRow(db, { leaseMs: delivery.lease, workerId: id });
+      if (row) {
+        log.info({ lead_id: row.lead_id, due: row.due }, 'delivery: probing n8n for the waiting rows');
+        await launch(row, true);
+        return;
+      }
+      lastContactAt = Date.now();
+    }
     // Fewer than asked: nothing more is due; wait for a commit, a notification or the poll.
     if (rows.length < limit) await signal.wait(delivery.pollIntervalMs);
   }
@@ -196,6 +238,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     let backoffMs = 100;
     while (!stopping) {
       try {
+        await releaseIfWanted();
         if (breaker.state === 'closed') await claimAndLaunch();
         else if (breaker.tryProbe()) await probeOnce();
         else await signal.wait(Math.max(1, Math.min(breaker.msUntilProbe(), delivery.pollIntervalMs)));

@@ -1,6 +1,7 @@
 import { maskPii } from '../observability/mask-pii.ts';
 import { hermesVersion } from '../observability/version.ts';
 import { outcomeOfStatus, type AttemptOutcome } from './attempt-outcome.ts';
+import { redactErrorText } from './redact-error-text.ts';
 import { webhookSignature } from './sign-webhook.ts';
 
 export interface WebhookTarget {
@@ -50,11 +51,12 @@ function describeFailure(error: unknown): { outcome: AttemptOutcome; error: stri
   const cause = error instanceof Error ? error.cause : undefined;
   if (cause instanceof Error) {
     const code = 'code' in cause && typeof cause.code === 'string' ? `${cause.code}: ` : '';
-    return { outcome: 'connection_error', error: maskPii(`${code}${cause.message}`) };
+    return { outcome: 'connection_error', error: redactErrorText(maskPii(`${code}${cause.message}`)) };
   }
   return {
     outcome: 'connection_error',
-    error: maskPii(error instanceof Error ? error.message : String(error)),
+    // fetch quotes the URL in some errors (one with user:pass@, say).
+    error: redactErrorText(maskPii(error instanceof Error ? error.message : String(error))),
   };
 }
 
@@ -85,8 +87,9 @@ export async function sendWebhook(
       redirect: 'manual',
       signal: AbortSignal.timeout(target.timeoutMs),
     });
-    const responseExcerpt = await readExcerpt(response, target.excerptChars);
+    // The status decides: a 2xx whose body then fails to arrive was still received by n8n.
     const outcome = outcomeOfStatus(response.status);
+    const responseExcerpt = await readExcerpt(response, target.excerptChars).catch(() => null);
     return {
       outcome,
       statusCode: response.status,

@@ -7,6 +7,7 @@ import { createMetricsRegistry } from '../observability/metrics-registry.ts';
 import { createServiceMetrics } from '../observability/service-metrics.ts';
 import { AdminKeys } from './admin-keys.ts';
 import { FormTokens } from './form-token.ts';
+import { loadFormTokenSecret } from './load-form-token-secret.ts';
 import { adminPlugin } from './plugins/admin.ts';
 import { contactPlugin } from './plugins/contact.ts';
 import { errorAnswers } from './plugins/error-answers.ts';
@@ -60,7 +61,8 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
   const registry = deps.metrics ?? createMetricsRegistry();
   app.decorate('metrics', registry);
   const metrics = createServiceMetrics(registry, deps.db.pool, deps.config.database.poolMax);
-  const tokens = new FormTokens(intake.formTokenSecret);
+  // Without a configured key, one shared through the database: a token must survive restarts and other instances.
+  const tokens = new FormTokens(intake.formTokenSecret ?? (await loadFormTokenSecret(deps.db.pool)));
 
   await app.register(errorAnswers, {
     bodyLimitBytes: server.bodyLimitBytes,

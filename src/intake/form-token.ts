@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export type TokenCheck = { ok: true; ageMs: number } | { ok: false; reason: 'missing_token' | 'bad_token' };
 
@@ -9,8 +9,8 @@ export type TokenCheck = { ok: true; ageMs: number } | { ok: false; reason: 'mis
 export class FormTokens {
   readonly #key: Buffer;
 
-  constructor(secret?: string) {
-    this.#key = secret === undefined ? randomBytes(32) : Buffer.from(secret, 'utf8');
+  constructor(secret: string) {
+    this.#key = Buffer.from(secret, 'utf8');
   }
 
   #sign(issuedAt: string): Buffer {

@@ -30,9 +30,14 @@ export function toE164(phone: string, country: CountryCode | undefined): string 
   return parsed?.isPossible() ? parsed.number : undefined;
 }
 
+// A lone surrogate (half of a UTF-16 pair; with the u flag a whole pair is one code point, not Cs)
+// cannot be stored as it was sent: refused, not altered. (String#isWellFormed is not in this lib target.)
+const loneSurrogate = /\p{Cs}/u;
+
 const normalised = (allowLineBreaks: boolean) =>
   z
     .string()
+    .refine((v) => !loneSurrogate.test(v))
     .refine((v) => !(allowLineBreaks ? hasControlExceptLineBreaks : hasControl).test(v))
     .transform((v) => v.normalize('NFC').trim());
 

@@ -10,6 +10,8 @@ export interface Idempotency {
   readonly key: string;
   /** SHA-256 of the normalised submission: the same key with another body is a conflict. */
   readonly requestHash: string;
+  /** How long the key's answer is replayed (intake.idempotencyTtlHours). */
+  readonly ttlHours: number;
 }
 
 export type RecordOutcome =
@@ -26,7 +28,9 @@ function isLeadIdCollision(error: DatabaseError): boolean {
 /**
  * Stores a lead (and, unless it is spam, its outbox row) in one transaction; with an
  * Idempotency-Key, claims the key in that same transaction or returns the answer it already got.
- * Resolves only after COMMIT; database failures reject with a DatabaseError.
+ * Resolves only after COMMIT; database failures reject with a DatabaseError. A connection lost
+ * while COMMIT was on its way leaves the outcome unknown: the caller must not say nothing was
+ * stored, only that the same Idempotency-Key makes a retry safe.
  */
 export async function recordLead(
   pool: Pool,
@@ -41,12 +45,13 @@ export async function recordLead(
         return { kind: 'created', leadId };
       }
       return await withTransaction(pool, async (client): Promise<RecordOutcome> => {
-        if (await claimIdempotencyKey(client, idempotency.key, idempotency.requestHash, leadId, 201)) {
+        const { key, requestHash, ttlHours } = idempotency;
+        if (await claimIdempotencyKey(client, key, requestHash, leadId, 201, ttlHours)) {
           await insertLeadWithOutbox(client, leadId, row);
           return { kind: 'created', leadId };
         }
-        const stored = await findIdempotencyKey(client, idempotency.key);
-        if (stored?.requestHash !== idempotency.requestHash) return { kind: 'conflict' };
+        const stored = await findIdempotencyKey(client, key, ttlHours);
+        if (stored?.requestHash !== requestHash) return { kind: 'conflict' };
         return { kind: 'replayed', leadId: stored.leadId, statusCode: stored.statusCode };
       });
     } catch (error) {

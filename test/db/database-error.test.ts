@@ -16,6 +16,12 @@ describe('classifyDatabaseError', () => {
     ['57P01', 'connection_failure'],
     ['ECONNREFUSED', 'connection_failure'],
     ['28P01', 'auth_failure'],
+    ['53300', 'connection_failure'],
+    ['53100', 'unavailable'],
+    ['53200', 'unavailable'],
+    ['58030', 'unavailable'],
+    ['25006', 'unavailable'],
+    ['57P04', 'unavailable'],
     ['42P01', 'undefined_object'],
     ['22P02', 'other'],
   ])('maps %s to %s', (code, kind) => {
@@ -27,6 +33,8 @@ describe('classifyDatabaseError', () => {
       'connection_failure',
     );
     expect(classifyDatabaseError(new Error('Connection terminated unexpectedly'))).toBe('connection_failure');
+    // pg's client-side query_timeout: the server stopped answering.
+    expect(classifyDatabaseError(new Error('Query read timeout'))).toBe('connection_failure');
   });
 
   it('wraps with a stable code, the SQLSTATE and the constraint', () => {

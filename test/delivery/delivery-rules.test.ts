@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
+import { formatIssue } from '../../src/config/format-issue.ts';
 import { configSchema } from '../../src/config/schema.ts';
 import { outcomeOfStatus } from '../../src/delivery/attempt-outcome.ts';
 import { CircuitBreaker, type CircuitState } from '../../src/delivery/circuit-breaker.ts';
 import { parseSince } from '../../src/delivery/parse-since.ts';
 import { retryDelayMs } from '../../src/delivery/retry-delay.ts';
+import { sendWebhook } from '../../src/delivery/send-webhook.ts';
 import { signingKey, webhookSignature } from '../../src/delivery/sign-webhook.ts';
 
 describe('Standard Webhooks signature', () => {
@@ -159,5 +161,38 @@ describe('n8n and delivery config', () => {
       n8n: { headerAuth: { name: 'X-Hermes-Key', secret: 'k' }, basicAuth: { username: 'u', password: 'p' } },
     });
     expect(both.success).toBe(false);
+  });
+});
+
+describe('credentials in n8n URLs', () => {
+  it('are refused at config validation, pointing to n8n.basicAuth, without printing the password', () => {
+    for (const key of ['webhookUrl', 'healthUrl']) {
+      const bad = configSchema.safeParse(
+        { n8n: { [key]: 'https://bob:hunter2@n8n.example/webhook/hermes-leads' } },
+        { reportInput: true },
+      );
+      expect(bad.success).toBe(false);
+      const printed = (bad.error?.issues ?? []).map((issue) => formatIssue(issue, () => undefined));
+      expect(printed.join('\n')).toContain(`n8n.${key}: expected a URL without user:password@`);
+      expect(printed.join('\n')).toContain('n8n.basicAuth');
+      expect(printed.join('\n')).not.toContain('hunter2');
+    }
+  });
+
+  it('never reach a stored error: the URL fetch quotes is redacted', async () => {
+    const sent = await sendWebhook(
+      {
+        url: 'http://bob:hunter2@127.0.0.1:9/webhook/hermes-leads',
+        signingKeys: [],
+        authHeaders: {},
+        timeoutMs: 1_000,
+        excerptChars: 100,
+      },
+      '00000000-0000-4000-8000-000000000000',
+      '{}',
+    );
+    expect(sent.outcome).toBe('connection_error');
+    expect(sent.error).toContain('127.0.0.1');
+    expect(sent.error).not.toContain('hunter2');
   });
 });

@@ -126,6 +126,13 @@ describe('POST /api/contact failure answers (nothing stored)', () => {
     }
   });
 
+  it('400 for a lone surrogate (JSON "\\ud800"), which could not be stored as sent', async () => {
+    const raw = JSON.stringify(validLead({ first_name: 'Ada-marker' })).replace('Ada-marker', 'Ada\\ud800');
+    const { response, body } = await unchanged(() => intake.post(undefined, { raw }));
+    expect(response.status).toBe(400);
+    expect(body.error.fields?.map((f) => f.field)).toEqual(['first_name']);
+  });
+
   it('422 when an Idempotency-Key comes back with a different body', async () => {
     const key = `key-${Date.now()}`;
     const first = await intake.post(validLead(), { headers: { 'idempotency-key': key } });
@@ -183,6 +190,65 @@ describe('rate limits', () => {
     try {
       const lead = validLead();
       for (let i = 0; i < 3; i++) expect((await open.post(lead)).status).toBe(201);
+    } finally {
+      await open.close();
+    }
+  });
+});
+
+describe('Idempotency-Key before the limits', () => {
+  let limited: IntakeUnderTest;
+  beforeAll(async () => {
+    limited = await startIntake({
+      config: { intake: { idempotencyTtlHours: 1, rateLimit: { perIpMax: 2, perEmailMax: 1 } } },
+    });
+  });
+  afterAll(async () => {
+    await limited.close();
+  });
+
+  it('a retry of a committed lead gets its answer, never 429, even once both limits are used up', async () => {
+    const lead = validLead();
+    const headers = { 'idempotency-key': `retry-${Date.now()}` };
+    const first = await limited.post(lead, { headers });
+    expect(first.status).toBe(201);
+    const { lead_id: leadId } = (await first.json()) as { lead_id: string };
+    // The address's second (and last) request; the email's quota was already used by the first.
+    expect((await limited.post(validLead())).status).toBe(201);
+    expect((await limited.post(validLead())).status).toBe(429);
+
+    const before = await limited.counts();
+    const retry = await limited.post(lead, { headers });
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(await retry.json()).toEqual({ lead_id: leadId });
+    expect(await limited.counts()).toEqual(before);
+  });
+
+  it('a key older than idempotencyTtlHours is forgotten: a new body under it is a new lead, not a 422', async () => {
+    const open = await startIntake({
+      database: limited.database,
+      config: { intake: { idempotencyTtlHours: 1, rateLimit: { enabled: false } } },
+    });
+    try {
+      const key = `old-${Date.now()}`;
+      const headers = { 'idempotency-key': key };
+      const first = await open.post(validLead(), { headers });
+      expect(first.status).toBe(201);
+      const { lead_id: oldId } = (await first.json()) as { lead_id: string };
+      await limited.database.pool.query(
+        `UPDATE hermes_idempotency_keys SET created_at = now() - interval '2 hours' WHERE idempotency_key = $1`,
+        [key],
+      );
+      const lead = validLead();
+      const again = await open.post(lead, { headers });
+      expect(again.status).toBe(201);
+      expect(again.headers.get('idempotent-replayed')).toBeNull();
+      const { lead_id: newId } = (await again.json()) as { lead_id: string };
+      expect(newId).not.toBe(oldId);
+      // And the new answer is the one replayed from now on.
+      const replayed = await open.post(lead, { headers });
+      expect(await replayed.json()).toEqual({ lead_id: newId });
     } finally {
       await open.close();
     }

@@ -28,17 +28,22 @@ it('answers 503 with Retry-After while the database is unreachable, stores nothi
     expect(await response.json()).toEqual({
       error: {
         code: 'database_unavailable',
-        message: 'the database is unavailable; nothing was stored, retry later',
+        // The connection may drop after COMMIT: never claim that nothing was stored.
+        message:
+          'the database is unavailable; the lead may not have been stored: retry later with the same Idempotency-Key',
         retry_after_s: 5,
       },
     });
   }
   const health = await fetch(`${intake.base}/health/database`);
   expect(health.status).toBe(503);
+  // The error's kind, not the driver's message (which can name hosts and users).
+  expect(await health.json()).toMatchObject({ status: 'unavailable', reason: 'connection_failure' });
   // Counted through the database's own URL, not the cut one.
   expect(await intake.counts()).toEqual(before);
   const metrics = await (await fetch(`${intake.base}/metrics`)).text();
-  expect(metrics).toMatch(/database_errors_total\{kind="connection_failure"\} [1-9]/);
+  // One per failed submission: counted once, not again by the error handler.
+  expect(metrics).toMatch(/database_errors_total\{kind="connection_failure"\} 3\n/);
   expect(metrics).toMatch(/leads_received_total\{outcome="unavailable"\} 3/);
   expect(metrics).toMatch(
     /http_requests_errors_total\{method="POST",route="\/api\/contact",status="503"\} 3/,
@@ -48,5 +53,10 @@ it('answers 503 with Retry-After while the database is unreachable, stores nothi
   const recovered = await intake.post(validLead());
   expect(recovered.status).toBe(201);
   expect((await intake.counts()).leads).toBe(before.leads + 1);
-  expect((await fetch(`${intake.base}/health/database`)).status).toBe(200);
+  const healthy = await fetch(`${intake.base}/health/database`);
+  expect(healthy.status).toBe(200);
+  const body = (await healthy.json()) as Record<string, unknown>;
+  expect(body).toMatchObject({ status: 'ok', read: true, write: true });
+  // No lead count: the probe reads one row, it does not scan the table.
+  expect(body).not.toHaveProperty('leads');
 });

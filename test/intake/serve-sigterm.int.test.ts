@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cleanEnv, hermesBin } from '../support/run-cli.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
@@ -16,10 +19,13 @@ afterAll(async () => {
 });
 
 /** Starts `hermes serve --port 0` and resolves with the child and the port it printed. */
-async function serve(): Promise<{ child: ChildProcess; port: number; stderr: () => string }> {
+async function serve(
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<{ child: ChildProcess; port: number; stderr: () => string }> {
   const child = spawn(process.execPath, [hermesBin, 'serve', '--port', '0'], {
     env: {
       ...cleanEnv(),
+      ...extraEnv,
       DATABASE_URL: database.url,
       HERMES_RATE_LIMIT: 'off',
       HERMES_MIN_FILL_MS: '0',
@@ -120,4 +126,29 @@ it('on SIGTERM stops accepting, answers the requests in flight, commits every 20
     [ids],
   );
   expect(rows[0]?.n).toBe(ids.length);
+}, 60_000);
+
+it('on SIGTERM waits at most server.shutdownGraceMs for a request that never finishes, then exits', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'hermes-grace-'));
+  const configFile = join(dir, 'hermes.yaml');
+  // A request timeout far beyond the test's: without the grace limit the process would wait for it.
+  await writeFile(configFile, 'server:\n  shutdownGraceMs: 200\n  requestTimeoutMs: 600000\n');
+  try {
+    const { child, port, stderr } = await serve({ HERMES_CONFIG: configFile });
+    const stuck = net.connect(port, '127.0.0.1');
+    await once(stuck, 'connect');
+    stuck.on('error', () => undefined);
+    stuck.write(
+      'POST /api/contact HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"first',
+    );
+    // The request is in flight once the server has read its headers; /health answering shows it is serving.
+    expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+    const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    child.kill('SIGTERM');
+    const [code] = await exited;
+    stuck.destroy();
+    expect(code, stderr()).toBe(0);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }, 60_000);

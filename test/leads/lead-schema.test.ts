@@ -56,6 +56,22 @@ describe('the lead schema', () => {
     }
   });
 
+  it('rejects a lone surrogate (it could not be stored as sent) and keeps a real pair', () => {
+    for (const [field, value] of [
+      ['first_name', 'Ada\ud800'],
+      ['last_name', '\udc00Lovelace'],
+      ['problem_description', 'Half a pair \ud83d in the middle of this text'],
+    ] as const) {
+      const result = validateLead({ ...valid, [field]: value });
+      expect(result.ok ? [] : result.fields.map((f) => f.field)).toEqual([field]);
+    }
+    const emoji = validateLead({
+      ...valid,
+      problem_description: 'The site shows \ud83d\udd12 and a ransom note.',
+    });
+    expect(emoji.ok).toBe(true);
+  });
+
   it('requires both consents to be true', () => {
     const result = validateLead({ ...valid, agree_to_terms: 'false', privacy_consent: undefined });
     expect(result.ok ? [] : result.fields.map((f) => [f.field, f.got])).toEqual([

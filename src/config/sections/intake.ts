@@ -1,21 +1,23 @@
 import { z } from 'zod';
+import { leadFieldNames } from '../../leads/lead-rules.ts';
+
+const reservedFieldNames = new Set<string>([...leadFieldNames, 'form_token', 'privacy_policy_version']);
 
 /** The contact endpoint's guards: spam, rate limits, idempotency, and what the form page shows. */
 export const intakeSection = z
   .strictObject({
     /** A submission sooner than this after its form was rendered is treated as spam (0: off). */
     minFillMs: z.int().min(0).default(3_000),
-    /** A form rendered longer ago than this is treated as spam (its token has expired). */
-    maxFormAgeMs: z
-      .int()
-      .min(60_000)
-      .default(24 * 3_600_000),
-    /** HMAC key of the form tokens; unset: a random key per process (tokens do not survive a restart). */
+    /** HMAC key of the form tokens; unset: one random key shared by all instances through the database. */
     formTokenSecret: z.string().min(16).optional(),
-    /** The hidden field humans leave empty. */
+    /** The hidden field humans leave empty; never a lead or envelope field (it would be dropped from every lead). */
     honeypotField: z
       .string()
       .regex(/^[a-z_]{3,40}$/)
+      .refine((name) => !reservedFieldNames.has(name), {
+        error: (issue) =>
+          `expected a field name that is not one of the form's fields (${[...reservedFieldNames].join(', ')}), got "${String(issue.input)}"`,
+      })
       .default('website'),
     privacyPolicyVersion: z.string().min(1).max(40).default('2025-01'),
     privacyPolicyUrl: z.string().min(1).default('/privacy'),

@@ -1,8 +1,15 @@
 import { z } from 'zod';
 
-const httpUrl = z.string().refine((value) => /^https?:\/\/[^\s]+$/.test(value) && URL.canParse(value), {
-  error: 'expected an http:// or https:// URL',
-});
+const httpUrl = z
+  .string()
+  .refine((value) => /^https?:\/\/[^\s]+$/.test(value) && URL.canParse(value), {
+    error: 'expected an http:// or https:// URL',
+  })
+  // fetch refuses URLs with user:pass@, so every delivery would fail (and the URL land in errors).
+  // Printed through redactUrl when refused: the password never shows.
+  .refine((value) => !URL.canParse(value) || !/^[^:]+:\/\/[^/?#]*@/.test(value), {
+    error: 'expected a URL without user:password@; put the credentials in n8n.basicAuth',
+  });
 
 /** Standard Webhooks secret: `whsec_` then base64 of at least 16 random bytes (24 to 64 recommended). */
 const signingSecret = z

@@ -24,6 +24,8 @@ const byLeadSql = `${requeue} AND o.lead_id = ANY($1::text[]) RETURNING o.lead_i
 const bySelectionSql = `${requeue}
   AND (CASE WHEN $1::boolean THEN o.status = 'dead' ELSE o.status IN ('dead', 'delivered') END)
   AND ($2::timestamptz IS NULL OR o.created_at >= $2)
+  -- An erased lead's data is gone; re-sending it would forward a tombstone.
+  AND NOT EXISTS (SELECT 1 FROM hermes_leads l WHERE l.lead_id = o.lead_id AND l.status = 'erased')
 RETURNING o.lead_id, o.delivery_id`;
 
 /** Re-queues rows and wakes the workers listening; returns the rows re-queued. */

@@ -6,6 +6,7 @@ import type { Pool } from 'pg';
 import type { HermesConfig } from '../../config/schema.ts';
 import { DatabaseError } from '../../db/database-error.ts';
 import type { LeadSource } from '../../leads/insert-lead-with-outbox.ts';
+import { findIdempotencyKey, type StoredAnswer } from '../../leads/find-idempotency-key.ts';
 import { recordLead, type Idempotency } from '../../leads/record-lead.ts';
 import { validateLead, type FieldError } from '../../leads/validate-lead.ts';
 import { describeGot } from '../../leads/describe-got.ts';
@@ -56,9 +57,9 @@ function sha256(text: string): string {
 }
 
 /**
- * `POST /api/contact`: per-IP limit, validation (400 naming every field), per-email limit, spam
- * guards (a success-looking answer, stored flagged, never forwarded), Idempotency-Key, then one
- * transaction; `201 {"lead_id"}` only after COMMIT.
+ * `POST /api/contact`: a known Idempotency-Key's answer (before any limit), per-IP limit,
+ * validation (400 naming every field), per-email limit, spam guards (a success-looking answer,
+ * stored flagged, never forwarded), then one transaction; `201 {"lead_id"}` only after COMMIT.
  */
 export async function contactPlugin(app: FastifyInstance, options: ContactOptions): Promise<void> {
   const { intake, metrics, tokens } = options;
@@ -83,7 +84,7 @@ export async function contactPlugin(app: FastifyInstance, options: ContactOption
     limitEmail = byEmail;
   }
 
-  const guards = { tokens, minFillMs: intake.minFillMs, maxAgeMs: intake.maxFormAgeMs };
+  const guards = { tokens, minFillMs: intake.minFillMs };
   const problemOptions = {
     bodyLimitBytes: options.bodyLimitBytes,
     unavailableRetryAfterS: intake.unavailableRetryAfterS,
@@ -133,18 +134,6 @@ export async function contactPlugin(app: FastifyInstance, options: ContactOption
           }),
         );
 
-    if (limitIp) {
-      const retryAfterS = await exceeded(limitIp, request);
-      if (retryAfterS !== undefined) {
-        return fail(
-          new HttpProblem(429, 'rate_limited', 'too many submissions from this address; nothing was stored', {
-            retryAfterS,
-          }),
-          'rate_limited',
-        );
-      }
-    }
-
     // The envelope: spam guards and the consent's policy version travel with the lead, outside it.
     const {
       form_token: formToken,
@@ -177,6 +166,71 @@ export async function contactPlugin(app: FastifyInstance, options: ContactOption
         got: describeGot(keyHeader),
       });
     }
+    const idempotency: Idempotency | undefined =
+      typeof keyHeader === 'string' && validation.ok && problems.length === 0
+        ? {
+            key: keyHeader,
+            requestHash: sha256(JSON.stringify(validation.lead)),
+            ttlHours: intake.idempotencyTtlHours,
+          }
+        : undefined;
+    const unavailable = (error: unknown) => {
+      const problem = toProblem(error, problemOptions, request.id);
+      if (problem.statusCode !== 503) {
+        count('error');
+        throw error;
+      }
+      // Counted here, as the error handler never sees it; other errors are counted there, once.
+      if (error instanceof DatabaseError) metrics.databaseErrors.inc({ kind: error.kind });
+      // The connection may have dropped after COMMIT: the lead may be stored, the key makes a retry safe.
+      return new HttpProblem(
+        503,
+        'database_unavailable',
+        'the database is unavailable; the lead may not have been stored: retry later with the same Idempotency-Key',
+        { retryAfterS: intake.unavailableRetryAfterS },
+      );
+    };
+    const timed = async <T>(operation: string, work: () => Promise<T>): Promise<T | HttpProblem> => {
+      const stopTimer = metrics.databaseQueryDuration.startTimer({ operation });
+      try {
+        return await work();
+      } catch (error) {
+        return unavailable(error);
+      } finally {
+        stopTimer();
+      }
+    };
+    const answer = (leadId: string, status: number) =>
+      html
+        ? reply.code(status).type('text/html; charset=utf-8').send(renderConfirmationPage(leadId))
+        : reply.code(status).send({ lead_id: leadId });
+    const replay = (stored: Pick<StoredAnswer, 'leadId' | 'statusCode'>) => {
+      count('replayed');
+      void reply.header('idempotent-replayed', 'true');
+      return answer(stored.leadId, stored.statusCode);
+    };
+
+    // A retry of a committed lead gets its answer before any limit: it must never see a 429.
+    if (idempotency) {
+      const stored = await timed('find_idempotency_key', () =>
+        findIdempotencyKey(options.pool, idempotency.key, idempotency.ttlHours),
+      );
+      if (stored instanceof HttpProblem) return fail(stored, 'unavailable');
+      if (stored?.requestHash === idempotency.requestHash) return replay(stored);
+    }
+
+    if (limitIp) {
+      const retryAfterS = await exceeded(limitIp, request);
+      if (retryAfterS !== undefined) {
+        return fail(
+          new HttpProblem(429, 'rate_limited', 'too many submissions from this address; nothing was stored', {
+            retryAfterS,
+          }),
+          'rate_limited',
+        );
+      }
+    }
+
     if (problems.length > 0 || !validation.ok) {
       return fail(
         new HttpProblem(
@@ -213,32 +267,19 @@ export async function contactPlugin(app: FastifyInstance, options: ContactOption
 
     const spamReason = spamVerdict(guards, honeypot, formToken);
     const source: LeadSource = formToken !== undefined || html ? 'web-form' : 'api';
-    const idempotency: Idempotency | undefined =
-      typeof keyHeader === 'string'
-        ? { key: keyHeader, requestHash: sha256(JSON.stringify(lead)) }
-        : undefined;
-
-    const stopTimer = metrics.databaseQueryDuration.startTimer({ operation: 'record_lead' });
-    const outcome = await recordLead(
-      options.pool,
-      {
-        lead,
-        source,
-        privacyPolicyVersion: typeof policyVersion === 'string' ? policyVersion : intake.privacyPolicyVersion,
-        spamReason,
-      },
-      idempotency,
-    ).then(
-      (recorded) => recorded,
-      (error: unknown) => {
-        if (error instanceof DatabaseError) metrics.databaseErrors.inc({ kind: error.kind });
-        const problem = toProblem(error, problemOptions, request.id);
-        if (problem.statusCode === 503) return problem;
-        count('error');
-        throw error;
-      },
+    const outcome = await timed('record_lead', () =>
+      recordLead(
+        options.pool,
+        {
+          lead,
+          source,
+          privacyPolicyVersion:
+            typeof policyVersion === 'string' ? policyVersion : intake.privacyPolicyVersion,
+          spamReason,
+        },
+        idempotency,
+      ),
     );
-    stopTimer();
     if (outcome instanceof HttpProblem) return fail(outcome, 'unavailable');
 
     if (outcome.kind === 'conflict') {
@@ -251,16 +292,10 @@ export async function contactPlugin(app: FastifyInstance, options: ContactOption
         'idempotency_conflict',
       );
     }
-    if (outcome.kind === 'replayed') {
-      count('replayed');
-      void reply.header('idempotent-replayed', 'true');
-    } else {
-      count(spamReason === null ? 'accepted' : 'spam');
-      if (spamReason === null) options.onLeadCommitted?.();
-    }
-    const status = outcome.kind === 'replayed' ? outcome.statusCode : 201;
-    if (html)
-      return reply.code(status).type('text/html; charset=utf-8').send(renderConfirmationPage(outcome.leadId));
-    return reply.code(status).send({ lead_id: outcome.leadId });
+    // A concurrent retry that committed between the lookup above and this request's claim.
+    if (outcome.kind === 'replayed') return replay(outcome);
+    count(spamReason === null ? 'accepted' : 'spam');
+    if (spamReason === null) options.onLeadCommitted?.();
+    return answer(outcome.leadId, 201);
   });
 }

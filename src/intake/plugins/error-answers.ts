@@ -12,6 +12,7 @@ export interface ErrorAnswersOptions {
 
 const transientKinds = new Set([
   'connection_failure',
+  'unavailable',
   'statement_timeout',
   'lock_timeout',
   'serialization_failure',
@@ -32,7 +33,7 @@ export function toProblem(error: unknown, options: ErrorAnswersOptions, requestI
       return new HttpProblem(
         503,
         'database_unavailable',
-        'the database is unavailable; nothing was stored, retry later',
+        'the database is unavailable; the request may not have completed, retry later',
         {
           retryAfterS: options.unavailableRetryAfterS,
         },

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
+import { toDatabaseError } from '../../db/database-error.ts';
 import { hermesVersion } from '../../observability/version.ts';
 
 export interface HealthOptions {
@@ -29,9 +30,8 @@ export function healthPlugin(app: FastifyInstance, options: HealthOptions): void
       const client = await options.pool.connect();
       try {
         await client.query('BEGIN');
-        const { rows } = await client.query<{ leads: number }>(
-          'SELECT count(*)::int AS leads FROM hermes_leads',
-        );
+        // A cheap read of the product's table (a count would scan it on every probe).
+        await client.query('SELECT 1 FROM hermes_leads LIMIT 1');
         // Proves write permission without leaving anything behind.
         await client.query('CREATE TEMP TABLE hermes_write_probe (x int) ON COMMIT DROP');
         await client.query('INSERT INTO hermes_write_probe VALUES (1)');
@@ -41,7 +41,6 @@ export function healthPlugin(app: FastifyInstance, options: HealthOptions): void
           latency_ms: Math.round(performance.now() - started),
           read: true,
           write: true,
-          leads: rows[0]?.leads ?? 0,
           pool,
         };
       } catch (error) {
@@ -52,7 +51,8 @@ export function healthPlugin(app: FastifyInstance, options: HealthOptions): void
       }
     } catch (error) {
       void reply.code(503).header('retry-after', '5');
-      return { status: 'unavailable', reason: error instanceof Error ? error.message : String(error), pool };
+      // The kind only: a driver's message can name hosts and users.
+      return { status: 'unavailable', reason: toDatabaseError(error).kind, pool };
     }
   });
 }

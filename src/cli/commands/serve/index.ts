@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { FastifyInstance } from 'fastify';
 import { redactUrl } from '../../../config/redact.ts';
 import type { HermesConfig } from '../../../config/schema.ts';
 import type { Database } from '../../../db/open-database.ts';
@@ -37,6 +38,28 @@ async function prepareSchema(
       'the database schema does not match this version: run `hermes migrate up` first, or `hermes serve --migrate`',
       { details: problems.map((p) => p.message) },
     );
+  }
+}
+
+/**
+ * Closes the server, giving in-flight requests `graceMs`; then drops the connections still open
+ * (a client that never finishes its request must not hold the exit). False when time ran out.
+ */
+async function closeWithin(app: FastifyInstance, graceMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), graceMs);
+  });
+  const closing = app.close();
+  try {
+    const closed = await Promise.race([closing.then(() => true as const), timedOut]);
+    if (!closed) {
+      app.server.closeAllConnections();
+      await closing;
+    }
+    return closed;
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -80,7 +103,10 @@ export function registerServe(program: Command, ctx: CliContext): void {
         );
         const signal = await waitForSignal();
         logger.info({ signal }, 'shutting down: finishing in-flight requests');
-        await app.close();
+        // In-flight requests get shutdownGraceMs; a request stuck on a dead connection must not hold the exit.
+        const closed = await closeWithin(app, config.server.shutdownGraceMs);
+        if (!closed)
+          logger.warn({ graceMs: config.server.shutdownGraceMs }, 'shutdown grace elapsed: closing anyway');
         await delivery.worker?.stop();
       }),
     );

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { startIntake, validLead, type IntakeUnderTest } from './support/start-intake.ts';
+
+let database: TestDatabase;
+let intake: IntakeUnderTest;
+const config = {
+  intake: { formTokenSecret: 'a-test-form-token-secret-0123456789', rateLimit: { enabled: false } },
+};
+
+beforeAll(async () => {
+  database = await createTestDatabase({ migrate: true });
+  intake = await startIntake({ database, config });
+});
+afterAll(async () => {
+  await intake.close();
+  await database.drop();
+});
+
+async function metricsOf(server: IntakeUnderTest): Promise<string> {
+  return (await fetch(`${server.base}/metrics`)).text();
+}
+
+it('a schema mismatch is a bug (500), counted once, its query timed', async () => {
+  await database.pool.query('ALTER TABLE hermes_outbox RENAME TO hermes_outbox_moved');
+  try {
+    const response = await intake.post(validLead());
+    expect(response.status).toBe(500);
+    expect(response.headers.get('retry-after')).toBeNull();
+  } finally {
+    await database.pool.query('ALTER TABLE hermes_outbox_moved RENAME TO hermes_outbox');
+  }
+  const metrics = await metricsOf(intake);
+  expect(metrics).toMatch(/^database_errors_total\{kind="undefined_object"\} 1$/m);
+  expect(metrics).toMatch(/^database_query_duration_seconds_count\{operation="record_lead"\} 1$/m);
+  expect(await intake.counts()).toEqual({ leads: 0, outbox: 0, keys: 0 });
+});
+
+it('a read-only database (a replica after failover) is unavailable: 503 with Retry-After, and a safe retry', async () => {
+  await database.pool.query(`ALTER DATABASE "${database.name}" SET default_transaction_read_only = on`);
+  // A new server, so its connections start read-only.
+  const replica = await startIntake({ database, config });
+  try {
+    const response = await replica.post(validLead(), { headers: { 'idempotency-key': 'after-failover' } });
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('5');
+    expect(await response.json()).toEqual({
+      error: {
+        code: 'database_unavailable',
+        message:
+          'the database is unavailable; the lead may not have been stored: retry later with the same Idempotency-Key',
+        retry_after_s: 5,
+      },
+    });
+    expect(await metricsOf(replica)).toMatch(/^database_errors_total\{kind="unavailable"\} 1$/m);
+  } finally {
+    await database.pool.query(`ALTER DATABASE "${database.name}" RESET default_transaction_read_only`);
+    await replica.close();
+  }
+});
