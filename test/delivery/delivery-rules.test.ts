@@ -182,7 +182,7 @@ describe('credentials in n8n URLs', () => {
   it('never reach a stored error: the URL fetch quotes is redacted', async () => {
     const sent = await sendWebhook(
       {
-        url: 'http://bob:hunter2@127.0.0.1:9/webhook/hermes-leads',
+        url: 'http://bob:hunter2@127.0.0.1:9/webhook/hermes-leads', // secretlint-disable-line -- a fake credential: the test proves it is redacted
         signingKeys: [],
         authHeaders: {},
         timeoutMs: 1_000,
