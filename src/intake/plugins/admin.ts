@@ -1,14 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { anonymiseLeads } from '../../leads/anonymise-leads.ts';
 import { audited } from '../../leads/audited.ts';
 import { describeGot } from '../../leads/describe-got.ts';
-import { exportLeadsByEmail } from '../../leads/export-leads-by-email.ts';
 import { findLead } from '../../leads/find-lead.ts';
+import { eraseSubject } from '../../leads/erase-subject.ts';
+import { exportSubjectData } from '../../leads/export-subject-data.ts';
+import { runRetention } from '../../leads/run-retention.ts';
 import { leadIdPattern } from '../../leads/lead-id.ts';
-import { subjectOfEmail } from '../../leads/record-audit.ts';
-import { purgeIdempotencyKeys } from '../../leads/purge-idempotency-keys.ts';
 import type { AdminKeys } from '../admin-keys.ts';
 import { guardAdminRoutes } from '../admin-guard.ts';
 import { HttpProblem } from '../http-problem.ts';
@@ -63,27 +62,12 @@ export function adminPlugin(app: FastifyInstance, options: AdminOptions, done: (
 
   app.post('/api/admin/gdpr/export', async (request) => {
     const { email } = parseRequestInput(emailBody, request.body, emailExpected);
-    return audited(pool, {
-      actor: actorOf(request),
-      action: 'gdpr.export',
-      subject: subjectOfEmail(email),
-      work: (db) => exportLeadsByEmail(db, email),
-      describe: (data) => ({
-        outcome: data.leads.length > 0 ? 'ok' : 'not_found',
-        details: { leads: data.leads.length },
-      }),
-    });
+    return exportSubjectData(pool, actorOf(request), email);
   });
 
   app.post('/api/admin/gdpr/erase', async (request) => {
     const { email } = parseRequestInput(emailBody, request.body, emailExpected);
-    const erased = await audited(pool, {
-      actor: actorOf(request),
-      action: 'gdpr.erase',
-      subject: subjectOfEmail(email),
-      work: (db) => anonymiseLeads(db, { email }),
-      describe: (ids) => ({ outcome: ids.length > 0 ? 'ok' : 'not_found', details: { lead_ids: ids } }),
-    });
+    const erased = await eraseSubject(pool, actorOf(request), email);
     return { erased: erased.length, lead_ids: erased };
   });
 
@@ -92,16 +76,7 @@ export function adminPlugin(app: FastifyInstance, options: AdminOptions, done: (
       older_than_days: 'an integer number of days from 1 to 36500',
     });
     const days = body.older_than_days ?? options.retentionDays;
-    const result = await audited(pool, {
-      actor: actorOf(request),
-      action: 'retention.run',
-      subject: null,
-      work: async (db) => ({
-        lead_ids: await anonymiseLeads(db, { olderThanDays: days }),
-        idempotency_keys_purged: await purgeIdempotencyKeys(db, options.idempotencyTtlHours),
-      }),
-      describe: (r) => ({ outcome: 'ok', details: { older_than_days: days, anonymised: r.lead_ids.length } }),
-    });
+    const result = await runRetention(pool, actorOf(request), days, options.idempotencyTtlHours);
     return { older_than_days: days, anonymised: result.lead_ids.length, ...result };
   });
 

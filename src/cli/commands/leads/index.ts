@@ -3,14 +3,13 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { HermesError } from '../../../errors/hermes-error.ts';
-import { anonymiseLeads } from '../../../leads/anonymise-leads.ts';
 import { audited } from '../../../leads/audited.ts';
 import { countLeadsOlderThan } from '../../../leads/count-leads-older-than.ts';
-import { exportLeadsByEmail } from '../../../leads/export-leads-by-email.ts';
 import { findLead } from '../../../leads/find-lead.ts';
+import { eraseSubject } from '../../../leads/erase-subject.ts';
+import { exportSubjectData } from '../../../leads/export-subject-data.ts';
+import { runRetention } from '../../../leads/run-retention.ts';
 import { leadIdPattern } from '../../../leads/lead-id.ts';
-import { purgeIdempotencyKeys } from '../../../leads/purge-idempotency-keys.ts';
-import { subjectOfEmail } from '../../../leads/record-audit.ts';
 import type { CliContext } from '../../context.ts';
 import { withDatabase } from '../../with-database.ts';
 
@@ -82,16 +81,7 @@ export function registerLeads(program: Command, ctx: CliContext): void {
     .action((opts: { email: string; out?: string }) => {
       const email = checkEmail(opts.email);
       return withDatabase(ctx, async (db) => {
-        const data = await audited(db.pool, {
-          actor: actor(),
-          action: 'gdpr.export',
-          subject: subjectOfEmail(email),
-          work: (q) => exportLeadsByEmail(q, email),
-          describe: (d) => ({
-            outcome: d.leads.length > 0 ? 'ok' : 'not_found',
-            details: { leads: d.leads.length },
-          }),
-        });
+        const data = await exportSubjectData(db.pool, actor(), email);
         const json = `${JSON.stringify(data, null, 2)}\n`;
         if (opts.out) {
           await writeFile(opts.out, json, { mode: 0o600 });
@@ -112,16 +102,7 @@ export function registerLeads(program: Command, ctx: CliContext): void {
       if (!opts.yes)
         throw new HermesError('confirmation_required', 'erasure cannot be undone: add --yes to confirm');
       return withDatabase(ctx, async (db) => {
-        const ids = await audited(db.pool, {
-          actor: actor(),
-          action: 'gdpr.erase',
-          subject: subjectOfEmail(email),
-          work: (q) => anonymiseLeads(q, { email }),
-          describe: (erased) => ({
-            outcome: erased.length > 0 ? 'ok' : 'not_found',
-            details: { lead_ids: erased },
-          }),
-        });
+        const ids = await eraseSubject(db.pool, actor(), email);
         ctx.output.result({ erased: ids.length, lead_ids: ids }, () =>
           ctx.output.line(
             ids.length === 0
@@ -149,19 +130,7 @@ export function registerLeads(program: Command, ctx: CliContext): void {
           );
           return;
         }
-        const result = await audited(db.pool, {
-          actor: actor(),
-          action: 'retention.run',
-          subject: null,
-          work: async (q) => ({
-            lead_ids: await anonymiseLeads(q, { olderThanDays: days }),
-            idempotency_keys_purged: await purgeIdempotencyKeys(q, config.intake.idempotencyTtlHours),
-          }),
-          describe: (r) => ({
-            outcome: 'ok',
-            details: { older_than_days: days, anonymised: r.lead_ids.length },
-          }),
-        });
+        const result = await runRetention(db.pool, actor(), days, config.intake.idempotencyTtlHours);
         ctx.output.result({ older_than_days: days, anonymised: result.lead_ids.length, ...result }, () =>
           ctx.output.line(
             `anonymised ${result.lead_ids.length} lead${result.lead_ids.length === 1 ? '' : 's'} older than ${days} days; forgot ${result.idempotency_keys_purged} expired idempotency keys`,

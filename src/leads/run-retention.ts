@@ -1,0 +1,31 @@
+import type { Pool } from 'pg';
+import { anonymiseLeads } from './anonymise-leads.ts';
+import { audited } from './audited.ts';
+import { purgeIdempotencyKeys } from './purge-idempotency-keys.ts';
+
+export interface RetentionResult {
+  lead_ids: string[];
+  idempotency_keys_purged: number;
+}
+
+/** Anonymises leads older than `olderThanDays` and forgets expired Idempotency-Keys, audited. */
+export function runRetention(
+  pool: Pool,
+  actor: string,
+  olderThanDays: number,
+  idempotencyTtlHours: number,
+): Promise<RetentionResult> {
+  return audited(pool, {
+    actor,
+    action: 'retention.run',
+    subject: null,
+    work: async (db) => ({
+      lead_ids: await anonymiseLeads(db, { olderThanDays }),
+      idempotency_keys_purged: await purgeIdempotencyKeys(db, idempotencyTtlHours),
+    }),
+    describe: (r) => ({
+      outcome: 'ok',
+      details: { older_than_days: olderThanDays, anonymised: r.lead_ids.length },
+    }),
+  });
+}
