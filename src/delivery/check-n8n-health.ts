@@ -1,5 +1,6 @@
 import type { HermesConfig } from '../config/schema.ts';
 import { redactUrl } from '../config/redact.ts';
+import { toDatabaseError } from '../db/database-error.ts';
 import type { Queryable } from '../db/queryable.ts';
 import { outcomeDescriptions } from './attempt-outcome.ts';
 import { redactErrorText } from './redact-error-text.ts';
@@ -11,12 +12,23 @@ export interface N8nHealth {
   readonly body: Record<string, unknown>;
 }
 
-interface Probe {
-  readonly url: string;
+/**
+ * Who reads the answer. The webhook's path is often its only secret (n8n's Webhook node takes any
+ * caller that knows it), so the public sees n8n's scheme, host and port only; an admin sees the URLs.
+ */
+export type N8nHealthView = 'public' | 'admin';
+
+/** One probe of n8n's liveness endpoint, with what each view may see of it. */
+export interface N8nProbe {
   readonly reachable: boolean;
-  readonly status_code: number | null;
-  readonly latency_ms: number;
+  readonly statusCode: number | null;
+  readonly latencyMs: number;
+  /** The probed URL, its password and secret parameters masked. */
+  readonly url: string;
+  /** Why it failed, in full (URLs redacted); admins only. */
   readonly error: string | null;
+  /** Why it failed, naming no URL: an HTTP status, a timeout or a socket error code. */
+  readonly publicError: string | null;
 }
 
 /** n8n's own liveness endpoint: `healthUrl`, else `/healthz` at the webhook's origin. */
@@ -25,35 +37,98 @@ export function n8nHealthUrl(n8n: HermesConfig['n8n']): string | undefined {
   return n8n.webhookUrl === undefined ? undefined : new URL('/healthz', n8n.webhookUrl).toString();
 }
 
-async function probe(url: string, timeoutMs: number): Promise<Probe> {
+/** Scheme, host and port: what anyone may know of where n8n is. */
+function originOf(url: string): string {
+  return URL.canParse(url) ? new URL(url).origin : '[invalid URL]';
+}
+
+const errorCode = /^[A-Z][A-Z0-9_]{2,40}$/;
+
+/** GET the liveness URL (no redirects followed: a Location could point anywhere). */
+export async function probeN8n(url: string, timeoutMs: number): Promise<N8nProbe> {
   const started = performance.now();
-  const shown = redactUrl(url);
+  const latencyMs = () => Math.round(performance.now() - started);
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
     await response.body?.cancel();
+    const error = response.ok ? null : `HTTP ${String(response.status)}`;
     return {
-      url: shown,
       reachable: response.ok,
-      status_code: response.status,
-      latency_ms: Math.round(performance.now() - started),
-      error: response.ok ? null : `HTTP ${String(response.status)}`,
+      statusCode: response.status,
+      latencyMs: latencyMs(),
+      url: redactUrl(url),
+      error,
+      publicError: error,
     };
   } catch (error) {
-    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : undefined;
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;
     const timedOut = error instanceof Error && error.name === 'TimeoutError';
+    const code = cause && 'code' in cause && typeof cause.code === 'string' ? cause.code : undefined;
+    const detail = timedOut
+      ? 'no answer before the timeout'
+      : redactErrorText(cause?.message ?? (error instanceof Error ? error.message : String(error)));
     return {
-      url: shown,
       reachable: false,
-      status_code: null,
-      latency_ms: Math.round(performance.now() - started),
-      error: timedOut
-        ? 'no answer before the timeout'
-        : redactErrorText(cause ?? (error instanceof Error ? error.message : String(error))),
+      statusCode: null,
+      latencyMs: latencyMs(),
+      url: redactUrl(url),
+      error: detail,
+      // A socket error's message can quote the URL; its code (ECONNREFUSED, ...) cannot.
+      publicError: timedOut
+        ? detail
+        : code !== undefined && errorCode.test(code)
+          ? code
+          : 'the connection failed',
     };
   }
 }
 
+/**
+ * Defence in depth for the public view: every URL in a text is cut to its origin, and the
+ * configured URLs' paths are masked wherever they appear (n8n's own answers quote the path).
+ */
+function publicScrubber(n8n: HermesConfig['n8n']): (text: string) => string {
+  const secrets = new Set<string>();
+  for (const url of [n8n.webhookUrl, n8n.healthUrl]) {
+    if (url === undefined || !URL.canParse(url)) continue;
+    const { pathname, search } = new URL(url);
+    const afterFirstSegment = pathname.split('/').slice(2).join('/');
+    for (const secret of [pathname + search, pathname, afterFirstSegment]) {
+      if (secret.length >= 4) secrets.add(secret);
+    }
+  }
+  // Longest first, so that a path is masked whole rather than around a shorter part of it.
+  const ordered = [...secrets].sort((a, b) => b.length - a.length);
+  return (text) => {
+    let scrubbed = text.replace(/[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi, (match) => {
+      // Punctuation after a URL ("at http://host:5678: refused") is the sentence's, not the URL's.
+      let end = match.length;
+      while (end > 0 && '.,;:!?)'.includes(match.charAt(end - 1))) end -= 1;
+      const url = match.slice(0, end);
+      return originOf(url) + match.slice(url.length);
+    });
+    for (const secret of ordered) scrubbed = scrubbed.split(secret).join('[redacted]');
+    return scrubbed;
+  };
+}
+
+function scrubStrings(value: unknown, scrub: (text: string) => string): unknown {
+  if (typeof value === 'string') return scrub(value);
+  if (Array.isArray(value)) return value.map((item) => scrubStrings(item, scrub));
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubStrings(v, scrub)]));
+  }
+  return value;
+}
+
 const seconds = (ms: number) => Math.round(ms / 1000);
+
+export interface CheckN8nHealthOptions {
+  /** Default: public. */
+  readonly view?: N8nHealthView;
+  /** How n8n is probed (a cached, shared probe in the HTTP service); default: a fresh probe. */
+  readonly probe?: (url: string) => Promise<N8nProbe>;
+}
 
 /**
  * /health/n8n: n8n reachable, the last successful delivery, the failures since, and the backlog.
@@ -61,23 +136,33 @@ const seconds = (ms: number) => Math.round(ms / 1000);
  * 401/403 (a configuration fault no retry will fix), after too many failures in a row, or when the
  * oldest pending lead has waited too long.
  */
-export async function checkN8nHealth(config: Readonly<HermesConfig>, db: Queryable): Promise<N8nHealth> {
+export async function checkN8nHealth(
+  config: Readonly<HermesConfig>,
+  db: Queryable,
+  options: CheckN8nHealthOptions = {},
+): Promise<N8nHealth> {
   const { n8n, delivery } = config;
+  const admin = options.view === 'admin';
+  const probe = options.probe ?? ((url: string) => probeN8n(url, n8n.healthTimeoutMs));
   const reasons: string[] = [];
   const healthUrl = n8nHealthUrl(n8n);
   if (n8n.webhookUrl === undefined) reasons.push('n8n.webhookUrl (HERMES_N8N_WEBHOOK_URL) is not set');
-  const reach = healthUrl === undefined ? undefined : await probe(healthUrl, n8n.healthTimeoutMs);
-  if (reach && !reach.reachable)
-    reasons.push(`n8n is unreachable at ${reach.url}: ${reach.error ?? 'no answer'}`);
+  const reach = healthUrl === undefined ? undefined : await probe(healthUrl);
+  const shownUrl = (url: string) => (admin ? redactUrl(url) : originOf(url));
+  const reachError = reach && (admin ? reach.error : reach.publicError);
+  if (reach && !reach.reachable && healthUrl !== undefined)
+    reasons.push(`n8n is unreachable at ${shownUrl(healthUrl)}: ${reachError ?? 'no answer'}`);
 
   let facts;
   let backlog;
   try {
     [facts, backlog] = await Promise.all([deliveryHealthFacts(db), outboxBacklog(db)]);
   } catch (error) {
-    reasons.push(
-      `the database cannot be read: ${redactErrorText(error instanceof Error ? error.message : String(error))}`,
-    );
+    // The public gets the kind only: a driver's message can name hosts and users.
+    const detail = admin
+      ? redactErrorText(error instanceof Error ? error.message : String(error))
+      : toDatabaseError(error).kind;
+    reasons.push(`the database cannot be read: ${detail}`);
   }
   if (facts?.last_failure_outcome) {
     const outcome = facts.last_failure_outcome;
@@ -96,30 +181,40 @@ export async function checkN8nHealth(config: Readonly<HermesConfig>, db: Queryab
   }
 
   const healthy = reasons.length === 0;
+  const body = {
+    status: healthy ? 'ok' : 'unavailable',
+    ...(healthy ? {} : { reasons }),
+    n8n:
+      reach && healthUrl !== undefined
+        ? {
+            url: shownUrl(healthUrl),
+            reachable: reach.reachable,
+            status_code: reach.statusCode,
+            latency_ms: reach.latencyMs,
+            error: reachError,
+          }
+        : null,
+    webhook_url: n8n.webhookUrl === undefined ? null : shownUrl(n8n.webhookUrl),
+    last_success_at: facts?.last_success_at ?? null,
+    consecutive_failures: facts?.consecutive_failures ?? null,
+    last_failure: facts?.last_failure_at
+      ? {
+          at: facts.last_failure_at,
+          outcome: facts.last_failure_outcome,
+          status_code: facts.last_failure_status,
+        }
+      : null,
+    backlog: backlog
+      ? {
+          pending: backlog.pending,
+          oldest_pending_age_s: Math.round(backlog.oldest_pending_age_s),
+          dead: backlog.dead,
+          max_oldest_pending_age_s: seconds(delivery.health.maxOldestPendingAge),
+        }
+      : null,
+  };
   return {
     healthy,
-    body: {
-      status: healthy ? 'ok' : 'unavailable',
-      ...(healthy ? {} : { reasons }),
-      n8n: reach ?? null,
-      webhook_url: n8n.webhookUrl === undefined ? null : redactUrl(n8n.webhookUrl),
-      last_success_at: facts?.last_success_at ?? null,
-      consecutive_failures: facts?.consecutive_failures ?? null,
-      last_failure: facts?.last_failure_at
-        ? {
-            at: facts.last_failure_at,
-            outcome: facts.last_failure_outcome,
-            status_code: facts.last_failure_status,
-          }
-        : null,
-      backlog: backlog
-        ? {
-            pending: backlog.pending,
-            oldest_pending_age_s: Math.round(backlog.oldest_pending_age_s),
-            dead: backlog.dead,
-            max_oldest_pending_age_s: seconds(delivery.health.maxOldestPendingAge),
-          }
-        : null,
-    },
+    body: admin ? body : (scrubStrings(body, publicScrubber(n8n)) as Record<string, unknown>),
   };
 }

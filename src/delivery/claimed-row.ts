@@ -21,6 +21,7 @@ export interface ClaimedRow {
   readonly consent_at: Date;
   readonly privacy_policy_version: string | null;
   readonly source: string;
+  readonly review_reason: string | null;
   readonly created_at: Date;
 }
 
@@ -29,4 +30,4 @@ export const claimedColumns = `
   o.id AS outbox_id, o.delivery_id, o.topic, o.attempts,
   l.lead_id, l.first_name, l.last_name, l.email, l.country, l.phone_number, l.problem_description,
   l.service_urgency, l.agree_to_terms, l.privacy_consent, l.gdpr_compliant, l.consent_at,
-  l.privacy_policy_version, l.source, l.created_at`;
+  l.privacy_policy_version, l.source, l.review_reason, l.created_at`;

@@ -18,6 +18,8 @@ export interface LeadPayload {
   readonly consent_at: string;
   readonly privacy_policy_version: string | null;
   readonly source: string;
+  /** Set when the lead needs a person's look before any automatic reply (over_email_limit); else null. */
+  readonly review_reason: string | null;
   readonly created_at: string;
 }
 
@@ -39,6 +41,7 @@ export function leadPayload(row: ClaimedRow): LeadPayload {
     consent_at: row.consent_at.toISOString(),
     privacy_policy_version: row.privacy_policy_version,
     source: row.source,
+    review_reason: row.review_reason,
     created_at: row.created_at.toISOString(),
   };
 }

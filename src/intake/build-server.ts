@@ -8,15 +8,15 @@ import { createServiceMetrics } from '../observability/service-metrics.ts';
 import { AdminKeys } from './admin-keys.ts';
 import { FormTokens } from './form-token.ts';
 import { loadFormTokenSecret } from './load-form-token-secret.ts';
-import { adminPlugin } from './plugins/admin.ts';
+import { adminApiPlugin } from './plugins/admin-api.ts';
 import { contactPlugin } from './plugins/contact.ts';
 import { errorAnswers } from './plugins/error-answers.ts';
 import { formPagePlugin } from './plugins/form-page.ts';
 import { gracefulClose } from './plugins/graceful-close.ts';
 import { healthPlugin } from './plugins/health.ts';
-import { n8nHealthPlugin } from './plugins/n8n-health.ts';
-import { deliveriesAdminPlugin } from './plugins/deliveries-admin.ts';
+import { n8nHealthCheck, n8nHealthPlugin } from './plugins/n8n-health.ts';
 import { securityHeaders } from './plugins/security-headers.ts';
+import { strictBodies } from './plugins/strict-bodies.ts';
 import { telemetry } from './plugins/telemetry.ts';
 
 export interface ServerDependencies {
@@ -62,7 +62,10 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
   app.decorate('metrics', registry);
   const metrics = createServiceMetrics(registry, deps.db.pool, deps.config.database.poolMax);
   // Without a configured key, one shared through the database: a token must survive restarts and other instances.
-  const tokens = new FormTokens(intake.formTokenSecret ?? (await loadFormTokenSecret(deps.db.pool)));
+  const tokens = new FormTokens(
+    intake.formTokenSecret ?? (await loadFormTokenSecret(deps.db.pool)),
+    intake.formTokenTtlHours,
+  );
 
   await app.register(errorAnswers, {
     bodyLimitBytes: server.bodyLimitBytes,
@@ -70,11 +73,12 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
     metrics,
   });
   await app.register(telemetry, { registry, metrics });
+  await app.register(strictBodies);
   await app.register(gracefulClose);
   await app.register(securityHeaders, { corsOrigins: server.corsOrigins });
   await app.register(healthPlugin, { pool: deps.db.pool, poolMax: deps.config.database.poolMax });
-  await app.register(n8nHealthPlugin, { config: deps.config, db: deps.db.pool, metrics: registry });
-  await app.register(deliveriesAdminPlugin, { pool: deps.db.pool, keys: new AdminKeys(admin.apiKeys) });
+  const n8nHealth = n8nHealthCheck(deps.config, deps.db.pool);
+  await app.register(n8nHealthPlugin, { check: n8nHealth, db: deps.db.pool, metrics: registry });
   await app.register(formPagePlugin, { intake, retentionDays: admin.retentionDays, tokens });
   await app.register(contactPlugin, {
     pool: deps.db.pool,
@@ -84,11 +88,13 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
     tokens,
     onLeadCommitted: deps.onLeadCommitted,
   });
-  await app.register(adminPlugin, {
+  await app.register(adminApiPlugin, {
     pool: deps.db.pool,
     keys: new AdminKeys(admin.apiKeys),
-    retentionDays: admin.retentionDays,
+    admin,
     idempotencyTtlHours: intake.idempotencyTtlHours,
+    metrics,
+    n8nHealth,
   });
   return app;
 }

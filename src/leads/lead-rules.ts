@@ -39,6 +39,14 @@ export interface FieldRule {
 export const controlCharacters = '[\\u0000-\\u001f\\u007f-\\u009f\\ufffd]';
 export const controlCharactersExceptLineBreaks =
   '[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\ufffd]';
+// Invisible format characters (Unicode Cf: bidirectional overrides, zero-width spaces, soft hyphens,
+// tags) can disguise a name ("Ada\u202egnp.exe") or make one of nothing. The joiners ZWNJ and ZWJ
+// stay: Persian and Indic names, and emoji in a description, need them.
+export const formatCharacters = '(?![\\u200c\\u200d])\\p{Cf}';
+// Something a person can see: a letter (names) or a letter or digit (the description) that is not a
+// default-ignorable code point such as the Hangul fillers, which are letters that render as nothing.
+export const visibleLetter = '(?!\\p{Default_Ignorable_Code_Point})\\p{L}';
+export const visibleLetterOrDigit = '(?!\\p{Default_Ignorable_Code_Point})[\\p{L}\\p{N}]';
 
 export const leadFields = {
   first_name: {
@@ -46,14 +54,16 @@ export const leadFields = {
     kind: 'text',
     minLength: 1,
     maxLength: 100,
-    expected: 'a name of 1 to 100 characters, without control characters',
+    expected:
+      'a name of 1 to 100 characters with at least one letter, without control or invisible characters',
   },
   last_name: {
     label: 'Last name',
     kind: 'text',
     minLength: 1,
     maxLength: 100,
-    expected: 'a name of 1 to 100 characters, without control characters',
+    expected:
+      'a name of 1 to 100 characters with at least one letter, without control or invisible characters',
   },
   email: {
     label: 'Email',
@@ -79,7 +89,8 @@ export const leadFields = {
     kind: 'textarea',
     minLength: 10,
     maxLength: 5000,
-    expected: 'a description of 10 to 5000 characters, without control characters',
+    expected:
+      'a description of 10 to 5000 characters with visible text, without control or invisible characters',
   },
   service_urgency: {
     label: 'Urgency',
@@ -109,5 +120,8 @@ export function clientRules(): unknown {
     countries: countries.map((c) => c.code),
     controlCharacters,
     controlCharactersExceptLineBreaks,
+    formatCharacters,
+    visibleLetter,
+    visibleLetterOrDigit,
   };
 }

@@ -4,8 +4,11 @@ import {
   controlCharacters,
   controlCharactersExceptLineBreaks,
   countries,
+  formatCharacters,
   leadFields,
   serviceUrgencies,
+  visibleLetter,
+  visibleLetterOrDigit,
   type FieldRule,
 } from './lead-rules.ts';
 
@@ -13,6 +16,12 @@ import {
 const hasControl = new RegExp(controlCharacters, 'u');
 // eslint-disable-next-line security/detect-non-literal-regexp -- the patterns are the lead rules' own constants, never input
 const hasControlExceptLineBreaks = new RegExp(controlCharactersExceptLineBreaks, 'u');
+// eslint-disable-next-line security/detect-non-literal-regexp -- the patterns are the lead rules' own constants, never input
+const hasFormat = new RegExp(formatCharacters, 'u');
+// eslint-disable-next-line security/detect-non-literal-regexp -- the patterns are the lead rules' own constants, never input
+const hasVisibleLetter = new RegExp(visibleLetter, 'u');
+// eslint-disable-next-line security/detect-non-literal-regexp -- the patterns are the lead rules' own constants, never input
+const hasVisibleLetterOrDigit = new RegExp(visibleLetterOrDigit, 'u');
 const codeByName = new Map(countries.map((c) => [c.name.toLowerCase(), c.code]));
 const nameByCode = new Map(countries.map((c) => [c.code, c.name]));
 
@@ -27,7 +36,8 @@ export function resolveCountry(value: string): CountryCode | undefined {
 /** The E.164 form of a phone number, or undefined when it cannot be a number of that country. */
 export function toE164(phone: string, country: CountryCode | undefined): string | undefined {
   const parsed = parsePhoneNumberFromString(phone.trim(), country ? { defaultCountry: country } : undefined);
-  return parsed?.isPossible() ? parsed.number : undefined;
+  // isValid, not isPossible: 0000000 has a possible length but is no number anyone can call.
+  return parsed?.isValid() ? parsed.number : undefined;
 }
 
 // A lone surrogate (half of a UTF-16 pair; with the u flag a whole pair is one code point, not Cs)
@@ -39,16 +49,20 @@ const normalised = (allowLineBreaks: boolean) =>
     .string()
     .refine((v) => !loneSurrogate.test(v))
     .refine((v) => !(allowLineBreaks ? hasControlExceptLineBreaks : hasControl).test(v))
+    .refine((v) => !hasFormat.test(v))
     .transform((v) => v.normalize('NFC').trim());
 
+/** A name (`visible`: a letter) or the description (line breaks kept; `visible`: a letter or digit). */
 function textField(rule: FieldRule, allowLineBreaks = false) {
+  const visible = allowLineBreaks ? hasVisibleLetterOrDigit : hasVisibleLetter;
   return normalised(allowLineBreaks)
     .transform((v) => (allowLineBreaks ? v : v.replace(/\s+/gu, ' ')))
     .pipe(
       z
         .string()
         .min(rule.minLength ?? 0)
-        .max(rule.maxLength ?? Number.MAX_SAFE_INTEGER),
+        .max(rule.maxLength ?? Number.MAX_SAFE_INTEGER)
+        .regex(visible),
     );
 }
 

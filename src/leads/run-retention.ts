@@ -2,13 +2,15 @@ import type { Pool } from 'pg';
 import { anonymiseLeads } from './anonymise-leads.ts';
 import { audited } from './audited.ts';
 import { purgeIdempotencyKeys } from './purge-idempotency-keys.ts';
+import { purgeUsedFormTokens } from './purge-used-form-tokens.ts';
 
 export interface RetentionResult {
   lead_ids: string[];
   idempotency_keys_purged: number;
+  form_tokens_purged: number;
 }
 
-/** Anonymises leads older than `olderThanDays` and forgets expired Idempotency-Keys, audited. */
+/** Anonymises leads older than `olderThanDays` and forgets expired Idempotency-Keys and form tokens, audited. */
 export function runRetention(
   pool: Pool,
   actor: string,
@@ -22,6 +24,7 @@ export function runRetention(
     work: async (db) => ({
       lead_ids: await anonymiseLeads(db, { olderThanDays }),
       idempotency_keys_purged: await purgeIdempotencyKeys(db, idempotencyTtlHours),
+      form_tokens_purged: await purgeUsedFormTokens(db),
     }),
     describe: (r) => ({
       outcome: 'ok',

@@ -13,9 +13,14 @@ export type LeadOutcome =
   | 'replayed'
   | 'invalid'
   | 'idempotency_conflict'
+  /** A form whose token expired or was used already: answered with a fresh token, to send again. */
+  | 'resend_requested'
   | 'rate_limited'
   | 'unavailable'
   | 'error';
+
+/** Why an admin API request was refused: no valid key, or over a budget (see admin.rateLimit). */
+export type AdminRefusalReason = 'unauthorized' | 'rate_limited';
 
 export interface ServiceMetrics {
   readonly httpRequests: Counter<'method' | 'route' | 'status'>;
@@ -24,6 +29,7 @@ export interface ServiceMetrics {
   readonly databaseErrors: Counter<'kind'>;
   readonly databaseQueryDuration: Histogram<'operation'>;
   readonly leadsReceived: Counter<'outcome'>;
+  readonly adminRequestsRefused: Counter<'reason'>;
 }
 
 /**
@@ -86,6 +92,12 @@ export function createServiceMetrics(registry: Registry, pool: PoolStats, poolMa
       name: 'leads_received_total',
       help: 'Contact submissions by outcome (accepted, spam, replayed, invalid, rate_limited, unavailable, ...)',
       labelNames: ['outcome'],
+      registers,
+    }),
+    adminRequestsRefused: new Counter({
+      name: 'admin_requests_refused_total',
+      help: 'Admin API requests refused, by reason (unauthorized: no valid key; rate_limited: over a budget)',
+      labelNames: ['reason'],
       registers,
     }),
   };

@@ -72,6 +72,7 @@ describe('the delivery worker against an n8n-like receiver', () => {
       consent_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown,
       privacy_policy_version: '2025-01',
       source: 'api',
+      review_reason: null,
       created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown,
     });
     await eventually(async () => (await outboxCounts(pool)).delivered === 1, 'the row marked delivered');

@@ -156,17 +156,20 @@ describe('rate limits', () => {
     await limited.close();
   });
 
-  it('429 with Retry-After once an email has used its quota, and nothing stored', async () => {
+  it('past an email’s quota a lead is still stored and forwarded, flagged for review, never refused', async () => {
     const lead = validLead();
     for (let i = 0; i < 2; i++) expect((await limited.post(lead)).status).toBe(201);
     const before = await limited.counts();
     const response = await limited.post(lead);
-    expect(response.status).toBe(429);
-    expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
-    const body = (await response.json()) as ErrorBody;
-    expect(body.error.code).toBe('rate_limited');
-    expect(body.error.message).toContain('email');
-    expect(await limited.counts()).toEqual(before);
+    expect(response.status).toBe(201);
+    const { lead_id: leadId } = (await response.json()) as { lead_id: string };
+    expect(await limited.counts()).toEqual({ ...before, leads: before.leads + 1, outbox: before.outbox + 1 });
+    const { rows } = await limited.database.pool.query<{ review_reason: string | null }>(
+      `SELECT review_reason FROM hermes_leads WHERE email = $1 ORDER BY id`,
+      [lead.email],
+    );
+    expect(rows.map((r) => r.review_reason)).toEqual([null, null, 'over_email_limit']);
+    expect(leadId).toMatch(/^HS-/);
   });
 
   it('429 with Retry-After once an address has used its quota, whatever it sends', async () => {

@@ -72,6 +72,55 @@ describe('the lead schema', () => {
     expect(emoji.ok).toBe(true);
   });
 
+  it('rejects names and descriptions made invisible or disguised with format characters', () => {
+    for (const [field, value] of [
+      ['first_name', '\u200b\u200b'],
+      ['first_name', 'Ada\u202egnp.exe'],
+      ['last_name', '\u3164'],
+      ['last_name', '\u115f\u1160'],
+      ['last_name', 'Love\u2066lace'],
+      ['first_name', '\u00ad'],
+      ['first_name', '\ufeffAda'],
+      ['first_name', '...'],
+      ['problem_description', '\u3164'.repeat(12)],
+      ['problem_description', 'Our alarm \u202eis broken again'],
+    ] as const) {
+      const result = validateLead({ ...valid, [field]: value });
+      expect(
+        result.ok ? [] : result.fields.map((f) => f.field),
+        `${field}: ${JSON.stringify(value)}`,
+      ).toEqual([field]);
+    }
+  });
+
+  it('keeps names in every script, the joiners Persian and Indic names need, and emoji in a description', () => {
+    for (const [field, value] of [
+      ['first_name', 'Zoë'],
+      ['first_name', 'می\u200cخواهم'],
+      ['last_name', '김'],
+      ['last_name', 'O\u2019Brien-Smith'],
+      ['first_name', 'क्\u200dष'],
+      ['problem_description', 'Family 👨\u200d👩\u200d👧 locked out of the alarm app'],
+    ] as const) {
+      expect(validateLead({ ...valid, [field]: value }).ok, `${field}: ${JSON.stringify(value)}`).toBe(true);
+    }
+  });
+
+  it('accepts only phone numbers valid for their country, not merely of a possible length', () => {
+    for (const phone of ['0000000', '+44 7700 900123', '+1 555 000 0000']) {
+      const result = validateLead({ ...valid, phone_number: phone });
+      expect(result.ok ? [] : result.fields.map((f) => f.field), phone).toEqual(['phone_number']);
+    }
+    for (const [phone, country] of [
+      ['+44 20 7946 0958', 'GB'],
+      ['020 7946 0958', 'GB'],
+      ['+1 202 555 0143', 'US'],
+      ['+33 6 12 34 56 78', 'GB'],
+    ] as const) {
+      expect(validateLead({ ...valid, phone_number: phone, country }).ok, phone).toBe(true);
+    }
+  });
+
   it('requires both consents to be true', () => {
     const result = validateLead({ ...valid, agree_to_terms: 'false', privacy_consent: undefined });
     expect(result.ok ? [] : result.fields.map((f) => [f.field, f.got])).toEqual([

@@ -10,6 +10,11 @@ export const intakeSection = z
     minFillMs: z.int().min(0).default(3_000),
     /** HMAC key of the form tokens; unset: one random key shared by all instances through the database. */
     formTokenSecret: z.string().min(16).optional(),
+    /**
+     * How long a rendered form's token is accepted. An older one is no spam signal (the form was
+     * just open a long time): the submission is answered with a fresh token to send again with.
+     */
+    formTokenTtlHours: z.int().min(1).max(720).default(24),
     /** The hidden field humans leave empty; never a lead or envelope field (it would be dropped from every lead). */
     honeypotField: z
       .string()
@@ -19,7 +24,13 @@ export const intakeSection = z
           `expected a field name that is not one of the form's fields (${[...reservedFieldNames].join(', ')}), got "${String(issue.input)}"`,
       })
       .default('website'),
-    privacyPolicyVersion: z.string().min(1).max(40).default('2025-01'),
+    /** The policy version the form shows now; a submission without one consented to this one. */
+    privacyPolicyVersion: z
+      .string()
+      .regex(/^[\w.-]{1,40}$/)
+      .default('2025-01'),
+    /** Earlier versions still accepted (a page rendered before the policy changed); any other is refused. */
+    acceptedPrivacyPolicyVersions: z.array(z.string().regex(/^[\w.-]{1,40}$/)).default([]),
     privacyPolicyUrl: z.string().min(1).default('/privacy'),
     /** Retry-After (seconds) when the database is unreachable. */
     unavailableRetryAfterS: z.int().min(1).default(5),

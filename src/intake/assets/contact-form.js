@@ -1,7 +1,7 @@
 /* global document */
 // The contact form's script: checks each field with the rules the server uses (serialised into
-// the page), posts JSON with an Idempotency-Key, and on 429/503 keeps what was typed and retries
-// after Retry-After. Without it the form still posts (urlencoded) and the server answers in HTML.
+// the page), posts JSON with an Idempotency-Key, and on 429/503 (or 409 with a fresh form token)
+// keeps what was typed and retries after Retry-After. Without it the form still posts (urlencoded) and the server answers in HTML.
 'use strict';
 
 (() => {
@@ -17,6 +17,12 @@
   const control = new RegExp(rules.controlCharacters, 'u');
   // eslint-disable-next-line security/detect-non-literal-regexp -- the patterns are the lead rules' own constants, never input
   const controlExceptLineBreaks = new RegExp(rules.controlCharactersExceptLineBreaks, 'u');
+  // eslint-disable-next-line security/detect-non-literal-regexp -- the patterns are the lead rules' own constants, never input
+  const format = new RegExp(rules.formatCharacters, 'u');
+  // eslint-disable-next-line security/detect-non-literal-regexp -- the patterns are the lead rules' own constants, never input
+  const visibleLetter = new RegExp(rules.visibleLetter, 'u');
+  // eslint-disable-next-line security/detect-non-literal-regexp -- the patterns are the lead rules' own constants, never input
+  const visibleLetterOrDigit = new RegExp(rules.visibleLetterOrDigit, 'u');
   let idempotencyKey = null;
   let pending = null;
   let retryTimer = null;
@@ -41,9 +47,12 @@
     if (rule.kind === 'consent') return value === true ? '' : message;
     const raw = String(value);
     if ((rule.kind === 'textarea' ? controlExceptLineBreaks : control).test(raw)) return message;
+    if (format.test(raw)) return message;
     const text = raw.normalize('NFC').trim();
     const length = Array.from(rule.kind === 'textarea' ? text : text.replace(/\s+/gu, ' ')).length;
     if (text.length === 0) return message;
+    if (rule.kind === 'text' && !visibleLetter.test(text)) return message;
+    if (rule.kind === 'textarea' && !visibleLetterOrDigit.test(text)) return message;
     if (rule.minLength !== undefined && length < rule.minLength) return message;
     if (rule.maxLength !== undefined && length > rule.maxLength) return message;
     // eslint-disable-next-line security/detect-non-literal-regexp -- the patterns are the lead rules' own constants, never input
@@ -139,6 +148,14 @@
       return;
     }
     submit.disabled = false;
+    // The page's token expired (or already brought a lead): send the same fields with the fresh one.
+    if (response.status === 409 && answer.error && typeof answer.error.form_token === 'string') {
+      form.elements.namedItem('form_token').value = answer.error.form_token;
+      pending.form_token = answer.error.form_token;
+      submit.disabled = true;
+      retryLater(Number(response.headers.get('retry-after')) || 3, 'This page was open for a long time.');
+      return;
+    }
     if (response.status === 429 || response.status === 503) {
       const seconds = Number(response.headers.get('retry-after')) || 5;
       submit.disabled = true;

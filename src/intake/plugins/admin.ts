@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { audited } from '../../leads/audited.ts';
@@ -8,14 +8,13 @@ import { eraseSubject } from '../../leads/erase-subject.ts';
 import { exportSubjectData } from '../../leads/export-subject-data.ts';
 import { runRetention } from '../../leads/run-retention.ts';
 import { leadIdPattern } from '../../leads/lead-id.ts';
-import type { AdminKeys } from '../admin-keys.ts';
-import { guardAdminRoutes } from '../admin-guard.ts';
 import { HttpProblem } from '../http-problem.ts';
 import { parseRequestInput } from '../parse-request-input.ts';
 
 export interface AdminOptions {
   pool: Pool;
-  keys: AdminKeys;
+  /** Who made a request the admin guard let through (see admin-api.ts). */
+  actorOf: (request: FastifyRequest) => string;
   retentionDays: number;
   idempotencyTtlHours: number;
 }
@@ -24,13 +23,11 @@ const emailBody = z.strictObject({ email: z.string().trim().min(3).max(254).rege
 const retentionBody = z.strictObject({ older_than_days: z.int().min(1).max(36_500).optional() });
 
 /**
- * `/api/admin/*`: Bearer keys (hashed, compared in constant time); every call, refused ones
- * included, written to hermes_ops.audit_log. Without a valid key: 401 and nothing else.
+ * `/api/admin/*`, behind the admin guard (admin-api.ts): every call written to
+ * hermes_ops.audit_log. Without a valid key: 401 and nothing else (refusals counted, not audited).
  */
 export function adminPlugin(app: FastifyInstance, options: AdminOptions, done: (err?: Error) => void): void {
-  const { pool, keys } = options;
-
-  const actorOf = guardAdminRoutes(app, pool, keys);
+  const { pool, actorOf } = options;
 
   app.get<{ Params: { leadId: string } }>('/api/admin/leads/:leadId', async (request) => {
     const { leadId } = request.params;

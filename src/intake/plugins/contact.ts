@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import type { HermesConfig } from '../../config/schema.ts';
 import { DatabaseError } from '../../db/database-error.ts';
@@ -38,7 +38,6 @@ async function exceeded(limit: Limiter, request: FastifyRequest): Promise<number
 }
 
 const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/;
-const policyVersionPattern = /^[\w.-]{1,40}$/;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -66,6 +65,7 @@ export async function contactPlugin(app: FastifyInstance, options: ContactOption
   await app.register(formbody, { bodyLimit: options.bodyLimitBytes });
 
   let limitIp: Limiter | undefined;
+  let limitLookups: Limiter | undefined;
   let limitEmail: Limiter | undefined;
   // The email is only known after validation; its limiter reads it (hashed) from here.
   const emailKeys = new WeakMap<FastifyRequest, string>();
@@ -76,6 +76,12 @@ export async function contactPlugin(app: FastifyInstance, options: ContactOption
       timeWindow: intake.rateLimit.perIpWindowMs,
       keyGenerator: (request) => `ip:${request.ip}`,
     });
+    // Past its limit, a client's Idempotency-Keys are looked up at most this often.
+    limitLookups = app.createRateLimit({
+      max: intake.rateLimit.perIpMax,
+      timeWindow: intake.rateLimit.perIpWindowMs,
+      keyGenerator: (request) => `ip-lookup:${request.ip}`,
+    });
     const byEmail = app.createRateLimit({
       max: intake.rateLimit.perEmailMax,
       timeWindow: intake.rateLimit.perEmailWindowMs,
@@ -85,6 +91,9 @@ export async function contactPlugin(app: FastifyInstance, options: ContactOption
   }
 
   const guards = { tokens, minFillMs: intake.minFillMs };
+  const knownPolicies = new Set([intake.privacyPolicyVersion, ...intake.acceptedPrivacyPolicyVersions]);
+  // A form sent again with a fresh token must still look filled in by a person: it waits the fill time.
+  const resendAfterS = Math.max(1, Math.ceil(intake.minFillMs / 1000));
   const problemOptions = {
     bodyLimitBytes: options.bodyLimitBytes,
     unavailableRetryAfterS: intake.unavailableRetryAfterS,
@@ -101,38 +110,43 @@ export async function contactPlugin(app: FastifyInstance, options: ContactOption
       count(outcome);
       if (!html) throw problem;
       if (problem.retryAfterS !== undefined) void reply.header('retry-after', String(problem.retryAfterS));
-      return sendForm(
-        reply,
-        problem.statusCode,
-        values,
-        errors,
-        errors ? 'Please correct the fields marked below.' : problem.message,
-      );
-    };
-    const sendForm = (
-      target: FastifyReply,
-      status: number,
-      shown: Record<string, unknown>,
-      errors: Record<string, string> | undefined,
-      notice: string,
-    ) =>
-      target
-        .code(status)
+      // The page shown again keeps its token (and so its fill time), unless the answer brings a fresh one.
+      const { form_token: fresh } = problem.extra;
+      const kept = values.form_token;
+      return reply
+        .code(problem.statusCode)
         .type('text/html; charset=utf-8')
         .send(
           renderFormPage({
             formToken:
-              typeof shown.form_token === 'string' && shown.form_token.length <= 100
-                ? shown.form_token
-                : tokens.issue(),
+              typeof fresh === 'string'
+                ? fresh
+                : typeof kept === 'string' && kept.length <= 100
+                  ? kept
+                  : tokens.issue(),
             honeypotField: intake.honeypotField,
             privacyPolicyVersion: intake.privacyPolicyVersion,
             privacyPolicyUrl: intake.privacyPolicyUrl,
-            values: shown,
+            values,
             ...(errors ? { errors } : {}),
-            notice,
+            notice: errors ? 'Please correct the fields marked below.' : problem.message,
           }),
         );
+    };
+    // A form that cannot be sent as it is (its token expired, or already brought a lead): nothing is
+    // stored, and the answer carries a fresh token to send the same fields again with.
+    const resend = (code: 'form_token_expired' | 'form_token_used') =>
+      fail(
+        new HttpProblem(
+          409,
+          code,
+          code === 'form_token_expired'
+            ? 'this form was open too long to be sent as it is; nothing was stored yet: please send it again'
+            : 'this form has already been sent once; nothing new was stored: please send it again to send another request',
+          { retryAfterS: resendAfterS, extra: { form_token: tokens.issue() } },
+        ),
+        'resend_requested',
+      );
 
     // The envelope: spam guards and the consent's policy version travel with the lead, outside it.
     const {
@@ -145,13 +159,14 @@ export async function contactPlugin(app: FastifyInstance, options: ContactOption
     const problems: FieldError[] = [];
     const validation = validateLead(isRecord(body) ? rest : body);
     if (!validation.ok) problems.push(...validation.fields);
+    // The client may only claim consent to a policy this configuration published.
     if (
       policyVersion !== undefined &&
-      (typeof policyVersion !== 'string' || !policyVersionPattern.test(policyVersion))
+      (typeof policyVersion !== 'string' || !knownPolicies.has(policyVersion))
     ) {
       problems.push({
         field: 'privacy_policy_version',
-        expected: 'a policy version such as 2025-01 (letters, digits, dot, dash; at most 40)',
+        expected: `a privacy policy version this site published (${[...knownPolicies].join(', ')})`,
         got: describeGot(policyVersion),
       });
     }
@@ -210,18 +225,18 @@ export async function contactPlugin(app: FastifyInstance, options: ContactOption
       return answer(stored.leadId, stored.statusCode);
     };
 
-    // A retry of a committed lead gets its answer before any limit: it must never see a 429.
-    if (idempotency) {
-      const stored = await timed('find_idempotency_key', () =>
-        findIdempotencyKey(options.pool, idempotency.key, idempotency.ttlHours),
-      );
-      if (stored instanceof HttpProblem) return fail(stored, 'unavailable');
-      if (stored?.requestHash === idempotency.requestHash) return replay(stored);
-    }
-
     if (limitIp) {
       const retryAfterS = await exceeded(limitIp, request);
       if (retryAfterS !== undefined) {
+        // Over the limit, a retry of a committed lead still gets its answer rather than a 429. The
+        // key is looked up only then, and only so often: fresh keys cannot flood the database.
+        if (idempotency && limitLookups && (await exceeded(limitLookups, request)) === undefined) {
+          const stored = await timed('find_idempotency_key', () =>
+            findIdempotencyKey(options.pool, idempotency.key, idempotency.ttlHours),
+          );
+          if (stored instanceof HttpProblem) return fail(stored, 'unavailable');
+          if (stored?.requestHash === idempotency.requestHash) return replay(stored);
+        }
         return fail(
           new HttpProblem(429, 'rate_limited', 'too many submissions from this address; nothing was stored', {
             retryAfterS,
@@ -247,26 +262,20 @@ export async function contactPlugin(app: FastifyInstance, options: ContactOption
     }
     const { lead } = validation;
 
-    if (limitEmail) {
+    const verdict = spamVerdict(guards, honeypot, formToken);
+    if (verdict.kind === 'expired') return resend('form_token_expired');
+
+    // Only a genuine lead counts toward its email's limit (a bot must not use up a real person's),
+    // and the limit never turns a lead away: past it, the lead is stored, forwarded and flagged.
+    let reviewReason: string | null = null;
+    if (limitEmail && verdict.kind === 'genuine') {
       emailKeys.set(request, `email:${sha256(lead.email)}`);
-      const retryAfterS = await exceeded(limitEmail, request);
-      if (retryAfterS !== undefined) {
-        return fail(
-          new HttpProblem(
-            429,
-            'rate_limited',
-            'too many submissions for this email address; nothing was stored',
-            {
-              retryAfterS,
-            },
-          ),
-          'rate_limited',
-        );
-      }
+      if ((await exceeded(limitEmail, request)) !== undefined) reviewReason = 'over_email_limit';
     }
 
-    const spamReason = spamVerdict(guards, honeypot, formToken);
+    const spamReason = verdict.kind === 'spam' ? verdict.reason : null;
     const source: LeadSource = formToken !== undefined || html ? 'web-form' : 'api';
+    const leadHash = sha256(JSON.stringify(lead));
     const outcome = await timed('record_lead', () =>
       recordLead(
         options.pool,
@@ -276,6 +285,11 @@ export async function contactPlugin(app: FastifyInstance, options: ContactOption
           privacyPolicyVersion:
             typeof policyVersion === 'string' ? policyVersion : intake.privacyPolicyVersion,
           spamReason,
+          reviewReason,
+          formToken:
+            verdict.kind === 'genuine' && verdict.token !== null
+              ? { ...verdict.token, requestHash: leadHash }
+              : null,
         },
         idempotency,
       ),
@@ -292,7 +306,8 @@ export async function contactPlugin(app: FastifyInstance, options: ContactOption
         'idempotency_conflict',
       );
     }
-    // A concurrent retry that committed between the lookup above and this request's claim.
+    if (outcome.kind === 'token_used') return resend('form_token_used');
+    // A retry that committed before this request (same Idempotency-Key, or same form token and lead).
     if (outcome.kind === 'replayed') return replay(outcome);
     count(spamReason === null ? 'accepted' : 'spam');
     if (spamReason === null) options.onLeadCommitted?.();

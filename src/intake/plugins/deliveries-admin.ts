@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { deliveryStatuses } from '../../delivery/delivery-status.ts';
@@ -10,14 +10,13 @@ import { isHermesError } from '../../errors/hermes-error.ts';
 import { audited } from '../../leads/audited.ts';
 import { describeGot } from '../../leads/describe-got.ts';
 import { leadIdPattern } from '../../leads/lead-id.ts';
-import type { AdminKeys } from '../admin-keys.ts';
-import { guardAdminRoutes } from '../admin-guard.ts';
 import { HttpProblem } from '../http-problem.ts';
 import { parseRequestInput } from '../parse-request-input.ts';
 
 export interface DeliveriesAdminOptions {
   pool: Pool;
-  keys: AdminKeys;
+  /** Who made a request the admin guard let through (see admin-api.ts). */
+  actorOf: (request: FastifyRequest) => string;
 }
 
 const listQuery = z.strictObject({
@@ -62,7 +61,7 @@ function since(value: string | undefined): Date | undefined {
 }
 
 /**
- * The deliveries behind the admin API (Bearer keys, as /api/admin/*; every call audited):
+ * The deliveries behind the admin API (its guard, admin-api.ts; every call audited):
  * GET /api/admin/deliveries, GET /api/admin/deliveries/:leadId, POST /api/admin/deliveries/replay.
  */
 export function deliveriesAdminPlugin(
@@ -70,8 +69,7 @@ export function deliveriesAdminPlugin(
   options: DeliveriesAdminOptions,
   done: (err?: Error) => void,
 ): void {
-  const { pool, keys } = options;
-  const actorOf = guardAdminRoutes(app, pool, keys);
+  const { pool, actorOf } = options;
 
   app.get('/api/admin/deliveries', async (request) => {
     const query = parseRequestInput(listQuery, request.query, expected);

@@ -1,16 +1,69 @@
 import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
-import { toDatabaseError } from '../../db/database-error.ts';
+import { toDatabaseError, type DatabaseErrorKind } from '../../db/database-error.ts';
 import { hermesVersion } from '../../observability/version.ts';
+import { SharedProbe } from '../shared-probe.ts';
 
 export interface HealthOptions {
   pool: Pool;
   poolMax: number;
 }
 
+type DatabaseProbe =
+  | { readonly ok: true; readonly latencyMs: number }
+  | { readonly ok: false; readonly kind: DatabaseErrorKind };
+
+// Named: parsed and planned once per connection, not on every probe.
+// A cheap read of the product's table (a count would scan it on every probe).
+const readProbe = { name: 'hermes_health_read', text: 'SELECT 1 FROM hermes_leads LIMIT 1' };
+// A real row written to an existing table and rolled back: it proves write permission and a
+// writable database without creating anything in the catalog (a temp table did, on every call).
+// Keyed by backend so that probes of several instances never wait on each other's key.
+const writeProbe = {
+  name: 'hermes_health_write',
+  text: `INSERT INTO hermes_ops.settings (key, value) VALUES ('health_write_probe/' || pg_backend_pid(), '')`,
+};
+
+/**
+ * A success is kept for a second: enough to bound the probe rate whoever polls, short enough that
+ * a failure shows at once. A failure is not kept (concurrent callers still share it): the next call
+ * probes again, so a recovered database is reported healthy at once, and a failing probe costs the
+ * database nothing (no connection, or a write refused before anything is written).
+ */
+const keepSuccessMs = 1_000;
+
+async function probeDatabase(pool: Pool): Promise<DatabaseProbe> {
+  const started = performance.now();
+  try {
+    const client = await pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      await client.query(readProbe);
+      await client.query(writeProbe);
+      await client.query('ROLLBACK');
+      return { ok: true, latencyMs: Math.round(performance.now() - started) };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
+      throw error;
+    } finally {
+      // A connection that cannot even roll back is not given to the next caller.
+      client.release(broken);
+    }
+  } catch (error) {
+    return { ok: false, kind: toDatabaseError(error).kind };
+  }
+}
+
 /** Liveness (`/health`) and the database's readiness (`/health/database`: a real read and a rolled-back write). */
 export function healthPlugin(app: FastifyInstance, options: HealthOptions): void {
   const startedAt = Date.now();
+  const database = new SharedProbe(
+    () => probeDatabase(options.pool),
+    (probe) => (probe.ok ? keepSuccessMs : 0),
+  );
 
   app.get('/health', () => ({
     status: 'ok',
@@ -19,40 +72,16 @@ export function healthPlugin(app: FastifyInstance, options: HealthOptions): void
   }));
 
   app.get('/health/database', async (_request, reply) => {
+    const probe = await database.get();
     const pool = {
       total: options.pool.totalCount,
       idle: options.pool.idleCount,
       waiting: options.pool.waitingCount,
       max: options.poolMax,
     };
-    const started = performance.now();
-    try {
-      const client = await options.pool.connect();
-      try {
-        await client.query('BEGIN');
-        // A cheap read of the product's table (a count would scan it on every probe).
-        await client.query('SELECT 1 FROM hermes_leads LIMIT 1');
-        // Proves write permission without leaving anything behind.
-        await client.query('CREATE TEMP TABLE hermes_write_probe (x int) ON COMMIT DROP');
-        await client.query('INSERT INTO hermes_write_probe VALUES (1)');
-        await client.query('ROLLBACK');
-        return {
-          status: 'ok',
-          latency_ms: Math.round(performance.now() - started),
-          read: true,
-          write: true,
-          pool,
-        };
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
-    } catch (error) {
-      void reply.code(503).header('retry-after', '5');
-      // The kind only: a driver's message can name hosts and users.
-      return { status: 'unavailable', reason: toDatabaseError(error).kind, pool };
-    }
+    if (probe.ok) return { status: 'ok', latency_ms: probe.latencyMs, read: true, write: true, pool };
+    void reply.code(503).header('retry-after', '5');
+    // The kind only: a driver's message can name hosts and users.
+    return { status: 'unavailable', reason: probe.kind, pool };
   });
 }

@@ -8,9 +8,14 @@ export interface SecurityHeadersOptions {
   corsOrigins: readonly string[];
 }
 
+/** Helmet's default policy: one year, subdomains included (no `preload`: that is a domain owner's choice). */
+const hstsValue = 'max-age=31536000; includeSubDomains';
+
 /**
  * Helmet's headers with a CSP the form page satisfies (its script and styles are served from
  * /assets, nothing inline, nothing from a CDN), and CORS for the configured origins only.
+ * Framing is refused by both headers alike (`X-Frame-Options: DENY`, `frame-ancestors 'none'`), so
+ * browsers that honour only one of them behave as the others do.
  */
 export const securityHeaders = fp(
   async (app: FastifyInstance, options: SecurityHeadersOptions) => {
@@ -30,6 +35,14 @@ export const securityHeaders = fp(
           baseUri: ["'self'"],
         },
       },
+      xFrameOptions: { action: 'deny' },
+      // Sent below, over HTTPS only: browsers ignore it over plain HTTP (RFC 6797 §7.2), where it
+      // only tells an observer that the site wants TLS.
+      strictTransportSecurity: false,
+    });
+    // request.protocol honours X-Forwarded-Proto only from a proxy server.trustProxy trusts.
+    app.addHook('onRequest', async (request, reply) => {
+      if (request.protocol === 'https') void reply.header('strict-transport-security', hstsValue);
     });
     await app.register(cors, {
       origin: options.corsOrigins.length === 0 ? false : [...options.corsOrigins],
