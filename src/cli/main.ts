@@ -1,6 +1,13 @@
 import { CommanderError } from 'commander';
 import { isHermesError } from '../errors/hermes-error.ts';
 import { buildProgram } from './program.ts';
+import { UsageError, usageErrorBody } from './usage-error.ts';
+
+/** Commander's own usage errors (unknown option, missing argument, no subcommand) in one line. */
+function commanderMessage(error: CommanderError): string {
+  if (error.code === 'commander.help') return 'a command is needed (see the usage above)';
+  return error.message.replace(/^error: /, '');
+}
 
 /**
  * The one edge where errors become messages and exit codes:
@@ -12,11 +19,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     await command.parseAsync([...argv]);
     return 0;
   } catch (error) {
+    const output = context.output;
     if (error instanceof CommanderError) {
       // commander has already printed the usage error or the help.
-      return error.exitCode === 0 ? 0 : 2;
+      if (error.exitCode === 0) return 0;
+      output.result(usageErrorBody(commanderMessage(error)), () => undefined);
+      return 2;
     }
-    const output = context.output;
+    // Nothing ran before a usage error: with --json, stdout holds only this.
+    if (error instanceof UsageError)
+      output.result(usageErrorBody(error.message, error.fields), () => undefined);
     if (isHermesError(error)) {
       output.error(`hermes: ${error.message} [${error.code}]`);
       for (const detail of error.details)

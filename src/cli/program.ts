@@ -8,6 +8,8 @@ import { registerServe } from './commands/serve/index.ts';
 import { registerWorker } from './commands/worker/index.ts';
 import { registerDeliveries } from './commands/deliveries/index.ts';
 import { createContext, type CliContext, type GlobalOptions } from './context.ts';
+import { nameBadValues } from './name-bad-values.ts';
+import { nonEmpty } from './parse-values.ts';
 
 export interface Program {
   command: Command;
@@ -22,6 +24,7 @@ export function buildProgram(): Program {
     .option(
       '-c, --config <path>',
       'hermes.yaml to use (default: $HERMES_CONFIG, else ./hermes.yaml if present)',
+      nonEmpty('a file path'),
     )
     .option('--json', 'print results as JSON')
     .option('--verbose', 'print stack traces of unexpected errors')
@@ -38,7 +41,11 @@ export function buildProgram(): Program {
     registerDeliveries,
   ])
     register(command, context);
-  applyToAll(command, (c) => c.exitOverride());
+  // Every value is checked while the command line is parsed: before any action opens anything.
+  applyToAll(command, (c) => {
+    c.exitOverride();
+    nameBadValues(c);
+  });
   return { command, context };
 }
 

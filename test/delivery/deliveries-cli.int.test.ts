@@ -66,7 +66,9 @@ describe('hermes deliveries list | show | replay', () => {
   it('refuses bad input with the reason and the exit code, changing nothing', async () => {
     const badStatus = await cli('deliveries', 'list', '--status', 'lost');
     expect(badStatus.code).toBe(2);
-    expect(badStatus.stderr).toContain('expected one of pending, failed, dead, delivered, got lost');
+    expect(badStatus.stderr).toContain(
+      '--status: expected one of pending, failed, dead, delivered, got "lost"',
+    );
     const badSince = await cli('deliveries', 'replay', '--since', 'yesterday');
     expect(badSince.code).toBe(2);
     expect(badSince.stderr).toContain('--since: expected an ISO 8601 date or time');

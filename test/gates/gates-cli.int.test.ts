@@ -206,7 +206,9 @@ describe('hermes gates run', () => {
   it('exits 2 for an unknown stage or gate', async () => {
     const stage = await gates(['run', 'predeploy']);
     expect(stage.code).toBe(2);
-    expect(stage.stderr).toContain('unknown stage "predeploy"');
+    expect(stage.stderr).toContain(
+      'stage: expected one of pre-deploy, deploy, post-deploy, rollback, got "predeploy"',
+    );
     const only = await gates(['run', 'deploy', '--only', 'shell.nope']);
     expect(only.code).toBe(2);
     expect(only.stderr).toContain('--only shell.nope: no such gate');

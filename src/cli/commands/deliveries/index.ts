@@ -1,28 +1,26 @@
 import { userInfo } from 'node:os';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { deliveryStatuses, type DeliveryStatus } from '../../../delivery/delivery-status.ts';
-import { parseSince } from '../../../delivery/parse-since.ts';
-import { checkReplayRequest, replay } from '../../../delivery/replay.ts';
+import { checkReplayRequest, replay, type ReplayRequest } from '../../../delivery/replay.ts';
 import { findDelivery } from '../../../delivery/sql/find-delivery.ts';
 import { listDeliveries } from '../../../delivery/sql/list-deliveries.ts';
-import { HermesError } from '../../../errors/hermes-error.ts';
+import { HermesError, isHermesError } from '../../../errors/hermes-error.ts';
 import { audited } from '../../../leads/audited.ts';
-import { leadIdPattern } from '../../../leads/lead-id.ts';
 import type { CliContext } from '../../context.ts';
+import { integerFrom, oneOf, parseLeadId, parseLeadIds, parseSinceValue } from '../../parse-values.ts';
+import { UsageError } from '../../usage-error.ts';
 import { withDatabase } from '../../with-database.ts';
 import { printDelivery, printDeliveryList } from './print-deliveries.ts';
 
-function status(value: string): DeliveryStatus {
-  const found = deliveryStatuses.find((s) => s === value);
-  if (!found) throw new InvalidArgumentError(`expected one of ${deliveryStatuses.join(', ')}, got ${value}`);
-  return found;
-}
-
-function limit(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 10_000)
-    throw new InvalidArgumentError(`expected an integer from 1 to 10000, got ${value}`);
-  return n;
+/** Lead ids or --dead/--since, not both and not neither: the replay rule, checked before connecting. */
+function checkReplayUsage(request: ReplayRequest): void {
+  try {
+    checkReplayRequest(request);
+  } catch (error) {
+    if (isHermesError(error) && error.code === 'invalid_argument')
+      throw new UsageError(error.message, { details: error.details });
+    throw error;
+  }
 }
 
 export function registerDeliveries(program: Command, ctx: CliContext): void {
@@ -33,12 +31,20 @@ export function registerDeliveries(program: Command, ctx: CliContext): void {
   deliveries
     .command('list')
     .description('list deliveries, newest first')
-    .option('--status <status>', `only ${deliveryStatuses.join('|')} (failed: will be retried)`, status)
-    .option('--since <time>', 'leads committed since an ISO 8601 time or a duration back (30m, 2h, 7d)')
-    .option('--limit <n>', 'at most this many', limit, 100)
-    .action((opts: { status?: DeliveryStatus; since?: string; limit: number }) =>
+    .option(
+      '--status <status>',
+      `only ${deliveryStatuses.join('|')} (failed: will be retried)`,
+      oneOf(deliveryStatuses),
+    )
+    .option(
+      '--since <time>',
+      'leads committed since an ISO 8601 time or a duration back (30m, 2h, 7d)',
+      parseSinceValue,
+    )
+    .option('--limit <n>', 'at most this many', integerFrom(1, 10_000), 100)
+    .action((opts: { status?: DeliveryStatus; since?: Date; limit: number }) =>
       withDatabase(ctx, async (db) => {
-        const since = opts.since === undefined ? undefined : parseSince(opts.since);
+        const { since } = opts;
         const rows = await listDeliveries(db.pool, { status: opts.status, since, limit: opts.limit });
         ctx.output.result(rows, () => printDeliveryList(ctx.output, rows));
       }),
@@ -47,15 +53,9 @@ export function registerDeliveries(program: Command, ctx: CliContext): void {
   deliveries
     .command('show')
     .description("a lead's delivery and every attempt (time, status, latency, error, n8n's answer)")
-    .argument('<lead_id>', 'the lead reference, e.g. HS-20261124-7KQ2M9')
+    .argument('<lead_id>', 'the lead reference, e.g. HS-20261124-7KQ2M9', parseLeadId)
     .action((leadId: string) =>
       withDatabase(ctx, async (db) => {
-        if (!leadIdPattern.test(leadId)) {
-          throw new HermesError(
-            'invalid_argument',
-            `lead_id: expected a reference such as HS-20261124-7KQ2M9, got ${JSON.stringify(leadId)}`,
-          );
-        }
         const detail = await findDelivery(db.pool, leadId);
         if (!detail) {
           throw new HermesError(
@@ -71,17 +71,18 @@ export function registerDeliveries(program: Command, ctx: CliContext): void {
   deliveries
     .command('replay')
     .description('re-queue deliveries (each keeps its delivery id, so n8n can de-duplicate)')
-    .argument('[lead_id...]', 'the leads to deliver again')
+    .argument('[lead_id...]', 'the leads to deliver again', parseLeadIds)
     .option('--dead', 'every dead delivery')
     .option(
       '--since <time>',
       'dead and delivered deliveries of leads committed since (with --dead: dead only)',
+      parseSinceValue,
     )
-    .action((leadIds: string[], opts: { dead?: boolean; since?: string }) =>
-      withDatabase(ctx, async (db) => {
-        const since = opts.since === undefined ? undefined : parseSince(opts.since);
-        const request = { leadIds, dead: opts.dead ?? false, since };
-        checkReplayRequest(request);
+    .action((leadIds: string[], opts: { dead?: boolean; since?: Date }) => {
+      const { since } = opts;
+      const request = { leadIds, dead: opts.dead ?? false, since };
+      checkReplayUsage(request);
+      return withDatabase(ctx, async (db) => {
         const report = await audited(db.pool, {
           actor: `cli:${userInfo().username}`,
           action: 'deliveries.replay',
@@ -102,6 +103,6 @@ export function registerDeliveries(program: Command, ctx: CliContext): void {
             ctx.output.line(`  … and ${String(report.replayed.length - 50)} more`);
           for (const id of report.in_flight) ctx.output.line(`  ${id}  being delivered now: left as it is`);
         });
-      }),
-    );
+      });
+    });
 }

@@ -5,22 +5,18 @@ import { listGateRuns } from '../../../gates/history/list-gate-runs.ts';
 import { formatDuration } from '../../../gates/reporters/report-text.ts';
 import type { CliContext } from '../../context.ts';
 import { withDatabase } from '../../with-database.ts';
+import type { Stage } from '../../../gates/gate.ts';
+import { integerFrom } from '../../parse-values.ts';
 import { parseStage } from './run-command.ts';
 
 export function registerGatesHistory(gates: Command, ctx: CliContext): void {
   gates
     .command('history')
     .description('the latest gate runs recorded in hermes_ops, newest first')
-    .option('--limit <n>', 'how many runs', '20')
-    .option('--stage <stage>', 'only runs of this stage')
-    .action(async (options: { limit: string; stage?: string }) => {
-      const limit = Number(options.limit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
-        throw new HermesError(
-          'gates_usage',
-          `--limit: expected an integer from 1 to 10000, got "${options.limit}"`,
-        );
-      const stage = options.stage === undefined ? undefined : parseStage(options.stage);
+    .option('--limit <n>', 'how many runs', integerFrom(1, 10_000), 20)
+    .option('--stage <stage>', 'only runs of this stage', parseStage)
+    .action(async (options: { limit: number; stage?: Stage }) => {
+      const { limit, stage } = options;
       const runs = await withDatabase(ctx, async (db) => {
         try {
           return await listGateRuns(db.pool, { limit, stage });

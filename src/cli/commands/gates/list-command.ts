@@ -2,15 +2,16 @@ import type { Command } from 'commander';
 import { gatePolicy } from '../../../gates/gate-policy.ts';
 import type { CliContext } from '../../context.ts';
 import { allGates } from './all-gates.ts';
+import type { Stage } from '../../../gates/gate.ts';
 import { parseStage } from './run-command.ts';
 
 export function registerGatesList(gates: Command, ctx: CliContext): void {
   gates
     .command('list')
     .description('list the gates (built-in and custom), their stage and dependencies')
-    .option('--stage <stage>', 'only the gates of this stage')
-    .action((options: { stage?: string }) => {
-      const stage = options.stage === undefined ? undefined : parseStage(options.stage);
+    .option('--stage <stage>', 'only the gates of this stage', parseStage)
+    .action((options: { stage?: Stage }) => {
+      const { stage } = options;
       const config = ctx.config();
       const customIds = new Set(config.gates.custom.map((c) => c.id));
       const rows = allGates(config)

@@ -6,45 +6,21 @@ import { stages, type Stage } from '../../../gates/gate.ts';
 import { countsText, formatDuration } from '../../../gates/reporters/report-text.ts';
 import type { StageRun } from '../../../gates/stage-run.ts';
 import type { CliContext } from '../../context.ts';
+import { integerFrom, listOf, namesList, nonEmpty, oneOf } from '../../parse-values.ts';
 import { allGates } from './all-gates.ts';
 import type { GateProgress } from './gate-progress.ts';
 import { liveProgress } from './live-progress.ts';
 import { gateLine, plainProgress } from './plain-progress.ts';
 
 interface RunOptions {
-  only?: string;
+  only?: string[];
   reportDir?: string;
-  format?: string;
+  format?: ReportFormat[];
   reports?: boolean;
-  concurrency?: string;
+  concurrency?: number;
 }
 
-export function parseStage(value: string): Stage {
-  if (!(stages as readonly string[]).includes(value))
-    throw new HermesError('gates_usage', `unknown stage "${value}"`, {
-      details: [`expected one of ${stages.join(', ')}`],
-    });
-  return value as Stage;
-}
-
-export function parseList(value: string | undefined): string[] | undefined {
-  if (value === undefined) return undefined;
-  return value
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item.length > 0);
-}
-
-function parseFormats(value: string | undefined): ReportFormat[] | undefined {
-  const list = parseList(value);
-  if (!list) return undefined;
-  const wrong = list.filter((item) => !(reportFormats as readonly string[]).includes(item));
-  if (wrong.length > 0 || list.length === 0)
-    throw new HermesError('gates_usage', `--format: expected a list of ${reportFormats.join(', ')}`, {
-      details: wrong.map((w) => `got "${w}"`),
-    });
-  return list as ReportFormat[];
-}
+export const parseStage = oneOf(stages);
 
 function printSummary(ctx: CliContext, run: StageRun, reportPaths: readonly string[]): void {
   ctx.output.line();
@@ -75,25 +51,23 @@ export function registerGatesRun(gates: Command, ctx: CliContext): void {
     .description(
       'run the gates of a stage; exit 0 passed (warnings allowed), 1 a blocking gate failed, 2 Hermes could not run',
     )
-    .argument('<stage>', `one of ${stages.join(', ')}`)
-    .option('--only <ids>', 'run only these gates (comma-separated ids)')
-    .option('--report-dir <dir>', 'where to write the reports (default: gates.reports.dir)')
+    .argument('<stage>', `one of ${stages.join(', ')}`, parseStage)
+    .option('--only <ids>', 'run only these gates (comma-separated ids)', namesList('gate ids'))
+    .option(
+      '--report-dir <dir>',
+      'where to write the reports (default: gates.reports.dir)',
+      nonEmpty('a directory path'),
+    )
     .option(
       '--format <formats>',
       `report formats, comma-separated: ${reportFormats.join(', ')} (default: gates.reports.formats)`,
+      listOf(reportFormats),
     )
     .option('--no-reports', 'write no report files')
-    .option('--concurrency <n>', 'gates running at once (default: gates.concurrency)')
-    .action(async (stageArg: string, options: RunOptions) => {
-      const stage = parseStage(stageArg);
-      const formats = parseFormats(options.format);
+    .option('--concurrency <n>', 'gates running at once (default: gates.concurrency)', integerFrom(1, 64))
+    .action(async (stage: Stage, options: RunOptions) => {
       const config = ctx.config();
-      const concurrency = options.concurrency === undefined ? undefined : Number(options.concurrency);
-      if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1))
-        throw new HermesError(
-          'gates_usage',
-          `--concurrency: expected an integer >= 1, got "${options.concurrency}"`,
-        );
+      const { concurrency } = options;
 
       const progress = chooseProgress(ctx);
       const cancel = new AbortController();
@@ -105,7 +79,7 @@ export function registerGatesRun(gates: Command, ctx: CliContext): void {
           gates: allGates(config),
           config: concurrency ? { ...config, gates: { ...config.gates, concurrency } } : config,
           stage,
-          only: parseList(options.only),
+          only: options.only,
           cwd: process.cwd(),
           env: process.env,
           openDatabase: () => ctx.openDatabase(),
@@ -114,7 +88,7 @@ export function registerGatesRun(gates: Command, ctx: CliContext): void {
               ? null
               : {
                   dir: options.reportDir ?? config.gates.reports.dir,
-                  formats: formats ?? config.gates.reports.formats,
+                  formats: options.format ?? config.gates.reports.formats,
                 },
           onPlan: (plan) => progress.start(plan),
           onEvent: (event) => progress.onEvent(event),

@@ -1,7 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { z } from 'zod';
 import { HermesError } from '../../../errors/hermes-error.ts';
 import { audited } from '../../../leads/audited.ts';
 import { countLeadsOlderThan } from '../../../leads/count-leads-older-than.ts';
@@ -9,33 +8,11 @@ import { findLead } from '../../../leads/find-lead.ts';
 import { eraseSubject } from '../../../leads/erase-subject.ts';
 import { exportSubjectData } from '../../../leads/export-subject-data.ts';
 import { runRetention } from '../../../leads/run-retention.ts';
-import { leadIdPattern } from '../../../leads/lead-id.ts';
 import type { CliContext } from '../../context.ts';
+import { integerFrom, nonEmpty, parseEmail, parseLeadId } from '../../parse-values.ts';
 import { withDatabase } from '../../with-database.ts';
 
 const actor = () => `cli:${userInfo().username}`;
-const emailSchema = z.string().trim().max(254).regex(z.regexes.email);
-
-function checkEmail(email: string): string {
-  const result = emailSchema.safeParse(email);
-  if (!result.success)
-    throw new HermesError(
-      'invalid_argument',
-      `--email: expected an email address, got ${JSON.stringify(email.slice(0, 40))}`,
-    );
-  return result.data.toLowerCase();
-}
-
-function checkDays(value: string): number {
-  const days = Number(value);
-  if (!Number.isInteger(days) || days < 1) {
-    throw new HermesError(
-      'invalid_argument',
-      `--older-than-days: expected a whole number of days >= 1, got ${JSON.stringify(value)}`,
-    );
-  }
-  return days;
-}
 
 /** `hermes leads show|export|erase|retention`: the GDPR operations, each audited in hermes_ops.audit_log. */
 export function registerLeads(program: Command, ctx: CliContext): void {
@@ -46,15 +23,9 @@ export function registerLeads(program: Command, ctx: CliContext): void {
   leads
     .command('show')
     .description('print one lead by its reference')
-    .argument('<lead_id>', 'the reference, e.g. HS-20261124-7KQ2M9')
-    .action((leadId: string) => {
-      if (!leadIdPattern.test(leadId)) {
-        throw new HermesError(
-          'invalid_argument',
-          `lead_id: expected a reference such as HS-20261124-7KQ2M9, got ${JSON.stringify(leadId.slice(0, 40))}`,
-        );
-      }
-      return withDatabase(ctx, async (db) => {
+    .argument('<lead_id>', 'the reference, e.g. HS-20261124-7KQ2M9', parseLeadId)
+    .action((leadId: string) =>
+      withDatabase(ctx, async (db) => {
         const lead = await audited(db.pool, {
           actor: actor(),
           action: 'lead.show',
@@ -70,18 +41,17 @@ export function registerLeads(program: Command, ctx: CliContext): void {
             );
           }
         });
-      });
-    });
+      }),
+    );
 
   leads
     .command('export')
     .description('all data held for an email address, as JSON (GDPR art. 15)')
-    .requiredOption('--email <email>', 'the data subject')
-    .option('--out <file>', 'write the JSON to this file instead of stdout')
-    .action((opts: { email: string; out?: string }) => {
-      const email = checkEmail(opts.email);
-      return withDatabase(ctx, async (db) => {
-        const data = await exportSubjectData(db.pool, actor(), email);
+    .requiredOption('--email <email>', 'the data subject', parseEmail)
+    .option('--out <file>', 'write the JSON to this file instead of stdout', nonEmpty('a file path'))
+    .action((opts: { email: string; out?: string }) =>
+      withDatabase(ctx, async (db) => {
+        const data = await exportSubjectData(db.pool, actor(), opts.email);
         const json = `${JSON.stringify(data, null, 2)}\n`;
         if (opts.out) {
           await writeFile(opts.out, json, { mode: 0o600 });
@@ -89,20 +59,19 @@ export function registerLeads(program: Command, ctx: CliContext): void {
             `hermes: wrote ${data.leads.length} lead${data.leads.length === 1 ? '' : 's'} to ${opts.out}`,
           );
         } else ctx.output.line(json.trimEnd());
-      });
-    });
+      }),
+    );
 
   leads
     .command('erase')
     .description('anonymise every lead of an email address (GDPR art. 17); rows and audit trail are kept')
-    .requiredOption('--email <email>', 'the data subject')
+    .requiredOption('--email <email>', 'the data subject', parseEmail)
     .option('--yes', 'confirm: this cannot be undone')
     .action((opts: { email: string; yes?: boolean }) => {
-      const email = checkEmail(opts.email);
       if (!opts.yes)
         throw new HermesError('confirmation_required', 'erasure cannot be undone: add --yes to confirm');
       return withDatabase(ctx, async (db) => {
-        const ids = await eraseSubject(db.pool, actor(), email);
+        const ids = await eraseSubject(db.pool, actor(), opts.email);
         ctx.output.result({ erased: ids.length, lead_ids: ids }, () =>
           ctx.output.line(
             ids.length === 0
@@ -116,12 +85,11 @@ export function registerLeads(program: Command, ctx: CliContext): void {
   leads
     .command('retention')
     .description('anonymise leads older than admin.retentionDays and forget expired Idempotency-Keys')
-    .option('--older-than-days <days>', 'override admin.retentionDays')
+    .option('--older-than-days <days>', 'override admin.retentionDays', integerFrom(1, 36_500))
     .option('--dry-run', 'only count what would be anonymised')
-    .action((opts: { olderThanDays?: string; dryRun?: boolean }) => {
+    .action((opts: { olderThanDays?: number; dryRun?: boolean }) => {
       const config = ctx.config();
-      const days =
-        opts.olderThanDays === undefined ? config.admin.retentionDays : checkDays(opts.olderThanDays);
+      const days = opts.olderThanDays ?? config.admin.retentionDays;
       return withDatabase(ctx, async (db) => {
         if (opts.dryRun) {
           const due = await countLeadsOlderThan(db.pool, days);
@@ -133,7 +101,7 @@ export function registerLeads(program: Command, ctx: CliContext): void {
         const result = await runRetention(db.pool, actor(), days, config.intake.idempotencyTtlHours);
         ctx.output.result({ older_than_days: days, anonymised: result.lead_ids.length, ...result }, () =>
           ctx.output.line(
-            `anonymised ${result.lead_ids.length} lead${result.lead_ids.length === 1 ? '' : 's'} older than ${days} days; forgot ${result.idempotency_keys_purged} expired idempotency keys`,
+            `anonymised ${result.lead_ids.length} lead${result.lead_ids.length === 1 ? '' : 's'} older than ${days} days; forgot ${result.idempotency_keys_purged} expired idempotency keys and ${result.form_tokens_purged} expired form tokens`,
           ),
         );
       });

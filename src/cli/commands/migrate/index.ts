@@ -4,8 +4,14 @@ import type { MigrationPlan, MigrationRunResult } from '../../../migrations/migr
 import type { MigrationStatus } from '../../../migrations/migration-status.ts';
 import { verifyReversible } from '../../../migrations/verify-reversible.ts';
 import type { CliContext } from '../../context.ts';
-import { createMigrator } from './create-migrator.ts';
+import { namedParser } from '../../name-bad-values.ts';
+import { migrationVersion } from '../../parse-values.ts';
+import { UsageError } from '../../usage-error.ts';
 import { withDatabase } from '../../with-database.ts';
+import { createMigrator } from './create-migrator.ts';
+
+const upTo = migrationVersion({ zero: false });
+const downTo = migrationVersion({ zero: true });
 
 const stateLabel: Record<MigrationStatus['state'], string> = {
   applied: 'applied',
@@ -85,18 +91,23 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
   migrate
     .command('plan')
     .description('show what `up` (or `down --to`) would run, without running it')
-    .option('--to <version>', 'stop at this version')
+    .option('--to <version>', 'stop at this version', downTo)
     .option('--down', 'plan a roll-back to --to instead')
-    .action((opts: { to?: string; down?: boolean }) =>
-      withDatabase(ctx, async (db) =>
-        printPlan(ctx, await createMigrator(ctx, db).plan(opts.down ? 'down' : 'up', opts.to)),
-      ),
-    );
+    .action((opts: { to?: string; down?: boolean }, command: Command) => {
+      const down = opts.down ?? false;
+      if (down && opts.to === undefined)
+        throw new UsageError('--down needs --to <version> (0 plans reverting everything)');
+      // --to took 0 while it could not know whether --down would follow: only a roll-back goes to 0.
+      if (!down && opts.to !== undefined) namedParser(upTo, '--to', command)(opts.to, undefined);
+      return withDatabase(ctx, async (db) =>
+        printPlan(ctx, await createMigrator(ctx, db).plan(down ? 'down' : 'up', opts.to)),
+      );
+    });
 
   migrate
     .command('up')
     .description('apply pending migrations, each in its own transaction')
-    .option('--to <version>', 'apply up to and including this version')
+    .option('--to <version>', 'apply up to and including this version', upTo)
     .action((opts: { to?: string }) =>
       withDatabase(ctx, async (db) => printRun(ctx, await createMigrator(ctx, db).up(opts.to))),
     );
@@ -104,7 +115,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
   migrate
     .command('down')
     .description('revert applied migrations newer than --to (0 reverts all)')
-    .requiredOption('--to <version>', 'the version to roll back to')
+    .requiredOption('--to <version>', 'the version to roll back to (0: before the first)', downTo)
     .action((opts: { to: string }) =>
       withDatabase(ctx, async (db) => printRun(ctx, await createMigrator(ctx, db).down(opts.to))),
     );

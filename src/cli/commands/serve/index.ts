@@ -11,6 +11,7 @@ import { createMetricsRegistry } from '../../../observability/metrics-registry.t
 import type { DeliveryWorker } from '../../../delivery/delivery-worker.ts';
 import { startServeWorker } from '../../../delivery/start-serve-worker.ts';
 import type { CliContext } from '../../context.ts';
+import { parsePort } from '../../parse-values.ts';
 import { createMigrator } from '../migrate/create-migrator.ts';
 import { withDatabase } from '../../with-database.ts';
 
@@ -75,7 +76,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .command('serve')
     .description('run the intake service (embedded PostgreSQL under .hermes/ when DATABASE_URL is unset)')
     .option('--migrate', 'apply pending migrations before serving')
-    .option('--port <port>', 'listen on this port (overrides PORT and server.port)', (v) => Number(v))
+    .option('--port <port>', 'listen on this port (overrides PORT and server.port)', parsePort)
     .action((opts: { migrate?: boolean; port?: number }) =>
       withDatabase(ctx, async (db) => {
         const config = ctx.config();
@@ -87,12 +88,6 @@ export function registerServe(program: Command, ctx: CliContext): void {
         const onLeadCommitted = () => delivery.worker?.wake();
         const app = await buildServer({ config, db, logger, metrics, onLeadCommitted });
         const port = opts.port ?? config.server.port;
-        if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-          throw new HermesError(
-            'config_invalid',
-            `--port: expected an integer from 0 to 65535, got ${String(opts.port)}`,
-          );
-        }
         await app.listen({ host: config.server.host, port });
         const address = app.server.address();
         const actualPort = typeof address === 'object' && address ? address.port : port;

@@ -1,9 +1,10 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { redactUrl } from '../../../config/redact.ts';
 import { startDeliveryWorker } from '../../../delivery/delivery-worker.ts';
 import { checkDeliverySchema } from '../../../delivery/sql/check-delivery-schema.ts';
 import { createLogger } from '../../../observability/logger.ts';
 import type { CliContext } from '../../context.ts';
+import { integerFrom } from '../../parse-values.ts';
 import { withDatabase } from '../../with-database.ts';
 
 function waitForSignal(): Promise<NodeJS.Signals> {
@@ -13,19 +14,11 @@ function waitForSignal(): Promise<NodeJS.Signals> {
   });
 }
 
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 500) {
-    throw new InvalidArgumentError(`expected an integer from 1 to 500, got ${value}`);
-  }
-  return n;
-}
-
 export function registerWorker(program: Command, ctx: CliContext): void {
   program
     .command('worker')
     .description('deliver the outbox to n8n without serving HTTP (several may share one PostgreSQL)')
-    .option('--concurrency <n>', 'deliveries in flight (default: delivery.concurrency)', positiveInt)
+    .option('--concurrency <n>', 'deliveries in flight (default: delivery.concurrency)', integerFrom(1, 500))
     .action((opts: { concurrency?: number }) =>
       withDatabase(ctx, async (db) => {
         const config = ctx.config();
