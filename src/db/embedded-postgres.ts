@@ -1,12 +1,16 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { chmodSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import lockfile from 'proper-lockfile';
 import { HermesError } from '../errors/hermes-error.ts';
+import { lockDataDir } from './data-dir-lock.ts';
+import { openPrivateSocket } from './private-socket.ts';
 
 export interface EmbeddedPostgres {
-  /** `postgres://postgres@127.0.0.1:<port>/postgres`, served over the wire protocol. */
+  /**
+   * `postgres://postgres@%2F<socket dir>:5432/postgres`: a Unix socket only this user can reach,
+   * which `pg`, psql and pg_dump read as such.
+   */
   readonly url: string;
   readonly dataDir: string | null;
   stop(): Promise<void>;
@@ -18,57 +22,50 @@ export interface EmbeddedPostgresOptions {
   maxConnections: number;
 }
 
-async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
-  mkdirSync(dataDir, { recursive: true });
-  try {
-    // A lock directory beside the data, refreshed while we run; a crashed owner's lock goes stale.
-    return await lockfile.lock(dataDir, {
-      lockfilePath: `${dataDir}.lock`,
-      stale: 15_000,
-      update: 5_000,
-      realpath: false,
-    });
-  } catch (error) {
-    throw new HermesError(
-      'embedded_db_locked',
-      `the embedded database at ${dataDir} is in use by another Hermes process; stop it, or set DATABASE_URL to share a PostgreSQL server between processes`,
-      { cause: error },
-    );
-  }
-}
-
 /**
  * PGlite behind @electric-sql/pglite-socket, so the rest of Hermes talks to it with `pg` as to
- * any PostgreSQL. All sockets share one backend session (see DESIGN.md), so it belongs to one
- * process: the data directory is locked while it runs.
+ * any PostgreSQL. PGlite takes any user without a password, so it listens on a Unix socket in a
+ * 0700 directory (`<dataDir>.sock/`), never on TCP, and its data directory is 0700 too. All sockets share one backend session (see
+ * DESIGN.md), so it belongs to one process: the data directory is locked while it runs.
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const dataDir = options.dataDir === null ? null : resolve(options.dataDir);
-  const release = dataDir === null ? () => Promise.resolve() : await lockDataDir(dataDir);
-  let db: PGlite | undefined;
+  // Undone in reverse order, on a failed start or on stop().
+  const undo: (() => Promise<void> | void)[] = [];
+  const undoAll = async () => {
+    let failure: Error | undefined;
+    for (const step of undo.splice(0).reverse()) {
+      try {
+        await step();
+      } catch (error) {
+        failure ??=
+          error instanceof Error
+            ? error
+            : new Error('could not stop the embedded database', { cause: error });
+      }
+    }
+    if (failure !== undefined) throw failure;
+  };
   try {
-    if (dataDir !== null) mkdirSync(dirname(dataDir), { recursive: true });
-    db = dataDir === null ? await PGlite.create() : await PGlite.create(dataDir);
-    const server = new PGLiteSocketServer({
-      db,
-      host: '127.0.0.1',
-      port: 0,
-      maxConnections: options.maxConnections,
-    });
+    if (dataDir !== null) {
+      // PGlite writes its files 0666: only the directory's mode keeps other local users out.
+      mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+      chmodSync(dataDir, 0o700);
+      const lock = await lockDataDir(dataDir);
+      undo.push(() => lock.release());
+    }
+    const socket = openPrivateSocket(dataDir === null ? null : `${dataDir}.sock`);
+    undo.push(() => socket.remove());
+    const db = dataDir === null ? await PGlite.create() : await PGlite.create(dataDir);
+    undo.push(() => db.close());
+    const server = new PGLiteSocketServer({ db, path: socket.path, maxConnections: options.maxConnections });
     await server.start();
-    const pglite = db;
-    return {
-      url: `postgres://postgres@${server.getServerConn()}/postgres`,
-      dataDir,
-      async stop() {
-        await server.stop();
-        await pglite.close();
-        await release();
-      },
-    };
+    undo.push(() => server.stop());
+    // The directory already keeps others out; the socket's own mode says so too.
+    chmodSync(socket.path, 0o600);
+    return { url: socket.url, dataDir, stop: undoAll };
   } catch (error) {
-    await db?.close().catch(() => undefined);
-    await release();
+    await undoAll().catch(() => undefined);
     if (error instanceof HermesError) throw error;
     throw new HermesError('embedded_db_failed', `could not start the embedded database: ${String(error)}`, {
       cause: error,

@@ -13,6 +13,7 @@ import { startServeWorker } from '../../../delivery/start-serve-worker.ts';
 import type { CliContext } from '../../context.ts';
 import { parsePort } from '../../parse-values.ts';
 import { createMigrator } from '../migrate/create-migrator.ts';
+import { waitForSignal } from '../../wait-for-signal.ts';
 import { withDatabase } from '../../with-database.ts';
 
 /** Applies pending migrations when allowed (always on the embedded database by default), else refuses to serve an old schema. */
@@ -64,21 +65,16 @@ async function closeWithin(app: FastifyInstance, graceMs: number): Promise<boole
   }
 }
 
-function waitForSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
-  });
-}
-
 export function registerServe(program: Command, ctx: CliContext): void {
   program
     .command('serve')
     .description('run the intake service (embedded PostgreSQL under .hermes/ when DATABASE_URL is unset)')
     .option('--migrate', 'apply pending migrations before serving')
     .option('--port <port>', 'listen on this port (overrides PORT and server.port)', parsePort)
-    .action((opts: { migrate?: boolean; port?: number }) =>
-      withDatabase(ctx, async (db) => {
+    .action((opts: { migrate?: boolean; port?: number }) => {
+      // Listening from the start: a signal during start-up then shuts down in order once started.
+      const signalled = waitForSignal();
+      return withDatabase(ctx, async (db) => {
         const config = ctx.config();
         const logger = createLogger(config.log.level);
         await prepareSchema(ctx, db, config, opts.migrate ?? false);
@@ -96,13 +92,13 @@ export function registerServe(program: Command, ctx: CliContext): void {
         ctx.output.line(
           `Hermes listening on http://${config.server.host}:${actualPort} (database: ${where})`,
         );
-        const signal = await waitForSignal();
+        const signal = await signalled;
         logger.info({ signal }, 'shutting down: finishing in-flight requests');
         // In-flight requests get shutdownGraceMs; a request stuck on a dead connection must not hold the exit.
         const closed = await closeWithin(app, config.server.shutdownGraceMs);
         if (!closed)
           logger.warn({ graceMs: config.server.shutdownGraceMs }, 'shutdown grace elapsed: closing anyway');
         await delivery.worker?.stop();
-      }),
-    );
+      });
+    });
 }
