@@ -56,9 +56,11 @@ function sha256(text: string): string {
 }
 
 /**
- * `POST /api/contact`: a known Idempotency-Key's answer (before any limit), per-IP limit,
- * validation (400 naming every field), per-email limit, spam guards (a success-looking answer,
- * stored flagged, never forwarded), then one transaction; `201 {"lead_id"}` only after COMMIT.
+ * `POST /api/contact`: the per-IP limit (past it, a committed lead's Idempotency-Key still gets its
+ * answer), validation (400 naming every field), spam guards (a success-looking answer, stored
+ * flagged, never forwarded), a fresh token for a form whose token expired, the per-email limit
+ * (genuine leads only; past it a lead is flagged, never refused), then one statement that marks
+ * the form token used and stores the lead: `201 {"lead_id"}` only after COMMIT.
  */
 export async function contactPlugin(app: FastifyInstance, options: ContactOptions): Promise<void> {
   const { intake, metrics, tokens } = options;
@@ -82,12 +84,11 @@ export async function contactPlugin(app: FastifyInstance, options: ContactOption
       timeWindow: intake.rateLimit.perIpWindowMs,
       keyGenerator: (request) => `ip-lookup:${request.ip}`,
     });
-    const byEmail = app.createRateLimit({
+    limitEmail = app.createRateLimit({
       max: intake.rateLimit.perEmailMax,
       timeWindow: intake.rateLimit.perEmailWindowMs,
       keyGenerator: (request) => emailKeys.get(request) ?? 'email:',
     });
-    limitEmail = byEmail;
   }
 
   const guards = { tokens, minFillMs: intake.minFillMs };
@@ -181,11 +182,13 @@ export async function contactPlugin(app: FastifyInstance, options: ContactOption
         got: describeGot(keyHeader),
       });
     }
+    // What tells a retry of this lead from another: for its Idempotency-Key and its form token.
+    const leadHash = validation.ok ? sha256(JSON.stringify(validation.lead)) : '';
     const idempotency: Idempotency | undefined =
       typeof keyHeader === 'string' && validation.ok && problems.length === 0
         ? {
             key: keyHeader,
-            requestHash: sha256(JSON.stringify(validation.lead)),
+            requestHash: leadHash,
             ttlHours: intake.idempotencyTtlHours,
           }
         : undefined;
@@ -275,7 +278,6 @@ export async function contactPlugin(app: FastifyInstance, options: ContactOption
 
     const spamReason = verdict.kind === 'spam' ? verdict.reason : null;
     const source: LeadSource = formToken !== undefined || html ? 'web-form' : 'api';
-    const leadHash = sha256(JSON.stringify(lead));
     const outcome = await timed('record_lead', () =>
       recordLead(
         options.pool,
