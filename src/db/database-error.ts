@@ -13,7 +13,7 @@ import { HermesError } from '../errors/hermes-error.ts';
  * | lock_timeout          | 55P03                          | retry later; a migration gave up a lock |
  * | statement_timeout     | 57014                          | the statement ran too long              |
  * | serialization_failure | 40001, 40P01                   | retry the transaction                   |
- * | connection_failure    | class 08, 57P01-57P03, 53300, ECONNREFUSED/ECONNRESET/ETIMEDOUT, pg's query read timeout | 503 + Retry-After |
+ * | connection_failure    | class 08, 57P01-57P03, 53300, ECONNREFUSED/ECONNRESET/ETIMEDOUT, pg's query read timeout (not an HTTP client's `aborted` ECONNRESET) | 503 + Retry-After |
  * | unavailable           | class 53 (but 53300), class 58, 25006, 57P04 | 503 + Retry-After: out of resources, I/O error, read-only after a failover, database dropped |
  * | undefined_object      | 42P01, 42703, 3D000            | schema not migrated or wrong database: a bug, 500 |
  * | auth_failure          | 28000, 28P01                   | wrong credentials: exit 2               |
@@ -73,8 +73,17 @@ function codeOf(error: unknown): string | undefined {
   return typeof error.code === 'string' ? error.code : undefined;
 }
 
+/**
+ * Node's error for an incoming HTTP request whose client hung up mid-body (`aborted`, code
+ * ECONNRESET): not the database, whatever its code says. No driver error reads `aborted`.
+ */
+function isIncomingRequestAbort(error: unknown, code: string | undefined): boolean {
+  return code === 'ECONNRESET' && error instanceof Error && error.message === 'aborted';
+}
+
 export function classifyDatabaseError(error: unknown): DatabaseErrorKind {
   const code = codeOf(error);
+  if (isIncomingRequestAbort(error, code)) return 'other';
   if (code !== undefined) {
     const known = byCode[code];
     if (known) return known;

@@ -18,6 +18,8 @@ import { n8nHealthCheck, n8nHealthPlugin } from './plugins/n8n-health.ts';
 import { securityHeaders } from './plugins/security-headers.ts';
 import { strictBodies } from './plugins/strict-bodies.ts';
 import { telemetry } from './plugins/telemetry.ts';
+import { edgeServerOptions } from './edge-options.ts';
+import { refuseLongUrls } from './url-limits.ts';
 
 export interface ServerDependencies {
   config: Readonly<HermesConfig>;
@@ -49,12 +51,14 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
     loggerInstance: deps.logger,
     trustProxy: typeof server.trustProxy === 'number' ? hopsTrusted(server.trustProxy) : server.trustProxy,
     bodyLimit: server.bodyLimitBytes,
-    requestTimeout: server.requestTimeoutMs,
+    // Timeouts enforced near server.requestTimeoutMs, URL limits, uniform bodies for the parser's and router's refusals.
+    ...edgeServerOptions(server),
     return503OnClosing: true,
-    // One line per request comes from the telemetry plugin, without the URL's query string.
+    // One line per request comes from the telemetry plugin, its URL cut short and masked.
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => randomUUID(),
   });
+  app.addHook('onRequest', refuseLongUrls(server.maxUrlLength));
   // JSON and (for the form) urlencoded only: text/plain and the rest are answered with 415.
   app.removeContentTypeParser('text/plain');
 

@@ -3,15 +3,25 @@ import { maskPii, maskPiiDeep } from './mask-pii.ts';
 
 export type { Logger };
 
-/** Masks emails and phone numbers in every log line, whatever put them there (an error message, a URL). */
+// A string in a log line is cut to this many characters (a stack trace fits), a line that is not
+// JSON to the second: what one request can make the logger read and write stays bounded.
+export const maxLoggedStringLength = 4096;
+const maxRawLineLength = 16 * 1024;
+// Fields that hold a URL or a part of one, wherever they are (pino's `req.url`, the request line's `path`).
+const urlFields: ReadonlySet<string> = new Set(['url', 'originalUrl', 'path', 'query']);
+
+/**
+ * Masks emails and phone numbers in every log line, whatever put them there (an error message, a
+ * URL), and cuts long strings first: masking costs time linear in what is kept, never more.
+ */
 export function maskingDestination(inner: pino.DestinationStream): pino.DestinationStream {
   return {
     write(line: string) {
       let masked: string;
       try {
-        masked = `${JSON.stringify(maskPiiDeep(JSON.parse(line)))}\n`;
+        masked = `${JSON.stringify(maskPiiDeep(JSON.parse(line), { maxLength: maxLoggedStringLength, urlFields }))}\n`;
       } catch {
-        masked = maskPii(line);
+        masked = `${maskPii(line.trimEnd(), { maxLength: maxRawLineLength })}\n`;
       }
       inner.write(masked);
     },

@@ -1,12 +1,5 @@
-// An email anywhere in a string.
-// eslint-disable-next-line security/detect-unsafe-regex -- each repetition consumes a character class the next part cannot, so matching is linear
-const emailPattern = /[\p{L}\p{N}._%+'-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
-// Something that can be a phone number: an optional +, then at least 7 digits with the usual
-// separators, not glued to letters or other digits (so ids, UUIDs and versions survive).
-// eslint-disable-next-line security/detect-unsafe-regex -- each repetition consumes a character class the next part cannot, so matching is linear
-const phonePattern = /(?<![\p{L}\p{N}_.:/-])\+?\(?\d(?:[ ().-]{0,2}\d){6,}(?![\p{L}\p{N}_-])/gu;
-// Timestamps and dates are numbers too; they are not phone numbers.
-const datePattern = /^\d{4}-\d{2}-\d{2}/;
+import { findEmails, findPhones, type PiiSpan } from './find-pii.ts';
+import { decodedView } from './percent-decoded-view.ts';
 
 /** `ada@example.com` → `a***@example.com`: enough to tell two addresses apart, not to reach anyone. */
 export function maskEmail(email: string): string {
@@ -22,19 +15,106 @@ export function maskPhone(phone: string): string {
   return `${phone.trim().startsWith('+') ? '+' : ''}${digits.slice(0, 2)}${'*'.repeat(digits.length - 4)}${digits.slice(-2)}`;
 }
 
-/** Masks every email address and phone-like number in a string. */
-export function maskPii(text: string): string {
-  return text
-    .replace(emailPattern, (match) => maskEmail(match))
-    .replace(phonePattern, (match) => (datePattern.test(match) ? match : maskPhone(match)));
+export interface MaskOptions {
+  /**
+   * Keep at most this many characters, then a marker with the full length. The cut is decided
+   * before masking (so the cost is bounded), yet an email or a phone number across the cut is
+   * masked whole: no part of one is left at the end.
+   */
+  readonly maxLength?: number;
+  /**
+   * The text is (part of) a URL: `+` separates words, as in a query string, and a number right
+   * after `/` or `:` may be a phone number (a path segment, `tel:`).
+   */
+  readonly url?: boolean;
 }
 
-/** Masks every string inside a JSON-like value. */
-export function maskPiiDeep(value: unknown): unknown {
-  if (typeof value === 'string') return maskPii(value);
-  if (Array.isArray(value)) return value.map(maskPiiDeep);
+// Beyond the cut, enough to see the rest of any email or phone number across it, even %-escaped
+// (an address is at most 254 characters, three times that escaped).
+const cutLookahead = 1024;
+
+/** What is appended to a cut text. The `:` keeps the length itself from looking like a phone number. */
+export function truncationMarker(fullLength: number): string {
+  return `…[truncated; length:${fullLength}]`;
+}
+
+interface Replacement extends PiiSpan {
+  readonly text: string;
+}
+
+/** Emails first, then phone numbers outside them (an email's digits are not a phone). */
+function findReplacements(view: string, inUrl: boolean): Replacement[] {
+  const emails = findEmails(view);
+  let rest = view;
+  if (emails.length > 0) {
+    const parts: string[] = [];
+    let from = 0;
+    for (const { start, end } of emails) {
+      parts.push(view.slice(from, start), 'x'.repeat(end - start));
+      from = end;
+    }
+    parts.push(view.slice(from));
+    rest = parts.join('');
+  }
+  const replacements: Replacement[] = [
+    ...emails.map((span) => ({ ...span, text: maskEmail(view.slice(span.start, span.end)) })),
+    ...findPhones(rest, { inUrl }).map((span) => ({
+      ...span,
+      text: maskPhone(view.slice(span.start, span.end)),
+    })),
+  ];
+  return replacements.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * Masks every email address and phone-like number in a string, also when %-escaped. Linear in
+ * the length of the string (bounded by `maxLength` when given).
+ */
+export function maskPii(text: string, options: MaskOptions = {}): string {
+  const stopAt = Math.max(0, options.maxLength ?? Number.POSITIVE_INFINITY);
+  const cut = text.length > stopAt;
+  const window = cut ? text.slice(0, stopAt + cutLookahead) : text;
+  const view = decodedView(window, { plusIsSpace: options.url === true });
+  const toOriginal = (index: number) => (view.origin ? (view.origin[index] ?? window.length) : index);
+
+  const parts: string[] = [];
+  let from = 0;
+  for (const replacement of findReplacements(view.text, options.url === true)) {
+    const start = toOriginal(replacement.start);
+    if (start >= stopAt) break;
+    parts.push(window.slice(from, start), replacement.text);
+    from = toOriginal(replacement.end);
+  }
+  if (!cut) {
+    parts.push(window.slice(from));
+    return parts.join('');
+  }
+  if (from < stopAt) {
+    // Never leave half of a surrogate pair at the end.
+    const high = window.charCodeAt(stopAt - 1);
+    parts.push(window.slice(from, high >= 0xd800 && high <= 0xdbff ? stopAt - 1 : stopAt));
+  }
+  parts.push(truncationMarker(text.length));
+  return parts.join('');
+}
+
+/**
+ * Masks every string inside a JSON-like value (each cut to `maxLength` when given); the values
+ * of the fields named in `urlFields` (anywhere in the value) are read as URLs.
+ */
+export function maskPiiDeep(
+  value: unknown,
+  options: MaskOptions & { readonly urlFields?: ReadonlySet<string> } = {},
+): unknown {
+  if (typeof value === 'string') return maskPii(value, options);
+  if (Array.isArray(value)) return value.map((item: unknown) => maskPiiDeep(item, options));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, maskPiiDeep(child)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, child]) => [
+        key,
+        maskPiiDeep(child, options.urlFields?.has(key) === true ? { ...options, url: true } : options),
+      ]),
+    );
   }
   return value;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyDatabaseError, toDatabaseError } from '../../src/db/database-error.ts';
+import { classifyDatabaseError, isConnectionFailure, toDatabaseError } from '../../src/db/database-error.ts';
 
 function pgError(code: string, message = 'boom'): Error {
   return Object.assign(new Error(message), { code });
@@ -46,5 +46,16 @@ describe('classifyDatabaseError', () => {
     expect(error.sqlstate).toBe('23505');
     expect(error.constraint).toBe('hermes_leads_lead_id_key');
     expect(error.message).toBe('insert lead: duplicate key');
+  });
+});
+
+describe('an HTTP client that hangs up', () => {
+  it('is not a database connection failure, though Node gives it ECONNRESET', () => {
+    // What a request body stream fails with when its client disconnects mid-upload.
+    const aborted = pgError('ECONNRESET', 'aborted');
+    expect(classifyDatabaseError(aborted)).toBe('other');
+    expect(isConnectionFailure(aborted)).toBe(false);
+    // A reset from the database server still is one.
+    expect(classifyDatabaseError(pgError('ECONNRESET', 'read ECONNRESET'))).toBe('connection_failure');
   });
 });

@@ -145,7 +145,9 @@ describe('the contact form in Chromium', () => {
       await fill(page, lead);
       // The page was rendered two hours ago.
       const stale = new FormTokens(secret, 1).issue(Date.now() - 2 * 3_600_000);
-      await page.evaluate(`document.querySelector('input[name="form_token"]').value = ${JSON.stringify(stale)}`);
+      await page.evaluate(
+        `document.querySelector('input[name="form_token"]').value = ${JSON.stringify(stale)}`,
+      );
       await page.click('#submit');
       await expect.poll(() => page.locator('#form-notice').textContent()).toContain('open for a long time');
       await page.locator('#confirmation').waitFor({ state: 'visible', timeout: 20_000 });

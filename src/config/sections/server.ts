@@ -10,7 +10,10 @@ export const serverSection = z
       .int()
       .min(1024)
       .default(32 * 1024),
+    /** The whole request, headers and body, must arrive within this; a slower client is cut off (408). */
     requestTimeoutMs: z.int().min(1000).default(15_000),
+    /** Longer URLs (path and query) are refused with 414 before anything reads them. */
+    maxUrlLength: z.int().min(256).max(16_384).default(4096),
     shutdownGraceMs: z.int().min(0).default(10_000),
     corsOrigins: z.array(z.string()).default([]),
   })

@@ -2,6 +2,8 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { DatabaseError, isConnectionFailure } from '../../db/database-error.ts';
 import type { ServiceMetrics } from '../../observability/service-metrics.ts';
+import { isClientAbort, wasTimedOut } from '../client-closed.ts';
+import { clientClosedRequest, requestTimedOut } from '../edge-problems.ts';
 import { HttpProblem } from '../http-problem.ts';
 
 export interface ErrorAnswersOptions {
@@ -28,6 +30,8 @@ function isFastifyError(error: unknown): error is FastifyError {
  */
 export function toProblem(error: unknown, options: ErrorAnswersOptions, requestId: string): HttpProblem {
   if (error instanceof HttpProblem) return error;
+  // Before the database's classes: a client that hung up also reads as ECONNRESET.
+  if (isClientAbort(error)) return clientClosedRequest();
   if (error instanceof DatabaseError || isConnectionFailure(error)) {
     if (isConnectionFailure(error) || (error instanceof DatabaseError && transientKinds.has(error.kind))) {
       return new HttpProblem(
@@ -77,21 +81,20 @@ export function toProblem(error: unknown, options: ErrorAnswersOptions, requestI
 export const errorAnswers = fp(
   (app: FastifyInstance, options: ErrorAnswersOptions, done: (err?: Error) => void) => {
     app.setErrorHandler((error, request, reply) => {
-      const problem = toProblem(error, options, request.id);
+      // A request cut off by server.requestTimeoutMs fails like one whose client hung up.
+      const problem =
+        isClientAbort(error) && wasTimedOut(request.raw.socket)
+          ? requestTimedOut()
+          : toProblem(error, options, request.id);
       if (error instanceof DatabaseError) options.metrics.databaseErrors.inc({ kind: error.kind });
-      if (problem.statusCode >= 500) {
-        // The code and kind only: a driver error's detail can quote the row, and messages can quote input.
-        request.log.error(
-          {
-            err: {
-              type: error instanceof Error ? error.name : typeof error,
-              code:
-                error instanceof DatabaseError ? error.code : isFastifyError(error) ? error.code : undefined,
-            },
-          },
-          problem.code,
-        );
-      }
+      // The code and kind only: a driver error's detail can quote the row, and messages can quote input.
+      const err = {
+        type: error instanceof Error ? error.name : typeof error,
+        code: error instanceof DatabaseError ? error.code : isFastifyError(error) ? error.code : undefined,
+      };
+      // Nobody is left to answer; it says something about the client, nothing about the service.
+      if (problem.statusCode === 499 || problem.statusCode === 408) request.log.info({ err }, problem.code);
+      else if (problem.statusCode >= 500) request.log.error({ err }, problem.code);
       if (problem.retryAfterS !== undefined) void reply.header('retry-after', String(problem.retryAfterS));
       return reply.code(problem.statusCode).send(problem.body());
     });

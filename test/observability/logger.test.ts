@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger, maskingDestination, maxLoggedStringLength } from '../../src/observability/logger.ts';
+import { truncationMarker } from '../../src/observability/mask-pii.ts';
+
+function capture(): { lines: string[]; write: (line: string) => void } {
+  const lines: string[] = [];
+  return { lines, write: (line) => lines.push(line) };
+}
+
+describe('log lines', () => {
+  it('cut long strings before masking them, and mask what straddles the cut', () => {
+    const sink = capture();
+    const logger = createLogger('info', sink);
+    const long = `${'a'.repeat(maxLoggedStringLength - 5)} ada@example.com ${'b'.repeat(1 << 20)}`;
+    const started = performance.now();
+    logger.info({ detail: long }, 'something long');
+    expect(performance.now() - started).toBeLessThan(2_000);
+    const line = JSON.parse(sink.lines[0] ?? '{}') as { detail?: string };
+    expect(line.detail?.startsWith('a'.repeat(maxLoggedStringLength - 5))).toBe(true);
+    expect(line.detail).toContain('a***@example.com');
+    expect(line.detail?.endsWith(truncationMarker(long.length))).toBe(true);
+    expect(line.detail?.length).toBeLessThan(maxLoggedStringLength + 100);
+  });
+
+  it('read url, path and query fields as URLs', () => {
+    const sink = capture();
+    createLogger('info', sink).info(
+      { req: { url: '/x/07700900123?c=ada%40example.com' }, path: '/y/07700%20900123' },
+      'request',
+    );
+    const text = sink.lines.join('');
+    expect(text).not.toMatch(/7700.?.?.?900|ada/);
+    expect(text).toContain('07*******23');
+  });
+
+  it('bound and mask a line that is not JSON', () => {
+    const sink = capture();
+    const destination = maskingDestination(sink);
+    const started = performance.now();
+    destination.write(`not json ${'1- '.repeat(1 << 20)}\n`);
+    destination.write('not json either: ada@example.com +44 7700 900123\n');
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(sink.lines[0]?.length).toBeLessThan(17 * 1024);
+    expect(sink.lines[1]).toBe('not json either: a***@example.com +44********23\n');
+  });
+});
