@@ -57,15 +57,6 @@ describe('env.variables', () => {
     expect(contradiction.summary).toBe('VERCEL_ENV=production with NODE_ENV=development');
   });
 
-  it('warns when DATABASE_URL and POSTGRES_URL point at different databases', async () => {
-    const outcome = await run({
-      ...productionEnv,
-      POSTGRES_URL: 'postgres://app@other.internal:5432/hermes',
-    });
-    expect(outcome.status).toBe('warn');
-    expect(outcome.summary).toBe('DATABASE_URL and POSTGRES_URL differ (DATABASE_URL is used)');
-  });
-
   it('reads the per-environment required set from config', async () => {
     const outcome = await run({}, 'development', {
       gates: { thresholds: { env: { variables: { required: { development: ['DATABASE_URL'] } } } } },
@@ -82,5 +73,42 @@ describe('env.variables', () => {
     expect(info?.find((t) => t.key === 'gates.thresholds.env.variables.nodeEnvValues')?.source).toBe(
       'default',
     );
+  });
+});
+
+describe('env.variables in production', () => {
+  const other = 'postgres://app:s3cret-pass@replica.internal:5432/hermes?sslmode=require'; // secretlint-disable-line -- a fake credential for the URL checks
+
+  it('fails when DATABASE_URL and POSTGRES_URL name different databases, without printing either', async () => {
+    const outcome = await run({ ...productionEnv, POSTGRES_URL: other });
+    expect(outcome.status).toBe('fail');
+    expect(outcome.summary).toContain('DATABASE_URL and POSTGRES_URL name different databases');
+    expect(JSON.stringify(outcome)).not.toContain('s3cret-pass');
+  });
+
+  it('only warns about it outside production', async () => {
+    const outcome = await run(
+      { ...productionEnv, POSTGRES_URL: other, NODE_ENV: 'test', VERCEL_ENV: 'preview' },
+      'staging',
+    );
+    expect(outcome.status, outcome.summary).toBe('warn');
+    expect(outcome.summary).toContain('DATABASE_URL and POSTGRES_URL name different databases');
+  });
+
+  it('takes two spellings of one database as one (options and password aside)', async () => {
+    const outcome = await run({
+      ...productionEnv,
+      POSTGRES_URL: 'postgresql://app:other-pass@DB.internal/hermes', // secretlint-disable-line -- a fake credential for the URL checks
+    });
+    expect(outcome.status, outcome.summary).toBe('pass');
+  });
+
+  it('requires NODE_ENV even when the configured list leaves it out', async () => {
+    const { NODE_ENV: _dropped, ...env } = productionEnv;
+    const outcome = await run(env, 'production', {
+      gates: { thresholds: { env: { variables: { required: { production: ['DATABASE_URL'] } } } } },
+    });
+    expect(outcome.status).toBe('fail');
+    expect(outcome.summary).toContain('missing NODE_ENV');
   });
 });

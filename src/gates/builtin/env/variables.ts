@@ -15,12 +15,20 @@ export function databaseUrlProblem(value: string): string | null {
   return null;
 }
 
+/** What names one database in a URL: host, port, database and user (not the password or options). */
+function databaseIdentity(value: string): string | null {
+  if (databaseUrlProblem(value) !== null) return null;
+  const url = new URL(value);
+  const host = (url.hostname || (url.searchParams.get('host') ?? '')).toLowerCase();
+  return JSON.stringify([host, url.port || '5432', decodeURIComponent(url.pathname.slice(1)), url.username]);
+}
+
 export const variablesGate: Gate = {
   id: 'env.variables',
   stage: 'pre-deploy',
   title: 'Environment variables',
   description:
-    "Checks the spec's variables (DATABASE_URL, POSTGRES_URL, NODE_ENV, VERCEL_ENV): the ones required in the current environment are present, database URLs are well-formed postgres:// URLs, NODE_ENV and VERCEL_ENV have allowed values, and they agree with the environment (VERCEL_ENV=production needs NODE_ENV=production; production needs NODE_ENV=production).",
+    "Checks the spec's variables (DATABASE_URL, POSTGRES_URL, NODE_ENV, VERCEL_ENV): the ones required in the current environment are present, database URLs are well-formed postgres:// URLs, NODE_ENV and VERCEL_ENV have allowed values, and they agree with the environment (VERCEL_ENV=production needs NODE_ENV=production; production needs NODE_ENV=production, set; in production DATABASE_URL and POSTGRES_URL must name the same database).",
   spec: '§1.4.1',
   timeoutMs: 5_000,
   thresholds: (config) =>
@@ -35,7 +43,12 @@ export const variablesGate: Gate = {
     const environment = ctx.config.environment;
     const env = ctx.env;
     const present = (name: string) => (env[name] ?? '').trim() !== '';
-    const required = settings.required[environment];
+    // Production needs NODE_ENV whatever the configured list says: libraries pick their production
+    // behaviour (error detail, caching) from it.
+    const required =
+      environment === 'production' && !settings.required.production.includes('NODE_ENV')
+        ? [...settings.required.production, 'NODE_ENV']
+        : settings.required[environment];
     const missing = required.filter((name) => !present(name));
     const failures: string[] = missing.map((name) => `missing ${name}`);
     const warnings: string[] = [];
@@ -47,8 +60,14 @@ export const variablesGate: Gate = {
       if (problem) failures.push(`${name} is malformed (${problem})`);
     }
     const [databaseUrl, postgresUrl] = urlVariables.map((name) => env[name]?.trim());
-    if (databaseUrl && postgresUrl && databaseUrl !== postgresUrl) {
-      warnings.push('DATABASE_URL and POSTGRES_URL differ (DATABASE_URL is used)');
+    if (databaseUrl && postgresUrl) {
+      const [a, b] = [databaseIdentity(databaseUrl), databaseIdentity(postgresUrl)];
+      // The spec treats them as one database: two would mean a deploy that migrates one and serves the other.
+      if (a !== null && b !== null && a !== b) {
+        (environment === 'production' ? failures : warnings).push(
+          'DATABASE_URL and POSTGRES_URL name different databases (host, port, database or user differ; DATABASE_URL is used)',
+        );
+      }
     }
     const nodeEnv = env.NODE_ENV?.trim();
     if (nodeEnv && !settings.nodeEnvValues.includes(nodeEnv)) {
