@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse as parseJunit, type TestCase } from 'junit2json';
+import { parse as parseJunit, type Property, type TestCase } from 'junit2json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportFileName, writeReports } from '../../src/gates/reporters/write-reports.ts';
 import type { StageRun } from '../../src/gates/stage-run.ts';
@@ -96,6 +96,24 @@ describe('reports', () => {
     expect(cases.get('perf.load')?.failure).toBeUndefined();
     expect(cases.get('perf.load')?.['system-out']?.[0]).toContain('WARN: 40 req/s < 50');
     expect(cases.get('code.types')).not.toHaveProperty('failure');
+  });
+
+  it('JUnit: a warning shows as one, in the testcase’s properties and first in its system-out', async () => {
+    const parsed = await parseJunit(await read('junit'));
+    if (!parsed || !('testsuite' in parsed)) throw new Error('expected <testsuites>');
+    const suite = parsed.testsuite?.[0];
+    // junit2json reads values as numbers and booleans where it can, and types no testcase properties.
+    const property = (c: (TestCase & { properties?: Property[] }) | undefined, name: string) =>
+      String(c?.properties?.find((p) => p.name === name)?.value);
+    expect(String(suite?.properties?.find((p) => p.name === 'run.warnings')?.value)).toBe('2');
+    const cases = new Map((suite?.testcase ?? []).map((c: TestCase) => [c.name, c]));
+    expect(property(cases.get('db.integrity'), 'hermes.status')).toBe('warn');
+    expect(cases.get('db.integrity')?.['system-out']?.[0]).toMatch(/^WARN: 1 duplicate email/);
+    // The advisory failure: warn as it counts, fail as the gate said, not blocking.
+    expect(property(cases.get('perf.load'), 'hermes.status')).toBe('warn');
+    expect(property(cases.get('perf.load'), 'hermes.outcome')).toBe('fail');
+    expect(property(cases.get('perf.load'), 'hermes.blocking')).toBe('false');
+    expect(property(cases.get('code.types'), 'hermes.status')).toBe('pass');
   });
 
   it('Markdown: a table row per gate, evidence fenced, no personal data', async () => {

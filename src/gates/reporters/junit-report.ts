@@ -8,6 +8,8 @@ const builder = new XMLBuilder({
   textNodeName: '#text',
   format: true,
   suppressEmptyNode: true,
+  // Else a value "true" is written as a bare attribute name, which is not XML.
+  suppressBooleanAttributes: false,
 });
 
 const seconds = (ms: number): string => (ms / 1_000).toFixed(3);
@@ -29,6 +31,15 @@ function testcase(result: GateResult): Record<string, unknown> {
     '@_name': result.id,
     '@_classname': `hermes.gates.${result.stage}`,
     '@_time': seconds(result.durationMs),
+    // JUnit has no warning state: the status is a property (Jenkins, GitLab and others show a
+    // testcase's properties), and a warning's text opens its system-out with "WARN:".
+    properties: {
+      property: [
+        { '@_name': 'hermes.status', '@_value': result.status },
+        { '@_name': 'hermes.outcome', '@_value': result.outcomeStatus },
+        { '@_name': 'hermes.blocking', '@_value': String(result.blocking) },
+      ],
+    },
   };
   if (result.status === 'fail')
     body.failure = { '@_message': message, '@_type': 'fail', '#text': details(result) };
@@ -63,6 +74,7 @@ export function junitReport(run: StageRun): string {
             { '@_name': 'run.id', '@_value': run.id },
             { '@_name': 'run.status', '@_value': run.status },
             { '@_name': 'run.exitCode', '@_value': run.exitCode },
+            { '@_name': 'run.warnings', '@_value': run.counts.warn },
             { '@_name': 'environment', '@_value': run.environment },
             { '@_name': 'hermes.version', '@_value': run.hermesVersion },
           ],
