@@ -1,6 +1,6 @@
-import type { GateContext, GateOutcome, Measurement } from '../../gate.ts';
+import type { Evidence, GateContext, GateOutcome, Measurement } from '../../gate.ts';
 import { errorOutcome, listSome, measure, plural, tail } from '../support/outcome.ts';
-import { failedTests, nestedSkip, runVitest } from './vitest-run.ts';
+import { failedTests, failureMessages, nestedSkip, runVitest, slowestFiles } from './vitest-run.ts';
 
 export interface ProjectTestLimits {
   project: string;
@@ -33,8 +33,20 @@ export async function judgeProjectTests(ctx: GateContext, limits: ProjectTestLim
       ? measure('run time', run.durationMs, 'ms')
       : measure('run time', run.durationMs, 'ms', limits.maxDurationMs, '<'),
   ];
-  const evidence =
-    failed.length > 0 || run.code !== 0
+  const slowest = slowestFiles(report, ctx.cwd, 5);
+  const failures = failureMessages(report, ctx.cwd);
+  const evidence: Evidence[] = [
+    ...(failures.length > 0 ? [{ kind: 'rows' as const, title: 'failed tests', content: failures }] : []),
+    ...(slowest.length > 0
+      ? [
+          {
+            kind: 'rows' as const,
+            title: 'slowest test files',
+            content: slowest.map((s) => ({ file: s.file, seconds: Number((s.ms / 1000).toFixed(1)) })),
+          },
+        ]
+      : []),
+    ...(failed.length > 0 || run.code !== 0
       ? [
           {
             kind: 'output' as const,
@@ -42,7 +54,8 @@ export async function judgeProjectTests(ctx: GateContext, limits: ProjectTestLim
             content: tail(`${run.stdout}\n${run.stderr}`),
           },
         ]
-      : [];
+      : []),
+  ];
   const seconds = (run.durationMs / 1000).toFixed(1);
   if (ran === 0) {
     return {
@@ -63,7 +76,14 @@ export async function judgeProjectTests(ctx: GateContext, limits: ProjectTestLim
   if (limits.maxDurationMs !== undefined && run.durationMs >= limits.maxDurationMs) {
     return {
       status: 'fail',
-      summary: `${plural(ran, 'test')} passed but took ${seconds} s (limit ${limits.maxDurationMs / 1000} s)`,
+      summary: `${plural(ran, 'test')} passed but took ${seconds} s (limit ${limits.maxDurationMs / 1000} s)${
+        slowest.length > 0
+          ? `; slowest: ${slowest
+              .slice(0, 2)
+              .map((s) => `${s.file} ${(s.ms / 1000).toFixed(1)} s`)
+              .join(', ')}`
+          : ''
+      }`,
       measurements,
       evidence,
     };

@@ -30,7 +30,15 @@ const vitestReport = z.looseObject({
     z.looseObject({
       name: z.string(),
       message: z.string().optional(),
-      assertionResults: z.array(z.looseObject({ fullName: z.string(), status: z.string() })),
+      startTime: z.number().optional(),
+      endTime: z.number().optional(),
+      assertionResults: z.array(
+        z.looseObject({
+          fullName: z.string(),
+          status: z.string(),
+          failureMessages: z.array(z.string()).optional(),
+        }),
+      ),
     }),
   ),
 });
@@ -65,10 +73,12 @@ export async function runVitest(ctx: GateContext, args: readonly string[]): Prom
   }
 }
 
+const relative = (name: string, cwd: string) => (name.startsWith(cwd) ? name.slice(cwd.length + 1) : name);
+
 /** The failed tests (and test files that failed to load), named for a summary. */
 export function failedTests(report: VitestReport, cwd: string): string[] {
   return report.testResults.flatMap((file) => {
-    const name = file.name.startsWith(cwd) ? file.name.slice(cwd.length + 1) : file.name;
+    const name = relative(file.name, cwd);
     const failed = file.assertionResults
       .filter((a) => a.status === 'failed')
       .map((a) => `${name} > ${a.fullName}`);
@@ -76,4 +86,40 @@ export function failedTests(report: VitestReport, cwd: string): string[] {
       return [`${name} (did not load)`];
     return failed;
   });
+}
+
+/** The test files that took longest (their tests' run time, as vitest reports it), slowest first. */
+export function slowestFiles(
+  report: VitestReport,
+  cwd: string,
+  count: number,
+): { file: string; ms: number }[] {
+  return report.testResults
+    .flatMap((file) =>
+      file.startTime === undefined || file.endTime === undefined
+        ? []
+        : [{ file: relative(file.name, cwd), ms: Math.round(file.endTime - file.startTime) }],
+    )
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, count);
+}
+
+// eslint-disable-next-line no-control-regex -- colour codes are what is removed
+const ansi = /\u001b\[[0-9;]*m/g;
+
+/** Each failed test with the start of its assertion message (colours removed, a few lines). */
+export function failureMessages(report: VitestReport, cwd: string): { test: string; message: string }[] {
+  return report.testResults.flatMap((file) =>
+    file.assertionResults
+      .filter((a) => a.status === 'failed')
+      .map((a) => ({
+        test: `${relative(file.name, cwd)} > ${a.fullName}`,
+        message: (a.failureMessages?.[0] ?? file.message ?? '')
+          .replace(ansi, '')
+          .split('\n')
+          .slice(0, 8)
+          .join('\n')
+          .slice(0, 1_000),
+      })),
+  );
 }
