@@ -72,3 +72,47 @@ describe('security.code', () => {
     expect(withEntropy.summary).toContain('src/key.ts:1 no-secrets/no-secrets');
   });
 });
+
+describe('security.code, what it promises', () => {
+  // An AWS access key id alone (no secret beside it), made at run time.
+  const awsKeyId = () => `AKIA${randomBytes(8).toString('hex').toUpperCase()}`;
+
+  it('finds an AWS access key id on its own, without printing it', async () => {
+    const id = awsKeyId();
+    const cwd = project({ 'src/aws.ts': `export const accessKeyId = '${id}';\n` });
+    const outcome = await securityCodeGate.run(gateContext({ cwd }));
+    expect(outcome.status).toBe('fail');
+    expect(outcome.summary).toContain('src/aws.ts:1 secretlint/AWSAccessKeyID');
+    expect(JSON.stringify(outcome)).not.toContain(id);
+  });
+
+  it('counts and lists the findings eslint-disable comments silence, with their reasons', async () => {
+    const cwd = project({
+      'src/match.js': [
+        '// eslint-disable-next-line security/detect-non-literal-regexp -- the pattern is a constant of ours',
+        'export const match = (input, text) => new RegExp(input).test(text);',
+        'export const other = (input, text) => new RegExp(input).test(text); // eslint-disable-line security/detect-non-literal-regexp',
+        '',
+      ].join('\n'),
+    });
+    const outcome = await securityCodeGate.run(gateContext({ cwd }));
+    expect(outcome.status, outcome.summary).toBe('pass');
+    expect(outcome.summary).toBe(
+      'score 100%: 1 file scanned, 0 findings, 2 findings silenced by eslint-disable (listed)',
+    );
+    expect(outcome.measurements?.find((m) => m.name === 'findings silenced by eslint-disable')?.value).toBe(
+      2,
+    );
+    expect(outcome.evidence?.find((e) => e.title === 'silenced by eslint-disable comments')?.content).toEqual(
+      [
+        {
+          file: 'src/match.js',
+          line: 2,
+          rule: 'security/detect-non-literal-regexp',
+          reason: 'the pattern is a constant of ours',
+        },
+        { file: 'src/match.js', line: 3, rule: 'security/detect-non-literal-regexp', reason: null },
+      ],
+    );
+  });
+});

@@ -12,16 +12,26 @@ export interface CodeFinding {
   message: string;
 }
 
+/** A finding an inline `eslint-disable` comment silenced: counted and listed, never hidden. */
+export interface SilencedFinding {
+  file: string;
+  line: number;
+  rule: string;
+  /** What the comment gave as its reason (after `--`), or null. */
+  reason: string | null;
+}
+
 export interface CodeScan {
   files: string[];
   findings: CodeFinding[];
+  silenced: SilencedFinding[];
 }
 
 /**
  * eslint-plugin-security's rules (every one as an error), and eslint-plugin-no-secrets'
  * high-entropy check when a tolerance is set, over the JavaScript and TypeScript files, with this configuration only (not
  * the repository's), so a project cannot switch the scan off by its lint config; inline disable
- * comments, which carry their reason in review, still apply.
+ * comments, which carry their reason in review, still apply, and what they silence is returned.
  */
 export async function scanCode(
   cwd: string,
@@ -67,5 +77,15 @@ export async function scanCode(
         message: m.ruleId === 'no-secrets/no-secrets' ? 'high-entropy string (possible secret)' : m.message,
       })),
   );
-  return { files: results.map((r) => relative(cwd, r.filePath)), findings };
+  const silenced = results.flatMap((result) =>
+    result.suppressedMessages
+      .filter((m) => m.ruleId !== null && scanned.has(m.ruleId))
+      .map((m) => ({
+        file: relative(cwd, result.filePath),
+        line: m.line,
+        rule: m.ruleId ?? '',
+        reason: m.suppressions.map((s) => s.justification).find((j) => j !== '') ?? null,
+      })),
+  );
+  return { files: results.map((r) => relative(cwd, r.filePath)), findings, silenced };
 }

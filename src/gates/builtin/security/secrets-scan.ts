@@ -10,7 +10,16 @@ export interface SecretFinding {
 }
 
 // The preset includes filter-comments: `secretlint-disable-line` on a reviewed fake silences it.
-const config = { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: recommendedRules }] };
+// The AWS rule's access key id scan is off in the preset; an `AKIA...` id alone is worth a finding.
+const config = {
+  rules: [
+    {
+      id: '@secretlint/secretlint-rule-preset-recommend',
+      rule: recommendedRules,
+      rules: [{ id: '@secretlint/secretlint-rule-aws', options: { enableIDScanRule: true } }],
+    },
+  ],
+};
 
 /**
  * secretlint's recommended rules (cloud keys, tokens, private keys, credentials in URLs...) over
