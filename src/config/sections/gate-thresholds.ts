@@ -103,6 +103,8 @@ const db = z
             'ban-concurrent-index-creation-in-transaction',
           ]),
         ignoreRules: z.array(z.string()).default([]),
+        /** Accepted findings ({rule, file, reason}), relative to the repository; only others fail or warn. */
+        baseline: z.string().min(1).default('migrations/lint-baseline.yaml'),
       })
       .prefault({}),
     schemaBreaking: z
@@ -163,6 +165,7 @@ const tests = z
     performance: z
       .strictObject({
         dbAvgMs: z.number().min(0).default(100),
+        /** Each route's limit on its average and p95 latency (ms), unless the request sets its own. */
         apiAvgMs: z.number().min(0).default(500),
         minRequestsPerSecond: z.number().min(0).default(50),
         maxRssMb: z.number().min(1).default(512),
@@ -175,6 +178,8 @@ const tests = z
               path: z.string().startsWith('/'),
               body: z.string().optional(),
               contentType: z.string().default('application/json'),
+              /** This route's limit on its average and p95 latency (ms); default `apiAvgMs`. */
+              maxLatencyMs: z.number().min(0).optional(),
             }),
           )
           .min(1)

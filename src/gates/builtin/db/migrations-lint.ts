@@ -1,13 +1,15 @@
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { z } from 'zod';
+import { isHermesError } from '../../../errors/hermes-error.ts';
 import { loadMigrationFiles } from '../../../migrations/migration-file.ts';
 import type { Gate, GateContext, GateOutcome } from '../../gate.ts';
 import { databaseReason } from '../support/database-guard.ts';
 import { migrationsDirOf } from '../support/migrated-scratch.ts';
-import { errorOutcome, listSome, measure, plural, tail } from '../support/outcome.ts';
+import { errorOutcome, measure, plural, tail } from '../support/outcome.ts';
 import { resolveTool } from '../support/resolve-tool.ts';
 import { runTool } from '../support/run-tool.ts';
 import { describeThresholds, gateThresholds } from '../support/thresholds.ts';
+import { applyBaseline, loadLintBaseline, type BaselineEntry } from './lint-baseline.ts';
 
 const squawkReport = z.array(
   z.looseObject({
@@ -26,6 +28,11 @@ interface Finding {
   rule: string;
   message: string;
   blocking: boolean;
+}
+
+/** `0002_x.up.sql` -> `0002_x.0`, `0002_x.down.sql` -> `0002_x.1`: a migration's up sorts before its down. */
+function sortKey(finding: Finding): string {
+  return finding.file.replace(/\.up\.sql$/, '.0').replace(/\.down\.sql$/, '.1');
 }
 
 /** A down migration exists to drop what its up created: these rules judge ups only. */
@@ -66,13 +73,14 @@ export const migrationsLintGate: Gate = {
   stage: 'pre-deploy',
   title: 'Migrations are safe to run on a live database',
   description:
-    'Runs squawk on every migration file (up and down, ban-drop-table and ban-drop-column judging ups only; with --assume-in-transaction unless the file says hermes:no-transaction): unsafe locks, missing lock_timeout, non-concurrent index on an existing table, required columns added to existing tables... Rules in failRules fail the gate, other findings warn. require-lock-timeout and require-statement-timeout are satisfied by the migrator when migrations.lockTimeoutMs / statementTimeoutMs are set.',
+    'Runs squawk on every migration file (up and down, ban-drop-table and ban-drop-column judging ups only; with --assume-in-transaction unless the file says hermes:no-transaction): unsafe locks, missing lock_timeout, non-concurrent index on an existing table, required columns added to existing tables... Findings accepted in the baseline file (gates.thresholds.db.migrationsLint.baseline, default migrations/lint-baseline.yaml: {rule, file, reason}, matched on rule and file) are counted, not judged; of the others, rules in failRules fail the gate and the rest warn, every one listed; a baseline entry matching nothing is stale and warns. require-lock-timeout and require-statement-timeout are satisfied by the migrator when migrations.lockTimeoutMs / statementTimeoutMs are set.',
   spec: '§1.1.3',
   timeoutMs: 120_000,
   thresholds: (config) =>
     describeThresholds(config, 'db', 'migrationsLint', {
       failRules: 'squawk rules whose findings fail the gate',
       ignoreRules: 'squawk rules not checked',
+      baseline: 'YAML list of accepted findings ({rule, file, reason}); only findings not in it fail or warn',
     }),
   async run(ctx): Promise<GateOutcome> {
     const settings = gateThresholds(ctx.config).db.migrationsLint;
@@ -99,30 +107,70 @@ export const migrationsLintGate: Gate = {
     const failure = reports.find((r) => typeof r === 'string');
     if (typeof failure === 'string') return errorOutcome('squawk could not lint the migrations', failure);
 
+    const baselineShown = settings.baseline;
+    let baseline: BaselineEntry[];
+    try {
+      baseline = loadLintBaseline(resolve(ctx.cwd, baselineShown), baselineShown);
+    } catch (error) {
+      if (!isHermesError(error)) throw error;
+      return errorOutcome(`${error.message}: ${error.details.join('; ')}`, error.details.join('\n'));
+    }
+
     const failRules = new Set(settings.failRules);
-    const findings: Finding[] = reports.flatMap((r) =>
-      typeof r === 'string'
-        ? []
-        : r.map((f) => ({
-            file: basename(f.file),
-            line: f.line + 1,
-            rule: f.rule_name,
-            message: f.help ? `${f.message} ${f.help}` : f.message,
-            blocking: failRules.has(f.rule_name),
-          })),
-    );
-    const blocking = findings.filter((f) => f.blocking);
+    const findings: Finding[] = reports
+      .flatMap((r) =>
+        typeof r === 'string'
+          ? []
+          : r.map((f) => ({
+              file: basename(f.file),
+              line: f.line + 1,
+              rule: f.rule_name,
+              message: f.help ? `${f.message} ${f.help}` : f.message,
+              blocking: failRules.has(f.rule_name),
+            })),
+      )
+      // Migration order, up before down, then line: when a file has more findings of a rule than
+      // the baseline accepts, the later ones are the new ones.
+      .sort((a, b) => sortKey(a).localeCompare(sortKey(b)) || a.line - b.line);
+    const { fresh, accepted, stale } = applyBaseline(findings, baseline);
+    const blocking = fresh.filter((f) => f.blocking);
+    const warnings = fresh.filter((f) => !f.blocking);
     const measurements = [
       measure('migration files', migrations.length, 'count'),
       measure('blocking findings', blocking.length, 'count', 0, '=='),
-      measure('other findings', findings.length - blocking.length, 'count', 0, '=='),
+      measure('other findings', warnings.length, 'count', 0, '=='),
+      measure('accepted findings', accepted.length, 'count'),
+      measure('stale baseline entries', stale.length, 'count', 0, '=='),
     ];
     const evidence = [
       {
         kind: 'rows' as const,
-        title: 'squawk findings',
-        content: findings.map((f) => ({ ...f })),
+        title: 'new squawk findings',
+        content: [...blocking, ...warnings].map((f) => ({ ...f })),
       },
+      ...(stale.length > 0
+        ? [
+            {
+              kind: 'rows' as const,
+              title: `stale entries of ${baselineShown} (they match no finding: remove them)`,
+              content: stale.map((e) => ({ entry: e.index, rule: e.rule, file: e.file, reason: e.reason })),
+            },
+          ]
+        : []),
+      ...(accepted.length > 0
+        ? [
+            {
+              kind: 'rows' as const,
+              title: `findings accepted by ${baselineShown}`,
+              content: accepted.map(({ finding, entry }) => ({
+                file: finding.file,
+                line: finding.line,
+                rule: finding.rule,
+                reason: entry.reason,
+              })),
+            },
+          ]
+        : []),
       ...(runnerRules.length > 0
         ? [
             {
@@ -133,26 +181,37 @@ export const migrationsLintGate: Gate = {
           ]
         : []),
     ];
-    const describe = (list: Finding[]) => listSome(list.map((f) => `${f.file}:${f.line} ${f.rule}`));
-    if (blocking.length > 0) {
+    // New findings and stale entries are listed in full: a new one must never hide in "and N more".
+    const describe = (list: Finding[]) => list.map((f) => `${f.file}:${f.line} ${f.rule}`).join(', ');
+    const parts = [
+      ...(blocking.length > 0
+        ? [`${plural(blocking.length, 'unsafe migration statement')}: ${describe(blocking)}`]
+        : []),
+      ...(warnings.length > 0
+        ? [`${plural(warnings.length, 'new squawk warning')}: ${describe(warnings)}`]
+        : []),
+      ...(stale.length > 0
+        ? [
+            `${plural(stale.length, 'stale baseline entry', 'stale baseline entries')} in ${baselineShown}: ${stale
+              .map((e) => `entry ${e.index} ${e.rule} ${e.file}`)
+              .join(', ')}`,
+          ]
+        : []),
+    ];
+    if (parts.length > 0) {
+      if (accepted.length > 0) parts.push(`${accepted.length} accepted in ${baselineShown}`);
       return {
-        status: 'fail',
-        summary: `${plural(blocking.length, 'unsafe migration statement')}: ${describe(blocking)}`,
+        status: blocking.length > 0 ? 'fail' : 'warn',
+        summary: parts.join('; '),
         measurements,
         evidence,
       };
     }
-    if (findings.length > 0) {
-      return {
-        status: 'warn',
-        summary: `${plural(findings.length, 'squawk warning')}: ${describe(findings)}`,
-        measurements,
-        evidence,
-      };
-    }
+    const acceptedNote =
+      accepted.length > 0 ? `, ${plural(accepted.length, 'accepted finding')} in ${baselineShown}` : '';
     return {
       status: 'pass',
-      summary: `${plural(migrations.length, 'migration')} lint clean`,
+      summary: `${plural(migrations.length, 'migration')} lint clean${acceptedNote}`,
       measurements,
       evidence,
     };
