@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.ts';
 import { customGates } from '../../src/gates/custom/custom-gates.ts';
+import { sqlGate } from '../../src/gates/custom/sql-gate.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { runFakes } from './support/fake-gate.ts';
 
@@ -16,22 +17,20 @@ afterAll(async () => {
 
 describe('custom SQL gate', () => {
   it('observes only: a query that writes is refused and changes nothing', async () => {
-    const config = configSchema.parse({
-      gates: {
-        custom: [
-          {
-            id: 'sql.sneaky',
-            kind: 'sql',
-            query:
-              "INSERT INTO hermes_ops.audit_log (actor, action, outcome) VALUES ('gate', 'write', 'ok') RETURNING 1",
-            expect: 'value == 1',
-          },
-        ],
-      },
-    });
-    const run = await runFakes(customGates(config), { config, databaseUrl: db.url });
+    const insert =
+      "INSERT INTO hermes_ops.audit_log (actor, action, outcome) VALUES ('gate', 'write', 'ok') RETURNING 1";
+    const gate = { id: 'sql.sneaky', kind: 'sql', query: insert, expect: 'value == 1' };
+    // Refused when the config is loaded, naming the key...
+    expect(() => configSchema.parse({ gates: { custom: [gate] } })).toThrow(
+      /expected one read-only statement, got INSERT/,
+    );
+    // ...and again when a gate built past the config runs.
+    const config = configSchema.parse({ gates: { custom: [{ ...gate, query: 'SELECT 1' }] } });
+    const valid = config.gates.custom[0];
+    if (valid?.kind !== 'sql') throw new Error('expected the SQL gate');
+    const run = await runFakes([sqlGate({ ...valid, query: insert })], { config, databaseUrl: db.url });
     expect(run.results[0]).toMatchObject({ status: 'error' });
-    expect(run.results[0]?.reason).toMatch(/read-only transaction/);
+    expect(run.results[0]?.reason).toMatch(/expected one read-only statement, got INSERT/);
     const { rows } = await db.pool.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM hermes_ops.audit_log',
     );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkReadOnlyStatement } from '../../gates/custom/read-only-statement.ts';
 import { gateThresholdsSection } from './gate-thresholds.ts';
 
 /**
@@ -90,14 +91,26 @@ const expectation = z
   }));
 export type Expectation = z.output<typeof expectation>;
 
-const sqlGate = z.strictObject({
-  ...customBase,
-  kind: z.literal('sql'),
-  /** Run read-only in a transaction that is rolled back. */
-  query: z.string().min(1),
-  /** `value == 0`, `rows >= 1`, `late_count < 5 and total > 0`: see `hermes gates explain`. */
-  expect: expectation,
-});
+const sqlGate = z
+  .strictObject({
+    ...customBase,
+    kind: z.literal('sql'),
+    /** One statement that reads, run in a READ ONLY transaction that is rolled back. */
+    query: z.string().min(1),
+    /** `value == 0`, `rows >= 1`, `late_count < 5 and total > 0`: see `hermes gates explain`. */
+    expect: expectation,
+  })
+  .superRefine((gate, ctx) => {
+    // Refused at load, so `gates validate` names the gate; the gate checks again before it runs.
+    const checked = checkReadOnlyStatement(gate.query);
+    if (!checked.ok)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['query'],
+        message: `${checked.problem} (gate ${gate.id})`,
+        input: gate.query,
+      });
+  });
 
 const httpGate = z.strictObject({
   ...customBase,
@@ -143,6 +156,19 @@ export const gatesSection = z
     /** Record each run in hermes_ops.gate_runs (best effort: a run without a database still reports). */
     history: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
     custom: z.array(customGateSchema).default([]),
+    /** How custom SQL gates run. */
+    sql: z
+      .strictObject({
+        /**
+         * The role a custom SQL gate's query runs as (SET LOCAL ROLE): one that can only read. A role
+         * that may write a managed table (hermes_*, hermes_ops.*) is refused when the gate runs.
+         */
+        role: z
+          .string()
+          .regex(/^[A-Za-z_][\w$-]*$/, { error: 'expected a role name' })
+          .optional(),
+      })
+      .prefault({}),
     thresholds: gateThresholdsSection,
   })
   .superRefine((gates, ctx) => {

@@ -1,10 +1,12 @@
 import type { CustomGateConfig } from '../../config/sections/gates.ts';
 import { toDatabaseError } from '../../db/database-error.ts';
 import { isHermesError } from '../../errors/hermes-error.ts';
-import type { Gate, GateOutcome } from '../gate.ts';
+import type { Gate, GateOutcome, ThresholdInfo } from '../gate.ts';
 import { gatePolicy } from '../gate-policy.ts';
 import { noDataOutcome } from '../no-data.ts';
 import { evaluateExpectation } from './evaluate-expectation.ts';
+import { checkReadOnlyStatement } from './read-only-statement.ts';
+import { runReadOnlyQuery } from './run-read-only-query.ts';
 
 type SqlGateConfig = Extract<CustomGateConfig, { kind: 'sql' }>;
 
@@ -19,35 +21,53 @@ export function sqlGate(spec: SqlGateConfig): Gate {
     description: spec.description ?? `Runs a read-only query and expects ${spec.expect.text}.`,
     dependsOn: spec.dependsOn,
     ...(spec.timeoutMs ? { timeoutMs: spec.timeoutMs } : {}),
-    thresholds: () =>
-      spec.expect.terms.map((term) => ({
+    thresholds: (config): ThresholdInfo[] => [
+      ...spec.expect.terms.map((term): ThresholdInfo => ({
         key: `gates.custom[${spec.id}].expect`,
         value: `${term.name} ${term.comparison} ${term.value}`,
         source: 'file',
         description: `${term.name === 'rows' ? 'the row count' : term.name === 'value' ? 'the first column of the first row' : `column ${term.name}`} must be ${term.comparison} ${term.value}`,
       })),
+      {
+        key: 'gates.sql.role',
+        value: config.gates.sql.role ?? null,
+        source: config.gates.sql.role === undefined ? 'default' : 'file',
+        description: "the role the query runs as (SET LOCAL ROLE); null: the connection's own user",
+      },
+    ],
     async run(ctx): Promise<GateOutcome> {
+      // Checked again here: a config built without the schema (or edited since) must not write.
+      const checked = checkReadOnlyStatement(spec.query);
+      if (!checked.ok)
+        return {
+          status: 'error',
+          summary: `the query of ${spec.id} was refused: ${checked.problem}`,
+          reason: checked.problem,
+        };
       let rows: Record<string, unknown>[];
       let firstColumn: string | undefined;
       try {
         const db = await ctx.database();
         const client = await db.pool.connect();
+        let failed: Error | undefined;
         try {
-          // Read-only and rolled back: a gate observes, it never changes the database.
-          await client.query('BEGIN READ ONLY');
-          await client.query(`SELECT set_config('statement_timeout', $1, true)`, [
-            String(gatePolicy(ctx.config, gate).timeoutMs),
-          ]);
-          const result = await client.query<Record<string, unknown>>(spec.query);
+          const result = await runReadOnlyQuery(client, {
+            statement: checked.statement,
+            timeoutMs: gatePolicy(ctx.config, gate).timeoutMs,
+            role: ctx.config.gates.sql.role,
+          });
           rows = result.rows;
           firstColumn = result.fields[0]?.name;
+        } catch (error) {
+          failed = error instanceof Error ? error : new Error(String(error));
+          throw error;
         } finally {
-          await client.query('ROLLBACK').catch(() => undefined);
-          client.release();
+          // A connection whose query failed is not reused: it may be mid-transaction or broken.
+          client.release(failed);
         }
       } catch (error) {
         const reason = isHermesError(error) ? error.message : toDatabaseError(error, 'query failed').message;
-        return { status: 'error', summary: `the query could not run: ${reason}`, reason };
+        return { status: 'error', summary: `the query of ${spec.id} could not run: ${reason}`, reason };
       }
       const evidence = [
         { kind: 'rows' as const, title: `first ${shownRows} rows`, content: rows.slice(0, shownRows) },
