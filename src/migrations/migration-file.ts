@@ -19,6 +19,11 @@ export interface MigrationFile {
   readonly transactional: boolean;
   /** True when the file says `-- hermes:breaking` (the breaking-change gate reads it). */
   readonly breaking: boolean;
+  /**
+   * The reason given by `-- hermes:destructive reason=...` in the down file: its loss of data is
+   * intended (the reversibility gate then warns instead of failing). Absent without the marker.
+   */
+  readonly destructiveReason?: string;
 }
 
 const fileName = /^(\d{4,})_([a-z0-9_]+)\.(up|down)\.sql$/;
@@ -30,6 +35,19 @@ export function checksumOf(sql: string): string {
 function hasMarker(sql: string, marker: string): boolean {
   // eslint-disable-next-line security/detect-non-literal-regexp -- `marker` is one of two literals
   return new RegExp(`^\\s*--\\s*hermes:${marker}\\b`, 'm').test(sql);
+}
+
+const destructiveMarker = /^\s*--\s*hermes:destructive\b(.*)$/m;
+
+/**
+ * The reason of a down file's destructive marker: null without a marker, '' for a marker whose
+ * reason is missing or blank (a problem: nobody may wave data loss through without saying why).
+ */
+export function destructiveReasonOf(sql: string): string | null {
+  const marker = destructiveMarker.exec(sql);
+  if (!marker) return null;
+  const reason = /\breason\s*=\s*(.*)$/.exec(marker[1] ?? '')?.[1]?.trim() ?? '';
+  return reason.replace(/^(["'])(.*)\1$/, '$2').trim();
 }
 
 /** Reads every migration in `dir`, sorted by version; a stray or duplicate file is an error. */
@@ -66,21 +84,37 @@ export function loadMigrationFiles(dir: string): MigrationFile[] {
     });
   }
 
-  return [...ups.entries()]
+  const unexplained: string[] = [];
+  const files = [...ups.entries()]
     .sort(([a], [b]) => Number(a) - Number(b))
-    .map(([version, { name, path }]) => {
+    .map(([version, { name, path }]): MigrationFile => {
       const upSql = readFileSync(path, 'utf8');
       const downPath = downs.get(version) ?? null;
+      const downSql = downPath === null ? null : readFileSync(downPath, 'utf8');
+      const reason = downSql === null ? null : destructiveReasonOf(downSql);
+      if (reason === '') {
+        unexplained.push(
+          `${downPath ?? name}: -- hermes:destructive without reason=... (say why losing the data is intended)`,
+        );
+      }
       return {
         version,
         name,
         upPath: path,
         upSql,
         downPath,
-        downSql: downPath === null ? null : readFileSync(downPath, 'utf8'),
+        downSql,
         checksum: checksumOf(upSql),
         transactional: !hasMarker(upSql, 'no-transaction'),
         breaking: hasMarker(upSql, 'breaking'),
+        ...(reason ? { destructiveReason: reason } : {}),
       };
     });
+  // A stray file is refused before anything runs; so is data loss waved through without a reason.
+  if (unexplained.length > 0) {
+    throw new MigrationError('migrations_invalid', `invalid migration files in ${root}`, {
+      details: unexplained,
+    });
+  }
+  return files;
 }

@@ -27,6 +27,13 @@ export interface MaskOptions {
    * after `/` or `:` may be a phone number (a path segment, `tel:`).
    */
   readonly url?: boolean;
+  /**
+   * The text is a gate's report: identifiers and figures it needs stay (`lodash@4.17.15`, EXPLAIN's
+   * `cost=0.00..1000.00`, a count of 1000000). A phone number there is one written as one: with
+   * a `+`, a parenthesis, or spaces or dashes between its digits; bare or dotted digit runs are
+   * figures. Lead data in evidence rows is masked by its field name whatever its shape.
+   */
+  readonly report?: boolean;
 }
 
 // Beyond the cut, enough to see the rest of any email or phone number across it, even %-escaped
@@ -42,9 +49,16 @@ interface Replacement extends PiiSpan {
   readonly text: string;
 }
 
+// An address's last label names a top-level domain, which has a letter: `pkg@4.17.15` is a version.
+const topLevelDomain = /\.[^.]*\p{L}[^.]*$/u;
+// How a phone number is written, as opposed to a figure (see MaskOptions.report).
+const writtenAsPhone = /^[+(]|\d[ ()-]+\d/;
+
 /** Emails first, then phone numbers outside them (an email's digits are not a phone). */
-function findReplacements(view: string, inUrl: boolean): Replacement[] {
-  const emails = findEmails(view);
+function findReplacements(view: string, inUrl: boolean, report: boolean): Replacement[] {
+  const emails = findEmails(view).filter(
+    (span) => !report || topLevelDomain.test(view.slice(span.start, span.end)),
+  );
   let rest = view;
   if (emails.length > 0) {
     const parts: string[] = [];
@@ -58,10 +72,12 @@ function findReplacements(view: string, inUrl: boolean): Replacement[] {
   }
   const replacements: Replacement[] = [
     ...emails.map((span) => ({ ...span, text: maskEmail(view.slice(span.start, span.end)) })),
-    ...findPhones(rest, { inUrl }).map((span) => ({
-      ...span,
-      text: maskPhone(view.slice(span.start, span.end)),
-    })),
+    ...findPhones(rest, { inUrl })
+      .filter((span) => !report || writtenAsPhone.test(view.slice(span.start, span.end)))
+      .map((span) => ({
+        ...span,
+        text: maskPhone(view.slice(span.start, span.end)),
+      })),
   ];
   return replacements.sort((a, b) => a.start - b.start);
 }
@@ -79,7 +95,7 @@ export function maskPii(text: string, options: MaskOptions = {}): string {
 
   const parts: string[] = [];
   let from = 0;
-  for (const replacement of findReplacements(view.text, options.url === true)) {
+  for (const replacement of findReplacements(view.text, options.url === true, options.report === true)) {
     const start = toOriginal(replacement.start);
     if (start >= stopAt) break;
     parts.push(window.slice(from, start), replacement.text);
@@ -98,6 +114,15 @@ export function maskPii(text: string, options: MaskOptions = {}): string {
   return parts.join('');
 }
 
+/** A lead's own fields in a report's rows, masked by name whatever they hold; undefined for other fields. */
+function maskLeadField(key: string, value: unknown): string | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
+  if (key === 'email') return maskEmail(value);
+  if (key === 'phone_number' || key === 'phone') return maskPhone(value);
+  if (key === 'first_name' || key === 'last_name' || key === 'name') return '[redacted]';
+  return undefined;
+}
+
 /**
  * Masks every string inside a JSON-like value (each cut to `maxLength` when given); the values
  * of the fields named in `urlFields` (anywhere in the value) are read as URLs.
@@ -108,12 +133,18 @@ export function maskPiiDeep(
 ): unknown {
   if (typeof value === 'string') return maskPii(value, options);
   if (Array.isArray(value)) return value.map((item: unknown) => maskPiiDeep(item, options));
+  // A time is a value, not an object of fields (else it would come out as `{}`).
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([key, child]) => [
-        key,
-        maskPiiDeep(child, options.urlFields?.has(key) === true ? { ...options, url: true } : options),
-      ]),
+      Object.entries(value).map(([key, child]) => {
+        const byName = options.report === true ? maskLeadField(key, child) : undefined;
+        if (byName !== undefined) return [key, byName];
+        return [
+          key,
+          maskPiiDeep(child, options.urlFields?.has(key) === true ? { ...options, url: true } : options),
+        ];
+      }),
     );
   }
   return value;

@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { HermesConfig } from '../../config/schema.ts';
 import { maskPii, maskPiiDeep } from '../../observability/mask-pii.ts';
+
+// Personal data is masked; the package names, versions and figures a report needs are kept.
+const report = { report: true } as const;
 import { hermesVersion } from '../../observability/version.ts';
 import type { Gate, GateOutcome } from '../gate.ts';
 import { effectiveStatus } from '../gate-policy.ts';
@@ -46,15 +49,15 @@ function toResult(
     outcomeStatus: outcome.status,
     blocking: !policy.advisory,
     // Reports and history must hold no personal data, whatever a gate found.
-    summary: maskPii(outcome.summary),
-    ...(outcome.reason ? { reason: maskPii(outcome.reason) } : {}),
+    summary: maskPii(outcome.summary, report),
+    ...(outcome.reason ? { reason: maskPii(outcome.reason, report) } : {}),
     measurements: outcome.measurements ?? [],
     evidence: (outcome.evidence ?? []).map((item) => ({
       ...item,
       content:
         typeof item.content === 'string'
-          ? maskPii(item.content)
-          : (maskPiiDeep(item.content) as Record<string, unknown>[]),
+          ? maskPii(item.content, report)
+          : (maskPiiDeep(item.content, report) as Record<string, unknown>[]),
     })),
     dependsOn: [...(gate.dependsOn ?? [])],
     startedAt: startedAt?.toISOString() ?? null,
