@@ -236,6 +236,13 @@ describe('runner: timeouts, errors and cancellation', () => {
     expect(byId(run, 'no.reason').reason).toBe('nothing to do');
   });
 
+  it('never leaves an error with a reason of blanks (an empty output tail)', async () => {
+    const run = await runFakes([
+      fakeGate('blank.reason', () => ({ status: 'error', summary: 'no coverage to judge', reason: ' \n ' })),
+    ]);
+    expect(byId(run, 'blank.reason').reason).toBe('no coverage to judge');
+  });
+
   it('on cancellation, aborts running gates and skips the rest', async () => {
     const controller = new AbortController();
     const gates = [

@@ -27,7 +27,10 @@ function normalise(outcome: GateOutcome): GateOutcome {
     };
   const summary = outcome.summary.trim() || outcome.status;
   const needsReason = outcome.status === 'skip' || outcome.status === 'error';
-  return needsReason && !outcome.reason ? { ...outcome, summary, reason: summary } : { ...outcome, summary };
+  // A reason of blanks (an empty output tail, say) is no reason: the summary stands in for it.
+  const reason = outcome.reason?.trim();
+  if (needsReason && !reason) return { ...outcome, summary, reason: summary };
+  return reason === undefined ? { ...outcome, summary } : { ...outcome, summary, reason };
 }
 
 /**
