@@ -8,6 +8,7 @@ import { migrationsLintGate } from './migrations-lint.ts';
 import { migrationsReversibleGate } from './migrations-reversible.ts';
 import { queryPlansGate } from './query-plans.ts';
 import { schemaBreakingGate } from './schema-breaking.ts';
+import { schemaDriftGate } from './schema-drift.ts';
 
 /** §1.1.3 schema validation, §1.3 database gates and §1.4.2 connectivity. */
 export function dbGates(): Gate[] {
@@ -19,6 +20,7 @@ export function dbGates(): Gate[] {
     foreignKeysGate,
     indexesGate,
     migrationsAppliedGate,
+    schemaDriftGate,
     integrityGate,
     queryPlansGate,
   ];
