@@ -68,7 +68,8 @@ const networkCodes = new Set([
 const connectionMessages =
   /Connection terminated|connection timeout|Client has encountered a connection error|timeout exceeded when trying to connect|Query read timeout/i;
 
-function codeOf(error: unknown): string | undefined {
+/** The `code` of a driver's or Node's error, when it has a string one. */
+export function errorCode(error: unknown): string | undefined {
   if (error === null || typeof error !== 'object' || !('code' in error)) return undefined;
   return typeof error.code === 'string' ? error.code : undefined;
 }
@@ -77,13 +78,13 @@ function codeOf(error: unknown): string | undefined {
  * Node's error for an incoming HTTP request whose client hung up mid-body (`aborted`, code
  * ECONNRESET): not the database, whatever its code says. No driver error reads `aborted`.
  */
-function isIncomingRequestAbort(error: unknown, code: string | undefined): boolean {
-  return code === 'ECONNRESET' && error instanceof Error && error.message === 'aborted';
+export function isIncomingRequestAbort(error: unknown): boolean {
+  return errorCode(error) === 'ECONNRESET' && error instanceof Error && error.message === 'aborted';
 }
 
 export function classifyDatabaseError(error: unknown): DatabaseErrorKind {
-  const code = codeOf(error);
-  if (isIncomingRequestAbort(error, code)) return 'other';
+  const code = errorCode(error);
+  if (isIncomingRequestAbort(error)) return 'other';
   if (code !== undefined) {
     const known = byCode[code];
     if (known) return known;
@@ -109,7 +110,7 @@ export class DatabaseError extends HermesError {
   constructor(kind: DatabaseErrorKind, message: string, cause: unknown) {
     super(`db_${kind}`, message, { cause, exitCode: 2 });
     this.kind = kind;
-    this.sqlstate = codeOf(cause);
+    this.sqlstate = errorCode(cause);
     const constraint =
       cause !== null && typeof cause === 'object' && 'constraint' in cause ? cause.constraint : undefined;
     this.constraint = typeof constraint === 'string' ? constraint : undefined;
@@ -119,7 +120,7 @@ export class DatabaseError extends HermesError {
 export function toDatabaseError(error: unknown, context = 'database'): DatabaseError {
   if (error instanceof DatabaseError) return error;
   const kind = classifyDatabaseError(error);
-  const reason = error instanceof Error ? error.message || codeOf(error) || error.name : String(error);
+  const reason = error instanceof Error ? error.message || errorCode(error) || error.name : String(error);
   return new DatabaseError(kind, `${context}: ${reason}`, error);
 }
 
