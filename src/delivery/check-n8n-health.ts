@@ -1,9 +1,9 @@
 import type { HermesConfig } from '../config/schema.ts';
-import { redactUrl } from '../config/redact.ts';
+import { REDACTED, redactUrl } from '../config/redact.ts';
 import { toDatabaseError } from '../db/database-error.ts';
 import type { Queryable } from '../db/queryable.ts';
 import { outcomeDescriptions } from './attempt-outcome.ts';
-import { redactErrorText } from './redact-error-text.ts';
+import { redactErrorText, urlInText } from './redact-error-text.ts';
 import { deliveryHealthFacts } from './sql/delivery-health-facts.ts';
 import { outboxBacklog } from './sql/outbox-backlog.ts';
 
@@ -23,8 +23,6 @@ export interface N8nProbe {
   readonly reachable: boolean;
   readonly statusCode: number | null;
   readonly latencyMs: number;
-  /** The probed URL, its password and secret parameters masked. */
-  readonly url: string;
   /** Why it failed, in full (URLs redacted); admins only. */
   readonly error: string | null;
   /** Why it failed, naming no URL: an HTTP status, a timeout or a socket error code. */
@@ -56,7 +54,6 @@ export async function probeN8n(url: string, timeoutMs: number): Promise<N8nProbe
       reachable: response.ok,
       statusCode: response.status,
       latencyMs: latencyMs(),
-      url: redactUrl(url),
       error,
       publicError: error,
     };
@@ -71,7 +68,6 @@ export async function probeN8n(url: string, timeoutMs: number): Promise<N8nProbe
       reachable: false,
       statusCode: null,
       latencyMs: latencyMs(),
-      url: redactUrl(url),
       error: detail,
       // A socket error's message can quote the URL; its code (ECONNREFUSED, ...) cannot.
       publicError: timedOut
@@ -87,7 +83,7 @@ export async function probeN8n(url: string, timeoutMs: number): Promise<N8nProbe
  * Defence in depth for the public view: every URL in a text is cut to its origin, and the
  * configured URLs' paths are masked wherever they appear (n8n's own answers quote the path).
  */
-function publicScrubber(n8n: HermesConfig['n8n']): (text: string) => string {
+export function publicScrubber(n8n: HermesConfig['n8n']): (text: string) => string {
   const secrets = new Set<string>();
   for (const url of [n8n.webhookUrl, n8n.healthUrl]) {
     if (url === undefined || !URL.canParse(url)) continue;
@@ -100,14 +96,14 @@ function publicScrubber(n8n: HermesConfig['n8n']): (text: string) => string {
   // Longest first, so that a path is masked whole rather than around a shorter part of it.
   const ordered = [...secrets].sort((a, b) => b.length - a.length);
   return (text) => {
-    let scrubbed = text.replace(/[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi, (match) => {
+    let scrubbed = text.replace(urlInText, (match) => {
       // Punctuation after a URL ("at http://host:5678: refused") is the sentence's, not the URL's.
       let end = match.length;
       while (end > 0 && '.,;:!?)'.includes(match.charAt(end - 1))) end -= 1;
       const url = match.slice(0, end);
       return originOf(url) + match.slice(url.length);
     });
-    for (const secret of ordered) scrubbed = scrubbed.split(secret).join('[redacted]');
+    for (const secret of ordered) scrubbed = scrubbed.split(secret).join(REDACTED);
     return scrubbed;
   };
 }
@@ -124,10 +120,11 @@ function scrubStrings(value: unknown, scrub: (text: string) => string): unknown 
 const seconds = (ms: number) => Math.round(ms / 1000);
 
 export interface CheckN8nHealthOptions {
-  /** Default: public. */
-  readonly view?: N8nHealthView;
-  /** How n8n is probed (a cached, shared probe in the HTTP service); default: a fresh probe. */
-  readonly probe?: (url: string) => Promise<N8nProbe>;
+  readonly view: N8nHealthView;
+  /** How n8n is probed (in the HTTP service, one cached probe shared by every caller). */
+  readonly probe: (url: string) => Promise<N8nProbe>;
+  /** The public view's scrubber (`publicScrubber` of the same configuration, built once). */
+  readonly scrubPublic: (text: string) => string;
 }
 
 /**
@@ -139,11 +136,11 @@ export interface CheckN8nHealthOptions {
 export async function checkN8nHealth(
   config: Readonly<HermesConfig>,
   db: Queryable,
-  options: CheckN8nHealthOptions = {},
+  options: CheckN8nHealthOptions,
 ): Promise<N8nHealth> {
   const { n8n, delivery } = config;
   const admin = options.view === 'admin';
-  const probe = options.probe ?? ((url: string) => probeN8n(url, n8n.healthTimeoutMs));
+  const { probe } = options;
   const reasons: string[] = [];
   const healthUrl = n8nHealthUrl(n8n);
   if (n8n.webhookUrl === undefined) reasons.push('n8n.webhookUrl (HERMES_N8N_WEBHOOK_URL) is not set');
@@ -215,6 +212,6 @@ export async function checkN8nHealth(
   };
   return {
     healthy,
-    body: admin ? body : (scrubStrings(body, publicScrubber(n8n)) as Record<string, unknown>),
+    body: admin ? body : (scrubStrings(body, options.scrubPublic) as Record<string, unknown>),
   };
 }

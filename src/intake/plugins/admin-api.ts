@@ -6,7 +6,7 @@ import type { AdminKeys } from '../admin-keys.ts';
 import { guardAdminRoutes } from '../admin-guard.ts';
 import { adminPlugin } from './admin.ts';
 import { deliveriesAdminPlugin } from './deliveries-admin.ts';
-import type { N8nHealthCheck } from './n8n-health.ts';
+import { n8nHealthRoute, type N8nHealthCheck } from './n8n-health.ts';
 
 export interface AdminApiOptions {
   pool: Pool;
@@ -32,9 +32,5 @@ export async function adminApiPlugin(app: FastifyInstance, options: AdminApiOpti
     retentionDays: admin.retentionDays,
     idempotencyTtlHours: options.idempotencyTtlHours,
   });
-  app.get('/api/admin/n8n/health', async (_request, reply) => {
-    const health = await options.n8nHealth('admin');
-    if (!health.healthy) void reply.code(503).header('retry-after', '30');
-    return health.body;
-  });
+  app.get('/api/admin/n8n/health', n8nHealthRoute(options.n8nHealth, 'admin'));
 }

@@ -1,11 +1,11 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, RouteHandlerMethod } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { HermesConfig } from '../../config/schema.ts';
 import type { Queryable } from '../../db/queryable.ts';
 import {
   checkN8nHealth,
-  n8nHealthUrl,
   probeN8n,
+  publicScrubber,
   type N8nHealth,
   type N8nHealthView,
   type N8nProbe,
@@ -24,19 +24,26 @@ const keepProbeMs = 5_000;
 export type N8nHealthCheck = (view: N8nHealthView) => Promise<N8nHealth>;
 
 export function n8nHealthCheck(config: Readonly<HermesConfig>, db: Queryable): N8nHealthCheck {
-  const healthUrl = n8nHealthUrl(config.n8n);
-  const reach =
-    healthUrl === undefined
-      ? undefined
-      : new SharedProbe(
-          () => probeN8n(healthUrl, config.n8n.healthTimeoutMs),
-          () => keepProbeMs,
-        );
-  const probe = (): Promise<N8nProbe> => {
-    if (!reach) throw new Error('n8n is probed only when a health URL is known');
+  // The health URL comes from the configuration: one probe, made on first use, serves it.
+  let reach: SharedProbe<N8nProbe> | undefined;
+  const probe = (url: string): Promise<N8nProbe> => {
+    reach ??= new SharedProbe(
+      () => probeN8n(url, config.n8n.healthTimeoutMs),
+      () => keepProbeMs,
+    );
     return reach.get();
   };
-  return (view) => checkN8nHealth(config, db, { view, probe });
+  const scrubPublic = publicScrubber(config.n8n);
+  return (view) => checkN8nHealth(config, db, { view, probe, scrubPublic });
+}
+
+/** The answer of a health route for one view: the body, and 503 with Retry-After when unhealthy. */
+export function n8nHealthRoute(check: N8nHealthCheck, view: N8nHealthView): RouteHandlerMethod {
+  return async (_request, reply) => {
+    const health = await check(view);
+    if (!health.healthy) void reply.code(503).header('retry-after', '30');
+    return health.body;
+  };
 }
 
 export interface N8nHealthOptions {
@@ -53,9 +60,5 @@ export interface N8nHealthOptions {
 export function n8nHealthPlugin(app: FastifyInstance, options: N8nHealthOptions): void {
   // The backlog gauges are served by /metrics even when this process runs no worker.
   if (options.metrics) deliveryMetrics(options.metrics, options.db);
-  app.get('/health/n8n', async (_request, reply) => {
-    const health = await options.check('public');
-    if (!health.healthy) void reply.code(503).header('retry-after', '30');
-    return health.body;
-  });
+  app.get('/health/n8n', n8nHealthRoute(options.check, 'public'));
 }
