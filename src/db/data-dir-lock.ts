@@ -3,6 +3,7 @@ import type { Stats } from 'node:fs';
 import { link, lstat, mkdir, readFile, rmdir, unlink, utimes, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { errorCode } from './database-error.ts';
 import { HermesError } from '../errors/hermes-error.ts';
 import {
   currentProcessIdentity,
@@ -38,10 +39,6 @@ interface SeenLock {
 
 type Verdict = { kind: 'alive' } | { kind: 'dead' } | { kind: 'stale' } | { kind: 'unknown'; waitMs: number };
 
-function errno(error: unknown): string | undefined {
-  return (error as NodeJS.ErrnoException | undefined)?.code;
-}
-
 const isoTime = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 function parseHolder(text: string): HolderRecord | null {
@@ -67,7 +64,7 @@ async function inspect(lockPath: string): Promise<SeenLock | null> {
     const holder = stats.isFile() ? parseHolder(await readFile(lockPath, 'utf8')) : null;
     return { stats, holder, key: holder?.token ?? `ino-${String(stats.ino)}` };
   } catch (error) {
-    if (errno(error) === 'ENOENT') return null;
+    if (errorCode(error) === 'ENOENT') return null;
     throw error;
   }
 }
@@ -88,7 +85,7 @@ async function createExclusive(draft: string, content: string, target: string): 
     await link(draft, target);
     return true;
   } catch (error) {
-    const code = errno(error);
+    const code = errorCode(error);
     if (code === 'EEXIST') return false;
     if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw error;
   }
@@ -97,7 +94,7 @@ async function createExclusive(draft: string, content: string, target: string): 
     await writeFile(target, content, { flag: 'wx', mode: 0o600 });
     return true;
   } catch (error) {
-    if (errno(error) === 'EEXIST') return false;
+    if (errorCode(error) === 'EEXIST') return false;
     throw error;
   }
 }
@@ -124,7 +121,7 @@ async function removeJudged(
     const now = await inspect(lockPath);
     if (now?.key === seen.key) {
       await (now.stats.isDirectory() ? rmdir(lockPath) : unlink(lockPath)).catch((error: unknown) => {
-        if (errno(error) !== 'ENOENT') throw error;
+        if (errorCode(error) !== 'ENOENT') throw error;
       });
     }
     return true;
@@ -214,7 +211,7 @@ function holdLock(lockPath: string, token: string): DataDirLock {
       clearInterval(timer);
       if (await stillOurs().catch(() => false)) {
         await unlink(lockPath).catch((error: unknown) => {
-          if (errno(error) !== 'ENOENT') throw error;
+          if (errorCode(error) !== 'ENOENT') throw error;
         });
       }
     },

@@ -1,6 +1,7 @@
 import { chmodSync, lstatSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { errorCode } from './database-error.ts';
 import { HermesError } from '../errors/hermes-error.ts';
 
 /** Only names the socket file (`.s.PGSQL.<port>`, as libpq and `pg` look for it). */
@@ -27,7 +28,7 @@ function ensurePrivateDir(dir: string): void {
   try {
     mkdirSync(dir, { mode: 0o700 });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    if (errorCode(error) !== 'EEXIST') throw error;
   }
   const stats = lstatSync(dir);
   const uid = process.getuid?.();

@@ -1,5 +1,6 @@
 import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { errorCode } from './database-error.ts';
 
 /** Enough about a process to tell later whether it still runs, even if its pid was reused. */
 export interface ProcessIdentity {
@@ -60,7 +61,7 @@ export function livenessOf(holder: ProcessIdentity): Liveness {
   try {
     process.kill(holder.pid, 0);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errorCode(error);
     if (code === 'ESRCH') return 'dead';
     // EPERM: a process with that pid exists but belongs to another user.
     if (code !== 'EPERM') return 'unknown';

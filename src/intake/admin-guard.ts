@@ -2,12 +2,14 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import type { HermesConfig } from '../config/schema.ts';
+import { errorCode } from '../db/database-error.ts';
 import type { AdminRefusalReason, ServiceMetrics } from '../observability/service-metrics.ts';
 import { AdminLockouts } from './admin-lockouts.ts';
 import type { AdminKeys } from './admin-keys.ts';
 import { AdminRefusalLedger } from './admin-refusal-ledger.ts';
 import { clientOf } from './client-address.ts';
 import { HttpProblem } from './http-problem.ts';
+import type { Limiter } from './rate-limiter.ts';
 
 const bearer = /^Bearer ([\x21-\x7e]{1,512})$/;
 
@@ -20,10 +22,6 @@ export interface AdminGuardOptions {
   readonly admin: Pick<HermesConfig['admin'], 'rateLimit' | 'refusalsRetentionDays'>;
   readonly metrics: ServiceMetrics;
 }
-
-type Limiter = (
-  request: FastifyRequest,
-) => Promise<{ isAllowed: true } | { isAllowed: false; isExceeded: boolean; remaining: number; ttl: number }>;
 
 /** Counts the request; how it stands: `over` the budget, its `last` allowed request, or `within`. */
 async function consume(
@@ -65,8 +63,7 @@ export async function guardAdminRoutes(
     retentionDays: options.admin.refusalsRetentionDays,
     onError: (error) => {
       // The code only: a driver error's detail can quote the row, which holds the address.
-      const code = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
-      app.log.warn({ err: { code } }, 'admin_refusal_not_recorded');
+      app.log.warn({ err: { code: errorCode(error) } }, 'admin_refusal_not_recorded');
     },
   });
 
@@ -92,14 +89,16 @@ export async function guardAdminRoutes(
     await ledger.record(client, reason === 'rate_limited');
   };
 
+  const lockedOut = async (client: string, retryAfterS: number): Promise<never> => {
+    await refuse(client, 'rate_limited');
+    throw tooMany('too many refused attempts from this address; retry later', retryAfterS);
+  };
+
   app.addHook('onRequest', async (request, reply) => {
     const client = clientOf(request.ip);
     // A locked-out client is refused before its key is looked at: the right key must get the same answer.
     const lockedForS = lockouts.remainingS(client);
-    if (lockedForS !== undefined) {
-      await refuse(client, 'rate_limited');
-      throw tooMany('too many refused attempts from this address; retry later', lockedForS);
-    }
+    if (lockedForS !== undefined) return lockedOut(client, lockedForS);
 
     const match = bearer.exec(request.headers.authorization ?? '');
     const actor = match?.[1] === undefined ? undefined : keys.match(match[1]);
@@ -120,13 +119,7 @@ export async function guardAdminRoutes(
     const refused = await consume(limitRefused, request);
     if (refused.state !== 'within') lockouts.lock(client, refused.windowLeftMs);
     // Only reached past the last attempt when the lockout was forgotten (see AdminLockouts).
-    if (refused.state === 'over') {
-      await refuse(client, 'rate_limited');
-      throw tooMany(
-        'too many refused attempts from this address; retry later',
-        Math.ceil(refused.windowLeftMs / 1000),
-      );
-    }
+    if (refused.state === 'over') return lockedOut(client, Math.ceil(refused.windowLeftMs / 1000));
     // The budget's last attempt is still answered 401; the lockout starts with the next request,
     // so that no key, right or wrong, is looked at once the budget is spent.
     await refuse(client, 'unauthorized');

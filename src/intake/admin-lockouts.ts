@@ -7,7 +7,7 @@ export class AdminLockouts {
   readonly #until = new Map<string, number>();
   readonly #capacity: number;
 
-  constructor(capacity = 10_000) {
+  constructor(capacity: number) {
     this.#capacity = capacity;
   }
 

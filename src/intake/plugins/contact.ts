@@ -13,6 +13,7 @@ import { describeGot } from '../../leads/describe-got.ts';
 import type { LeadOutcome, ServiceMetrics } from '../../observability/service-metrics.ts';
 import type { FormTokens } from '../form-token.ts';
 import { HttpProblem } from '../http-problem.ts';
+import type { Limiter } from '../rate-limiter.ts';
 import { renderConfirmationPage } from '../pages/render-confirmation-page.ts';
 import { renderFormPage } from '../pages/render-form-page.ts';
 import { spamVerdict } from '../spam-verdict.ts';
@@ -26,10 +27,6 @@ export interface ContactOptions {
   tokens: FormTokens;
   onLeadCommitted?: (() => void) | undefined;
 }
-
-type Limiter = (
-  request: FastifyRequest,
-) => Promise<{ isAllowed: true } | { isAllowed: false; isExceeded: boolean; ttlInSeconds: number }>;
 
 /** Seconds until the limit resets, or undefined while under it (`isAllowed` only means "not allow-listed"). */
 async function exceeded(limit: Limiter, request: FastifyRequest): Promise<number | undefined> {
