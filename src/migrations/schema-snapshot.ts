@@ -1,5 +1,10 @@
 import type { Queryable } from '../db/queryable.ts';
 
+/** The schemas Hermes compares and seeds: every one but PostgreSQL's own (`column` names the namespace). */
+export function userSchemaCondition(column: string): string {
+  return `${column} NOT IN ('pg_catalog', 'information_schema') AND ${column} NOT LIKE 'pg\\_%'`;
+}
+
 /**
  * The user schema as sorted lines (`column public.hermes_leads.email text not null`, ...),
  * so two snapshots compare with a plain diff. `schema_migrations` is bookkeeping, not schema.
@@ -7,7 +12,7 @@ import type { Queryable } from '../db/queryable.ts';
 const snapshotSql = `
 WITH user_schemas AS (
   SELECT oid, nspname FROM pg_namespace
-   WHERE nspname NOT IN ('pg_catalog', 'information_schema') AND nspname NOT LIKE 'pg\\_%'
+   WHERE ${userSchemaCondition('nspname')}
 ), relations AS (
   SELECT c.oid, c.relkind, n.nspname, n.nspname || '.' || c.relname AS name
     FROM pg_class c JOIN user_schemas n ON n.oid = c.relnamespace

@@ -1,3 +1,5 @@
+import { userSchemaCondition } from './schema-snapshot.ts';
+
 /** A table of the user schemas, as the seeding and the data snapshot see it. */
 export interface UserTable {
   oid: number;
@@ -16,5 +18,5 @@ export const userTablesSql = `
 SELECT c.oid::int AS oid, n.nspname || '.' || c.relname AS name, format('%I.%I', n.nspname, c.relname) AS quoted
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname <> 'schema_migrations'
-   AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+   AND ${userSchemaCondition('n.nspname')}
  ORDER BY name`;

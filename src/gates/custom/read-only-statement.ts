@@ -29,7 +29,7 @@ const writingWords = new Set([
  * The statement's bare words, upper-cased, outside comments, string literals, quoted identifiers
  * and dollar-quoted bodies: what the statement does, not what its data says.
  */
-export function statementWords(sql: string): string[] {
+function statementWords(sql: string): string[] {
   const words: string[] = [];
   let i = 0;
   while (i < sql.length) {

@@ -4,11 +4,8 @@ import { takeSchemaObjects } from '../../../migrations/schema-snapshot.ts';
 import type { Evidence, Gate } from '../../gate.ts';
 import { withGateDatabase } from '../support/database-guard.ts';
 import { migratorFor, withMigratedScratch } from '../support/migrated-scratch.ts';
-import { measure, plural, skipOutcome } from '../support/outcome.ts';
+import { listSome, measure, plural, skipOutcome } from '../support/outcome.ts';
 import { compareSchemaObjects, describeDrift, headlineDrift, type Drift } from './compare-schema-objects.ts';
-
-/** How many drifted objects the one-line summary names before "and N more". */
-const summaryLimit = 3;
 
 /**
  * The newest migration the database records as applied that has a file to rebuild it from:
@@ -17,11 +14,6 @@ const summaryLimit = 3;
 function newestAppliedVersion(status: readonly MigrationStatus[]): string {
   const applied = status.filter((m) => m.state === 'applied' || m.state === 'checksum_mismatch');
   return applied.at(-1)?.version ?? '0';
-}
-
-function joinSome(items: readonly string[]): string {
-  if (items.length <= summaryLimit) return items.join('; ');
-  return `${items.slice(0, summaryLimit).join('; ')} and ${items.length - summaryLimit} more`;
 }
 
 function driftEvidence(drift: readonly Drift[]): Evidence[] {
@@ -88,7 +80,7 @@ export const schemaDriftGate: Gate = {
       }
       return {
         status: 'fail',
-        summary: `drift: ${joinSome(headlineDrift(drift).map(describeDrift))}`,
+        summary: `drift: ${listSome(headlineDrift(drift).map(describeDrift), 3, '; ')}`,
         measurements,
         evidence: driftEvidence(drift),
       };

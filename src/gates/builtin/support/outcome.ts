@@ -28,9 +28,9 @@ export function tail(text: string, lines = 40): string {
 }
 
 /** `a, b, c and 4 more`: a culprit list short enough for a one-line summary. */
-export function listSome(items: readonly string[], max = 3): string {
-  if (items.length <= max) return items.join(', ');
-  return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+export function listSome(items: readonly string[], max = 3, separator = ', '): string {
+  if (items.length <= max) return items.join(separator);
+  return `${items.slice(0, max).join(separator)} and ${items.length - max} more`;
 }
 
 export function plural(n: number, word: string, many = `${word}s`): string {

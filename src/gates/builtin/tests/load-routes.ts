@@ -19,8 +19,8 @@ export interface RouteLoad<R extends LoadRequest = LoadRequest> {
   p95Ms: number | undefined;
   maxMs: number | undefined;
   non2xx: number;
+  /** Errors, timeouts included (autocannon counts each timeout as an error too). */
   errors: number;
-  timeouts: number;
   /** Wall clock of the run (s). */
   durationSeconds: number;
 }
@@ -29,7 +29,6 @@ export interface RouteLoad<R extends LoadRequest = LoadRequest> {
 interface AutocannonResult {
   non2xx: number;
   errors: number;
-  timeouts: number;
   duration: number;
 }
 interface AutocannonRun extends PromiseLike<AutocannonResult> {
@@ -59,7 +58,7 @@ function percentile(sorted: readonly number[], p: number): number | undefined {
 }
 
 /** `METHOD /path`, numbered when the same method and path is configured more than once. */
-export function routeNames(requests: readonly LoadRequest[]): string[] {
+function routeNames(requests: readonly LoadRequest[]): string[] {
   const seen = new Map<string, number>();
   return requests.map((r) => {
     const base = `${r.method} ${r.path}`;
@@ -115,7 +114,6 @@ export async function loadRoutes<R extends LoadRequest>(options: {
       maxMs: max === undefined ? undefined : round2(max),
       non2xx: result.non2xx,
       errors: result.errors,
-      timeouts: result.timeouts,
       durationSeconds: result.duration,
     });
   }

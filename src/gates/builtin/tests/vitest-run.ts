@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { z } from 'zod';
 import type { GateContext, GateOutcome } from '../../gate.ts';
 import { skipOutcome } from '../support/outcome.ts';
@@ -104,9 +105,6 @@ export function slowestFiles(
     .slice(0, count);
 }
 
-// eslint-disable-next-line no-control-regex -- colour codes are what is removed
-const ansi = /\u001b\[[0-9;]*m/g;
-
 /** Each failed test with the start of its assertion message (colours removed, a few lines). */
 export function failureMessages(report: VitestReport, cwd: string): { test: string; message: string }[] {
   return report.testResults.flatMap((file) =>
@@ -114,8 +112,7 @@ export function failureMessages(report: VitestReport, cwd: string): { test: stri
       .filter((a) => a.status === 'failed')
       .map((a) => ({
         test: `${relative(file.name, cwd)} > ${a.fullName}`,
-        message: (a.failureMessages?.[0] ?? file.message ?? '')
-          .replace(ansi, '')
+        message: stripVTControlCharacters(a.failureMessages?.[0] ?? file.message ?? '')
           .split('\n')
           .slice(0, 8)
           .join('\n')
