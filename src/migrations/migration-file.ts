@@ -78,13 +78,7 @@ export function loadMigrationFiles(dir: string): MigrationFile[] {
   for (const [version, path] of downs) {
     if (!ups.has(version)) problems.push(`${path}: a down migration without its up`);
   }
-  if (problems.length > 0) {
-    throw new MigrationError('migrations_invalid', `invalid migration files in ${root}`, {
-      details: problems,
-    });
-  }
 
-  const unexplained: string[] = [];
   const files = [...ups.entries()]
     .sort(([a], [b]) => Number(a) - Number(b))
     .map(([version, { name, path }]): MigrationFile => {
@@ -93,7 +87,7 @@ export function loadMigrationFiles(dir: string): MigrationFile[] {
       const downSql = downPath === null ? null : readFileSync(downPath, 'utf8');
       const reason = downSql === null ? null : destructiveReasonOf(downSql);
       if (reason === '') {
-        unexplained.push(
+        problems.push(
           `${downPath ?? name}: -- hermes:destructive without reason=... (say why losing the data is intended)`,
         );
       }
@@ -111,9 +105,9 @@ export function loadMigrationFiles(dir: string): MigrationFile[] {
       };
     });
   // A stray file is refused before anything runs; so is data loss waved through without a reason.
-  if (unexplained.length > 0) {
+  if (problems.length > 0) {
     throw new MigrationError('migrations_invalid', `invalid migration files in ${root}`, {
-      details: unexplained,
+      details: problems,
     });
   }
   return files;
