@@ -92,6 +92,15 @@ export const migrationsLintGate: Gate = {
     } catch (error) {
       return errorOutcome('could not read the migrations', databaseReason(error));
     }
+    // Before squawk runs: a malformed baseline is found at once, not after the expensive part.
+    const baselineShown = settings.baseline;
+    let baseline: BaselineEntry[];
+    try {
+      baseline = loadLintBaseline(resolve(ctx.cwd, baselineShown), baselineShown);
+    } catch (error) {
+      if (!isHermesError(error)) throw error;
+      return errorOutcome(`${error.message}: ${error.details.join('; ')}`, error.details.join('\n'));
+    }
     const runnerRules = satisfiedByRunner(ctx);
     const excluded = [...settings.ignoreRules, ...runnerRules];
     const pathsOf = (transactional: boolean, direction: 'up' | 'down') =>
@@ -106,15 +115,6 @@ export const migrationsLintGate: Gate = {
     ];
     const failure = reports.find((r) => typeof r === 'string');
     if (typeof failure === 'string') return errorOutcome('squawk could not lint the migrations', failure);
-
-    const baselineShown = settings.baseline;
-    let baseline: BaselineEntry[];
-    try {
-      baseline = loadLintBaseline(resolve(ctx.cwd, baselineShown), baselineShown);
-    } catch (error) {
-      if (!isHermesError(error)) throw error;
-      return errorOutcome(`${error.message}: ${error.details.join('; ')}`, error.details.join('\n'));
-    }
 
     const failRules = new Set(settings.failRules);
     const findings: Finding[] = reports
