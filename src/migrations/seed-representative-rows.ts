@@ -61,21 +61,34 @@ export async function seedRepresentativeRows(db: Queryable, done: Set<string>): 
   let pending = tables.filter((t) => !done.has(t.name));
   const seeded: string[] = [];
   const refused = new Map<string, string>();
+  // The catalog does not change while seeding: each table's columns are read once.
+  const columns = new Map<number, RequiredColumn[]>();
+  const columnsOf = async (table: UserTable): Promise<RequiredColumn[]> => {
+    let known = columns.get(table.oid);
+    if (!known) {
+      known = (await db.query<RequiredColumn>(requiredColumnsSql, [table.oid])).rows;
+      columns.set(table.oid, known);
+    }
+    return known;
+  };
   // Tables referencing others come out right once those have rows: retry while there is progress.
-  while (pending.length > 0) {
+  for (let round = 0; pending.length > 0; round += 1) {
     const next: UserTable[] = [];
+    let progress = false;
     for (const table of pending) {
-      const problem = await seedTable(db, table);
-      if (problem === null) {
+      const attempt = await seedTable(db, table, await columnsOf(table), round === 0);
+      if (attempt.ok) {
         seeded.push(table.name);
         done.add(table.name);
         refused.delete(table.name);
+        progress = true;
       } else {
-        refused.set(table.name, problem);
-        next.push(table);
+        refused.set(table.name, attempt.why);
+        // A column no generic value fits stays so; only a refused insert may succeed later.
+        if (!attempt.final) next.push(table);
       }
     }
-    if (next.length === pending.length) break;
+    if (!progress) break;
     pending = next;
   }
   // Not retried on later rounds: its schema rarely becomes fillable, and a report says so once.
@@ -83,17 +96,24 @@ export async function seedRepresentativeRows(db: Queryable, done: Set<string>): 
   return { seeded, notSeeded: [...refused].map(([name, why]) => `${name}: ${why}`) };
 }
 
-/** Null once the table has rows, else why not. */
-async function seedTable(db: Queryable, table: UserTable): Promise<string | null> {
-  if (table.name === 'public.hermes_leads') {
+type SeedAttempt = { ok: true } | { ok: false; why: string; final: boolean };
+
+/** Gives the table a row; why not when it cannot, and whether a later round could. */
+async function seedTable(
+  db: Queryable,
+  table: UserTable,
+  columns: readonly RequiredColumn[],
+  firstRound: boolean,
+): Promise<SeedAttempt> {
+  // The synthetic leads need no other table: if they do not fit in the first round, they never will.
+  if (firstRound && table.name === 'public.hermes_leads') {
     try {
       await insertSyntheticLeads(db, syntheticLeads);
-      return null;
+      return { ok: true };
     } catch {
       // Another project's hermes_leads, or a later shape of it: the generic row may still fit.
     }
   }
-  const { rows: columns } = await db.query<RequiredColumn>(requiredColumnsSql, [table.oid]);
   const names: string[] = [];
   const expressions: string[] = [];
   const values: unknown[] = [];
@@ -104,7 +124,13 @@ async function seedTable(db: Queryable, table: UserTable): Promise<string | null
       continue;
     }
     const value = genericValue(column);
-    if (value === undefined) return `cannot fill NOT NULL column ${column.column} ${column.type} generically`;
+    if (value === undefined) {
+      return {
+        ok: false,
+        why: `cannot fill NOT NULL column ${column.column} ${column.type} generically`,
+        final: true,
+      };
+    }
     values.push(value);
     expressions.push(`$${values.length}::${column.type}`);
   }
@@ -114,9 +140,13 @@ async function seedTable(db: Queryable, table: UserTable): Promise<string | null
       : `INSERT INTO ${table.quoted} (${names.join(', ')}) VALUES (${expressions.join(', ')})`;
   try {
     await db.query(sql, values);
-    return null;
+    return { ok: true };
   } catch (error) {
-    return `insert refused: ${error instanceof Error ? error.message : String(error)}`;
+    return {
+      ok: false,
+      why: `insert refused: ${error instanceof Error ? error.message : String(error)}`,
+      final: false,
+    };
   }
 }
 
