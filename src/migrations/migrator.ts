@@ -26,6 +26,11 @@ export interface MigratorOptions extends Timeouts {
   lockWaitMs?: number;
   /** Recorded in `schema_migrations.applied_by`; default `user@host`. */
   appliedBy?: string;
+  /**
+   * Recorded in `schema_migrations.release` (`0.1.0+99928ab`, see releaseOf); default null, for
+   * scratch databases. db.schema.breaking reads it to find the release a deploy replaces.
+   */
+  release?: string | null;
 }
 
 export type Direction = 'up' | 'down';
@@ -116,6 +121,7 @@ export class Migrator {
     this.#options = {
       lockWaitMs: 10 * 60_000,
       appliedBy: `${userInfo().username}@${hostname()}`,
+      release: null,
       ...options,
     };
   }
@@ -189,6 +195,7 @@ export class Migrator {
             checksum: file.checksum,
             execution_ms: executionMs,
             applied_by: this.#options.appliedBy,
+            release: this.#options.release,
           });
         });
         results.push({

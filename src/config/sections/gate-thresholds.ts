@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkReadOnlyStatement } from '../../gates/custom/read-only-statement.ts';
 
 /**
  * Thresholds and settings of the built-in gates (`gates.thresholds` in hermes.yaml), grouped by
@@ -10,17 +11,23 @@ const percent = z.number().min(0).max(100);
 const paths = z.array(z.string().min(1)).min(1);
 const environment = z.enum(['development', 'test', 'staging', 'production']);
 
-/** A query the schema must serve with an index (its EXPLAIN plan is judged). */
+/**
+ * A query the schema must serve with an index (its EXPLAIN plan is judged). Unset, both gates
+ * judge §1.3.3's email and created_at queries on `db.records` (src/gates/builtin/db/record-queries.ts).
+ */
 const namedQuery = z.strictObject({ name: z.string().min(1), sql: z.string().min(1) });
 
-/** §1.3.3's two queries, also the default query patterns of db.schema.indexes. */
-const specQueries = [
-  { name: 'email lookup', sql: "SELECT * FROM hermes_leads WHERE email = 'test@example.com'" },
-  {
-    name: 'created_at range',
-    sql: "SELECT * FROM hermes_leads WHERE created_at > NOW() - INTERVAL '1 day'",
-  },
-];
+/** db.query-plans runs EXPLAIN ANALYZE on the live database too: each query must only read. */
+const readOnlyQuery = namedQuery.superRefine((query, ctx) => {
+  const checked = checkReadOnlyStatement(query.sql);
+  if (!checked.ok)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['sql'],
+      message: `${checked.problem} (query "${query.name}": EXPLAIN ANALYZE runs it on the live database)`,
+      input: query.sql,
+    });
+});
 
 const specVariables = ['DATABASE_URL', 'POSTGRES_URL', 'NODE_ENV', 'VERCEL_ENV'];
 
@@ -80,8 +87,27 @@ const security = z
   })
   .prefault({});
 
+/**
+ * The table of records the data checks read (db.integrity, db.query-plans, db.schema.indexes):
+ * Hermes's leads by default; another project names its own table and columns.
+ */
+const records = z
+  .strictObject({
+    table: z.string().min(1).default('hermes_leads'),
+    /** The record's public id: never NULL, never duplicated (the spec's lead_id). */
+    idColumn: z.string().min(1).default('lead_id'),
+    /** Duplicates counted by db.integrity and looked up by the default query patterns; null: none. */
+    emailColumn: z.string().min(1).nullable().default('email'),
+    /** The default range query's column; null: none. */
+    createdAtColumn: z.string().min(1).nullable().default('created_at'),
+    /** A table whose rows must each have their record (same idColumn); null: none. */
+    outboxTable: z.string().min(1).nullable().default('hermes_outbox'),
+  })
+  .prefault({});
+
 const db = z
   .strictObject({
+    records,
     migrationsLint: z
       .strictObject({
         /** squawk rules that fail the gate; every other finding warns. */
@@ -111,12 +137,24 @@ const db = z
       .strictObject({
         /** The version last deployed; unset: read from package.json at `baselineRef`. */
         baselineVersion: z.string().min(1).optional(),
-        /** A git ref whose package.json holds the deployed version; unset: the newest tag. */
+        /** A git ref whose package.json and migrations are the deployed release's; unset: the newest tag. */
         baselineRef: z.string().min(1).optional(),
+        /** The deployed release's newest migration ("0023"; "0": an empty schema); unset: from git or the database. */
+        baselineMigration: z
+          .string()
+          .regex(/^\d+$/, 'expected a migration version such as "0023" (or "0")')
+          .optional(),
       })
       .prefault({}),
     foreignKeys: z.strictObject({ requireIndex: z.boolean().default(true) }).prefault({}),
-    indexes: z.strictObject({ queries: z.array(namedQuery).default(specQueries) }).prefault({}),
+    indexes: z
+      .strictObject({
+        /** Unset: the email and created_at lookups on `db.records`. */
+        queries: z.array(namedQuery).min(1).optional(),
+        /** statement_timeout of the read-only EXPLAINs on the live database (ms). */
+        liveTimeoutMs: z.int().min(100).default(5_000),
+      })
+      .prefault({}),
     integrity: z
       .strictObject({
         /** Duplicate emails are legitimate (a returning customer): reported, and judged by this policy. */
@@ -127,12 +165,24 @@ const db = z
       .strictObject({
         syntheticLeads: z.int().min(0).max(10_000_000).default(50_000),
         maxExecutionMs: z.number().min(0).default(10),
-        queries: z.array(namedQuery).default(specQueries),
+        /** Unset: the email and created_at lookups on `db.records`; each one read-only statement. */
+        queries: z.array(readOnlyQuery).min(1).optional(),
+        /** statement_timeout of the read-only EXPLAIN ANALYZEs on the live database (ms). */
+        liveTimeoutMs: z.int().min(100).default(5_000),
       })
       .prefault({}),
     connectivity: z.strictObject({ requireSslIn: z.array(environment).default(['production']) }).prefault({}),
   })
   .prefault({});
+
+/** A test command as argv; `{report}` in an argument is replaced by the path its JSON report goes to. */
+const testCommand = z
+  .array(z.string().min(1))
+  .min(1)
+  .refine((argv) => argv.some((arg) => arg.includes('{report}')), {
+    error: 'the command must name its JSON report with a {report} argument',
+  })
+  .optional();
 
 const tests = z
   .strictObject({
@@ -141,6 +191,8 @@ const tests = z
         passRate: percent.default(100),
         maxDurationMs: z.int().min(1).default(30_000),
         project: z.string().min(1).default('unit'),
+        /** A command writing a Jest-compatible JSON report to its `{report}` argument; default: vitest. */
+        command: testCommand,
       })
       .prefault({}),
     coverage: z
@@ -160,6 +212,12 @@ const tests = z
       .strictObject({
         passRate: percent.default(100),
         project: z.string().min(1).default('integration'),
+        /** A command writing a Jest-compatible JSON report to its `{report}` argument; default: vitest. */
+        command: testCommand,
+        /** auto: judge `results` when it is newer than every file under coverage.sourceDirs and complete, else run. */
+        mode: z.enum(['auto', 'run', 'read']).default('auto'),
+        /** A vitest/Jest JSON results file (the one `.ci/run`'s `npm test` writes). */
+        results: z.string().min(1).default('reports/test-results.json'),
       })
       .prefault({}),
     performance: z

@@ -1,5 +1,6 @@
 import type { Database } from '../../../db/open-database.ts';
 import { Migrator } from '../../../migrations/migrator.ts';
+import { releaseOf } from '../../../migrations/release-of.ts';
 import type { CliContext } from '../../context.ts';
 
 export function createMigrator(ctx: CliContext, db: Database): Migrator {
@@ -9,5 +10,7 @@ export function createMigrator(ctx: CliContext, db: Database): Migrator {
     dir: migrations.dir,
     lockTimeoutMs: migrations.lockTimeoutMs,
     statementTimeoutMs: migrations.statementTimeoutMs,
+    // The CLI runs in the project it deploys (the config is found from here too).
+    release: releaseOf(process.cwd()),
   });
 }

@@ -21,10 +21,34 @@ export function currentVersion(cwd: string): string | null {
   }
 }
 
+export interface GitBaselineRef {
+  ref: string;
+  /** How the ref was chosen, for the report. */
+  source: string;
+}
+
+/**
+ * The git ref of the release being replaced: `baselineRef` when configured, else the newest tag
+ * (a release is tagged when it is deployed); null when neither exists or git cannot tell.
+ */
+export async function gitBaselineRef(ctx: GateContext): Promise<GitBaselineRef | null> {
+  const configured = gateThresholds(ctx.config).db.schemaBreaking.baselineRef;
+  if (configured !== undefined) return { ref: configured, source: `git ref ${configured}` };
+  try {
+    const tag = await runTool('git', ['describe', '--tags', '--abbrev=0'], {
+      cwd: ctx.cwd,
+      signal: ctx.signal,
+    });
+    const ref = tag.stdout.trim();
+    return tag.code === 0 && ref !== '' ? { ref, source: `the newest git tag ${ref}` } : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The version the database was last deployed with: `baselineVersion` when configured; else
- * package.json's version at `baselineRef`; else at the newest git tag (a release is tagged
- * when it is deployed).
+ * package.json's version at `baselineRef`; else at the newest git tag.
  */
 export async function baselineVersion(ctx: GateContext): Promise<VersionBaseline> {
   const settings = gateThresholds(ctx.config).db.schemaBreaking;
@@ -32,15 +56,11 @@ export async function baselineVersion(ctx: GateContext): Promise<VersionBaseline
     const version = semver.valid(semver.coerce(settings.baselineVersion));
     return { version, source: 'gates.thresholds.db.schemaBreaking.baselineVersion' };
   }
-  const git = (args: string[]) => runTool('git', args, { cwd: ctx.cwd, signal: ctx.signal });
-  let ref = settings.baselineRef;
   try {
-    if (ref === undefined) {
-      const tag = await git(['describe', '--tags', '--abbrev=0']);
-      if (tag.code !== 0) return { version: null, source: 'no baselineVersion configured and no git tag' };
-      ref = tag.stdout.trim();
-    }
-    const shown = await git(['show', `${ref}:package.json`]);
+    const baseline = await gitBaselineRef(ctx);
+    if (baseline === null) return { version: null, source: 'no baselineVersion configured and no git tag' };
+    const { ref } = baseline;
+    const shown = await runTool('git', ['show', `${ref}:package.json`], { cwd: ctx.cwd, signal: ctx.signal });
     if (shown.code !== 0) return { version: null, source: `no package.json at git ref ${ref}` };
     const pkg = JSON.parse(shown.stdout) as { version?: unknown };
     const version = typeof pkg.version === 'string' ? semver.valid(pkg.version) : null;

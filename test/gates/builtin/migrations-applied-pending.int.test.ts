@@ -1,0 +1,84 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { migrationsAppliedGate } from '../../../src/gates/builtin/db/migrations-applied.ts';
+import { Migrator } from '../../../src/migrations/migrator.ts';
+import { writeMigrations } from '../../support/migration-dir.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
+import { gateContext } from './support/gate-context.ts';
+
+const table = (name: string) => ({ up: `CREATE TABLE ${name} (id int);`, down: `DROP TABLE ${name};` });
+
+async function judge(url: string, dir: string) {
+  const ctx = gateContext({ databaseUrl: url, config: { migrations: { dir } } });
+  try {
+    return await migrationsAppliedGate.run(ctx);
+  } finally {
+    await ctx.close();
+  }
+}
+
+describe('db.migrations.applied before a deploy', () => {
+  const databases: TestDatabase[] = [];
+  afterEach(async () => {
+    for (const db of databases.splice(0)) await db.drop();
+  });
+
+  async function migrated(dir: string): Promise<TestDatabase> {
+    const db = await createTestDatabase();
+    databases.push(db);
+    const run = await new Migrator({
+      pool: db.pool,
+      dir,
+      lockTimeoutMs: 5_000,
+      statementTimeoutMs: 60_000,
+    }).up();
+    if (run.error) throw run.error;
+    return db;
+  }
+
+  it("passes with this release's pending migrations reported as applied by the deploy", async () => {
+    const dir = writeMigrations({ '0001_a': table('a'), '0002_b': table('b') });
+    const db = await migrated(dir);
+    writeFileSync(join(dir, '0003_c.up.sql'), table('c').up);
+    writeFileSync(join(dir, '0003_c.down.sql'), table('c').down);
+    writeFileSync(join(dir, '0004_d.up.sql'), table('d').up);
+    writeFileSync(join(dir, '0004_d.down.sql'), table('d').down);
+    const outcome = await judge(db.url, dir);
+    expect(outcome.status, outcome.summary).toBe('pass');
+    expect(outcome.summary).toBe(
+      '2 of 4 migrations applied, checksums match, schema version 0002 (code 0004); 2 pending, applied by the deploy: 0003_c, 0004_d',
+    );
+    expect(outcome.measurements?.find((m) => m.name === 'pending, applied by the deploy')?.value).toBe(2);
+  });
+
+  it('fails naming a pending migration older than the newest applied one', async () => {
+    const dir = writeMigrations({ '0001_a': table('a'), '0003_c': table('c') });
+    const db = await migrated(dir);
+    // 0002 arrives after 0003 was applied (a merge from a long-lived branch); 0004 is this release's.
+    writeFileSync(join(dir, '0002_b.up.sql'), table('b').up);
+    writeFileSync(join(dir, '0002_b.down.sql'), table('b').down);
+    writeFileSync(join(dir, '0004_d.up.sql'), table('d').up);
+    writeFileSync(join(dir, '0004_d.down.sql'), table('d').down);
+    const outcome = await judge(db.url, dir);
+    expect(outcome.status).toBe('fail');
+    expect(outcome.summary).toBe(
+      '0002_b: pending (out of order) (schema version 0003, code 0004); 1 pending, applied by the deploy: 0004_d',
+    );
+    expect(outcome.measurements?.find((m) => m.name === 'pending out of order')?.passed).toBe(false);
+  });
+
+  it('still fails naming a missing file beside an expected pending one', async () => {
+    const dir = writeMigrations({ '0001_a': table('a'), '0002_b': table('b'), '0003_c': table('c') });
+    const db = await migrated(dir);
+    rmSync(join(dir, '0002_b.up.sql'));
+    rmSync(join(dir, '0002_b.down.sql'));
+    writeFileSync(join(dir, '0004_d.up.sql'), table('d').up);
+    writeFileSync(join(dir, '0004_d.down.sql'), table('d').down);
+    const outcome = await judge(db.url, dir);
+    expect(outcome.status).toBe('fail');
+    expect(outcome.summary).toBe(
+      '0002_b: applied, but its file is missing (schema version 0003, code 0004); 1 pending, applied by the deploy: 0004_d',
+    );
+  });
+});
