@@ -1,6 +1,6 @@
 import { postgreSplitterOptions, splitQuery } from 'dbgate-query-splitter';
 import { HermesError } from '../../../errors/hermes-error.ts';
-import type { Queryable } from '../../../db/queryable.ts';
+import type { QueryConfig, QueryResult, QueryResultRow } from 'pg';
 
 /** One node of an EXPLAIN (FORMAT JSON) plan, with the fields the gates read. */
 export interface PlanNode {
@@ -37,11 +37,22 @@ export function scansOf(plan: PlanNode): { seqScans: string[]; indexScans: strin
 }
 
 /**
+ * A pool or a checked-out client: EXPLAIN goes as a query config, so that pg uses the extended
+ * protocol (`queryMode` is in pg 8.23 but not in its type definitions).
+ */
+export interface ExplainTarget {
+  query<R extends QueryResultRow>(config: QueryConfig): Promise<QueryResult<R>>;
+}
+
+type ExtendedQueryConfig = QueryConfig & { queryMode: 'extended' };
+
+/**
  * EXPLAIN of one configured query. The query comes from hermes.yaml, not from a request; it must
- * be a single statement, so that EXPLAIN cannot be followed by anything else.
+ * be a single statement, so that EXPLAIN cannot be followed by anything else, and it is sent with
+ * the extended protocol, which refuses a second statement anyway.
  */
 export async function explain(
-  db: Queryable,
+  db: ExplainTarget,
   name: string,
   sql: string,
   analyze: boolean,
@@ -56,10 +67,18 @@ export async function explain(
     );
   }
   const options = analyze ? 'ANALYZE, BUFFERS, FORMAT JSON' : 'FORMAT JSON';
-  const { rows } = await db.query<{ 'QUERY PLAN': ExplainResult[] }>(
-    `EXPLAIN (${options}) ${statements[0] ?? ''}`,
-  );
+  const config: ExtendedQueryConfig = {
+    text: `EXPLAIN (${options}) ${statements[0] ?? ''}`,
+    values: [],
+    queryMode: 'extended',
+  };
+  const { rows } = await db.query<{ 'QUERY PLAN': ExplainResult[] }>(config);
   const result = rows[0]?.['QUERY PLAN'][0];
   if (!result) throw new HermesError('gate_query_invalid', `query "${name}": EXPLAIN returned no plan`);
   return result;
+}
+
+/** The indexes a plan reads, by name. */
+export function indexNamesOf(plan: PlanNode): string[] {
+  return planNodes(plan).flatMap((n) => (n['Index Name'] === undefined ? [] : [n['Index Name']]));
 }
