@@ -63,6 +63,11 @@ export interface GateContext {
   database(): Promise<Database>;
   /** Progress lines shown under the gate (never PII, never secrets). */
   log(message: string): void;
+  /**
+   * Work shared by the gates of one stage run (one test run serving two gates): the first call
+   * with a key starts `make`, every later call with that key gets the same promise.
+   */
+  shared<T>(key: string, make: () => Promise<T>): Promise<T>;
 }
 
 export interface Gate {

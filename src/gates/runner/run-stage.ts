@@ -12,6 +12,7 @@ import { countResults, type GateResult, type RunExitCode, type StageRun } from '
 import type { PlannedGate, StagePlan } from './plan-stage.ts';
 import { runGate } from './run-gate.ts';
 import type { SharedDatabase } from './shared-database.ts';
+import { createStageMemo } from './stage-memo.ts';
 
 export type RunEvent =
   | { type: 'start'; gate: Gate }
@@ -94,6 +95,7 @@ export async function runStage(options: RunStageOptions): Promise<StageRun> {
   const waiting = [...plan.gates];
   let running = 0;
   let exclusiveRunning = false;
+  const shared = createStageMemo();
 
   const finish = (planned: PlannedGate, result: GateResult): void => {
     results.set(planned.gate.id, result);
@@ -113,6 +115,7 @@ export async function runStage(options: RunStageOptions): Promise<StageRun> {
         signal: gateSignal,
         database: () => options.database.get(),
         log: (message: string) => emit({ type: 'log', gate: planned.gate, message }),
+        shared,
       });
       void runGate(planned.gate, planned.policy.timeoutMs, context, signal).then((outcome) => {
         running -= 1;

@@ -1,72 +1,43 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
-import { z } from 'zod';
+import { existsSync, readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import type { Gate, GateContext, GateOutcome } from '../../gate.ts';
-import { errorOutcome, listSome, measure, tail } from '../support/outcome.ts';
+import { errorOutcome, listSome, measure, skipOutcome } from '../support/outcome.ts';
 import { describeThresholds, gateThresholds } from '../support/thresholds.ts';
-import { nestedSkip, runVitest } from './vitest-run.ts';
-
-const metric = z.looseObject({
-  total: z.number(),
-  covered: z.number(),
-  pct: z.union([z.number(), z.literal('Unknown')]),
-});
-const fileSummary = z.looseObject({ lines: metric, statements: metric, functions: metric, branches: metric });
-const coverageSummary = z.record(z.string(), fileSummary);
-type CoverageSummary = z.infer<typeof coverageSummary>;
+import { isFresh } from './newest-mtime.ts';
+import { coverageSummary, sharedTestRun, type CoverageSummary } from './shared-test-run.ts';
+import { usesVitest } from './vitest-projects.ts';
+import { nestedSkip } from './vitest-run.ts';
 
 const metrics = ['lines', 'statements', 'functions', 'branches'] as const;
-
-function newestMtime(dir: string): number {
-  if (!existsSync(dir)) return 0;
-  return readdirSync(dir, { withFileTypes: true }).reduce((newest, entry) => {
-    if (entry.name === 'node_modules') return newest;
-    const path = join(dir, entry.name);
-    const mtime = entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs;
-    return Math.max(newest, mtime);
-  }, 0);
-}
 
 function pct(value: number | 'Unknown'): number {
   return value === 'Unknown' ? 100 : value;
 }
 
-interface Source {
-  summary: CoverageSummary;
-  from: string;
-}
+type Source = { summary: CoverageSummary; from: string } | { skip: GateOutcome } | string;
 
-/** A coverage run of the configured projects, its json-summary written to a directory of its own. */
-async function runCoverage(ctx: GateContext, projects: readonly string[]): Promise<Source | string> {
-  const dir = mkdtempSync(join(tmpdir(), 'hermes-coverage-'));
-  try {
-    const result = await runVitest(ctx, [
-      ...projects.flatMap((p) => ['--project', p]),
-      '--coverage.enabled',
-      '--coverage.reporter=json-summary',
-      `--coverage.reportsDirectory=${dir}`,
-    ]);
-    if (typeof result === 'string') return result;
-    const path = join(dir, 'coverage-summary.json');
-    if (!existsSync(path)) {
-      const failed = result.report?.numFailedTests ?? 0;
-      return `no coverage summary (${failed > 0 ? `${failed} tests failed` : `exit ${String(result.run.code)}`}): ${tail(result.run.stderr, 10)}`;
-    }
+/** The coverage of the run tests.integration shares (one run of both gates' projects). */
+async function runCoverage(ctx: GateContext): Promise<Source> {
+  if (!usesVitest(ctx.cwd)) {
+    const why = 'the repository has no vitest config and no vitest dependency, and no fresh coverage summary';
     return {
-      summary: coverageSummary.parse(JSON.parse(readFileSync(path, 'utf8'))),
-      from: `a coverage run of ${projects.join(', ')}`,
+      skip: skipOutcome(
+        `does not apply: ${why}`,
+        `${why}; set gates.thresholds.tests.coverage.mode to read and gates.thresholds.tests.coverage.summary to the json-summary your coverage tool writes`,
+      ),
     };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
   }
+  const shared = await sharedTestRun(ctx);
+  if (typeof shared === 'string') return shared;
+  if (typeof shared.coverage === 'string') return shared.coverage;
+  return { summary: shared.coverage, from: `one run of ${shared.projects.join(', ')}` };
 }
 
 /**
  * `read`: the summary file as it is; `run`: a fresh coverage run; `auto`: the summary when it is
  * newer than every file under sourceDirs, else a run.
  */
-async function coverageSource(ctx: GateContext): Promise<Source | string> {
+async function coverageSource(ctx: GateContext): Promise<Source> {
   const settings = gateThresholds(ctx.config).tests.coverage;
   const path = resolve(ctx.cwd, settings.summary);
   const readFile = (): Source => ({
@@ -75,13 +46,10 @@ async function coverageSource(ctx: GateContext): Promise<Source | string> {
   });
   if (settings.mode === 'read')
     return existsSync(path) ? readFile() : `no coverage summary at ${settings.summary}`;
-  if (settings.mode === 'auto' && existsSync(path)) {
-    const newestSource = Math.max(...settings.sourceDirs.map((d) => newestMtime(resolve(ctx.cwd, d))));
-    if (statSync(path).mtimeMs > newestSource) return readFile();
-  }
+  if (settings.mode === 'auto' && isFresh(ctx.cwd, settings.summary, settings.sourceDirs)) return readFile();
   const skip = nestedSkip(ctx);
-  if (skip) return skip.reason ?? skip.summary;
-  return runCoverage(ctx, settings.projects);
+  if (skip) return { skip };
+  return runCoverage(ctx);
 }
 
 export const coverageGate: Gate = {
@@ -89,7 +57,7 @@ export const coverageGate: Gate = {
   stage: 'pre-deploy',
   title: 'Test coverage',
   description:
-    'Judges lines, statements, functions and branches coverage from the json-summary: in `auto` mode (default) the summary file when it is newer than every source and test file, else a fresh `vitest run --coverage` of the configured projects; `read` and `run` force one or the other.',
+    'Judges lines, statements, functions and branches coverage from the json-summary: in `auto` mode (default) the summary file when it is newer than every source and test file, else the coverage of the one `vitest run --coverage` of the configured projects and the integration project that tests.integration shares; `read` and `run` force one or the other.',
   spec: '§1.2.1',
   timeoutMs: 1_800_000,
   thresholds: (config) =>
@@ -104,7 +72,7 @@ export const coverageGate: Gate = {
     }),
   async run(ctx): Promise<GateOutcome> {
     const settings = gateThresholds(ctx.config).tests.coverage;
-    let source: Source | string;
+    let source: Source;
     try {
       source = await coverageSource(ctx);
     } catch (error) {
@@ -113,10 +81,8 @@ export const coverageGate: Gate = {
         error instanceof Error ? error.message : String(error),
       );
     }
-    if (typeof source === 'string') {
-      const skip = nestedSkip(ctx);
-      return skip ?? errorOutcome('no coverage to judge', source);
-    }
+    if (typeof source === 'string') return errorOutcome('no coverage to judge', source);
+    if ('skip' in source) return source.skip;
     const total = source.summary.total;
     if (!total) return errorOutcome('no coverage to judge', `${source.from}: no "total" entry`);
     const measurements = metrics.map((m) =>

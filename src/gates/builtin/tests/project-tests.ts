@@ -1,40 +1,61 @@
 import type { Evidence, GateContext, GateOutcome, Measurement } from '../../gate.ts';
-import { errorOutcome, listSome, measure, plural, tail } from '../support/outcome.ts';
-import { failedTests, failureMessages, nestedSkip, runVitest, slowestFiles } from './vitest-run.ts';
+import { errorOutcome, listSome, measure, plural, skipOutcome, tail } from '../support/outcome.ts';
+import { projectFiles } from './vitest-projects.ts';
+import {
+  failedTests,
+  failureMessages,
+  nestedSkip,
+  runReportCommand,
+  slowestFiles,
+  vitestCommand,
+  type VitestReport,
+} from './vitest-run.ts';
 
 export interface ProjectTestLimits {
   project: string;
   passRate: number;
   maxDurationMs?: number;
+  command?: readonly string[] | undefined;
 }
 
-/** Runs one vitest project and judges its pass rate (and run time, when limited). */
-export async function judgeProjectTests(ctx: GateContext, limits: ProjectTestLimits): Promise<GateOutcome> {
-  const skip = nestedSkip(ctx);
-  if (skip) return skip;
-  const result = await runVitest(ctx, ['--project', limits.project]);
-  if (typeof result === 'string') return errorOutcome('vitest is not installed', result);
-  const { run, report } = result;
-  if (!report) {
-    return errorOutcome(
-      `vitest project ${limits.project} did not report (exit ${String(run.code)})`,
-      tail(`${run.stdout}\n${run.stderr}`, 20),
-    );
-  }
+/** What was judged: a report, where it came from, and the run's time and output when there was one. */
+export interface JudgedReport {
+  report: VitestReport;
+  /** `project unit`, `project integration, from reports/test-results.json`, … */
+  source: string;
+  durationMs?: number;
+  output?: string;
+}
+
+/** A gate that does not apply to this repository: skip, saying which keys make it apply. */
+export function notApplicable(gateKey: string, why: string): GateOutcome {
+  return skipOutcome(
+    `does not apply: ${why}`,
+    `${why}; set gates.thresholds.${gateKey}.project to the vitest project to run, or gates.thresholds.${gateKey}.command to a command that writes a Jest-compatible JSON report to {report}`,
+  );
+}
+
+/** Judges a report's pass rate (and run time, when limited). */
+export function judgeReport(judged: JudgedReport, limits: ProjectTestLimits, cwd: string): GateOutcome {
+  const { report, durationMs, output } = judged;
   const ran = report.numPassedTests + report.numFailedTests;
-  const failed = failedTests(report, ctx.cwd);
+  const failed = failedTests(report, cwd);
   const passRate = ran === 0 ? 0 : Math.floor((10_000 * report.numPassedTests) / ran) / 100;
   const measurements: Measurement[] = [
     measure('tests run', ran, 'count', 0, '>'),
     measure('pass rate', passRate, '%', limits.passRate, '>='),
     measure('failed', report.numFailedTests, 'count'),
     measure('skipped', report.numPendingTests + report.numTodoTests, 'count'),
-    limits.maxDurationMs === undefined
-      ? measure('run time', run.durationMs, 'ms')
-      : measure('run time', run.durationMs, 'ms', limits.maxDurationMs, '<'),
+    ...(durationMs === undefined
+      ? []
+      : [
+          limits.maxDurationMs === undefined
+            ? measure('run time', durationMs, 'ms')
+            : measure('run time', durationMs, 'ms', limits.maxDurationMs, '<'),
+        ]),
   ];
-  const slowest = slowestFiles(report, ctx.cwd, 5);
-  const failures = failureMessages(report, ctx.cwd);
+  const slowest = slowestFiles(report, cwd, 5);
+  const failures = failureMessages(report, cwd);
   const evidence: Evidence[] = [
     ...(failures.length > 0 ? [{ kind: 'rows' as const, title: 'failed tests', content: failures }] : []),
     ...(slowest.length > 0
@@ -46,24 +67,13 @@ export async function judgeProjectTests(ctx: GateContext, limits: ProjectTestLim
           },
         ]
       : []),
-    ...(failed.length > 0 || run.code !== 0
-      ? [
-          {
-            kind: 'output' as const,
-            title: 'vitest output (tail)',
-            content: tail(`${run.stdout}\n${run.stderr}`),
-          },
-        ]
+    ...(failed.length > 0 && output !== undefined
+      ? [{ kind: 'output' as const, title: 'test output (tail)', content: tail(output) }]
       : []),
   ];
-  const seconds = (run.durationMs / 1000).toFixed(1);
+  const took = durationMs === undefined ? '' : ` in ${(durationMs / 1000).toFixed(1)} s`;
   if (ran === 0) {
-    return {
-      status: 'fail',
-      summary: `no test ran in vitest project ${limits.project}`,
-      measurements,
-      evidence,
-    };
+    return { status: 'fail', summary: `no test ran (${judged.source})`, measurements, evidence };
   }
   if (passRate < limits.passRate || (failed.length > 0 && limits.passRate >= 100)) {
     return {
@@ -73,10 +83,10 @@ export async function judgeProjectTests(ctx: GateContext, limits: ProjectTestLim
       evidence,
     };
   }
-  if (limits.maxDurationMs !== undefined && run.durationMs >= limits.maxDurationMs) {
+  if (limits.maxDurationMs !== undefined && durationMs !== undefined && durationMs >= limits.maxDurationMs) {
     return {
       status: 'fail',
-      summary: `${plural(ran, 'test')} passed but took ${seconds} s (limit ${limits.maxDurationMs / 1000} s)${
+      summary: `${plural(ran, 'test')} passed but took ${(durationMs / 1000).toFixed(1)} s (limit ${limits.maxDurationMs / 1000} s)${
         slowest.length > 0
           ? `; slowest: ${slowest
               .slice(0, 2)
@@ -90,8 +100,46 @@ export async function judgeProjectTests(ctx: GateContext, limits: ProjectTestLim
   }
   return {
     status: 'pass',
-    summary: `${plural(ran, 'test')} passed in ${seconds} s (project ${limits.project})`,
+    summary: `${plural(ran, 'test')} passed${took} (${judged.source})`,
     measurements,
     evidence,
   };
+}
+
+/** Runs a test command of the gate's own and judges its report. */
+export async function judgeOwnRun(
+  ctx: GateContext,
+  argv: readonly string[],
+  limits: ProjectTestLimits,
+  source: string,
+): Promise<GateOutcome> {
+  const { run, report } = await runReportCommand(ctx, argv);
+  const output = `${run.stdout}\n${run.stderr}`;
+  if (!report) {
+    return errorOutcome(
+      `${source} wrote no JSON report (exit ${String(run.code)})`,
+      tail(output, 20) || `exit ${String(run.code)}, no output`,
+    );
+  }
+  return judgeReport({ report, source, durationMs: run.durationMs, output }, limits, ctx.cwd);
+}
+
+/**
+ * Runs one project on its own (tests.unit: its limit is on this run's wall clock) — the configured
+ * command, else `vitest run --project <project>` — and judges it.
+ */
+export async function judgeProjectTests(
+  ctx: GateContext,
+  limits: ProjectTestLimits,
+  gateKey: string,
+): Promise<GateOutcome> {
+  const skip = nestedSkip(ctx);
+  if (skip) return skip;
+  if (limits.command) return judgeOwnRun(ctx, limits.command, limits, `command ${limits.command.join(' ')}`);
+  const files = await projectFiles(ctx, limits.project);
+  if (files.kind === 'not-applicable') return notApplicable(gateKey, files.reason);
+  if (files.kind === 'error') return errorOutcome('could not list the vitest test files', files.reason);
+  const argv = vitestCommand(ctx.cwd, ['--project', limits.project]);
+  if (typeof argv === 'string') return notApplicable(gateKey, argv);
+  return judgeOwnRun(ctx, argv, limits, `project ${limits.project}`);
 }

@@ -50,28 +50,65 @@ export interface VitestRun {
   report: VitestReport | undefined;
 }
 
-/** Runs `vitest run <args> --reporter=json` in the repository, the child marked as nested. */
-export async function runVitest(ctx: GateContext, args: readonly string[]): Promise<VitestRun | string> {
-  const vitest = resolveTool(ctx.cwd, 'vitest');
-  if (!vitest) return 'no vitest executable in node_modules/.bin';
-  const dir = mkdtempSync(join(tmpdir(), 'hermes-vitest-'));
-  const output = join(dir, 'report.json');
+/** The placeholder a test command's arguments use for the path of its JSON report. */
+export const reportPlaceholder = '{report}';
+
+/** A JSON results file parsed, or undefined when it is missing or not Jest/vitest JSON. */
+export function readReport(path: string): VitestReport | undefined {
   try {
-    const run = await runTool(vitest, ['run', ...args, '--reporter=json', `--outputFile=${output}`], {
+    return vitestReport.parse(JSON.parse(readFileSync(path, 'utf8')));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Runs a test command (argv, `{report}` replaced by a temporary path) in the repository, the
+ * child marked as nested, and reads the Jest-compatible JSON report it wrote.
+ */
+export async function runReportCommand(ctx: GateContext, argv: readonly string[]): Promise<VitestRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'hermes-tests-'));
+  const output = join(dir, 'report.json');
+  const [command = '', ...args] = argv.map((arg) => arg.replaceAll(reportPlaceholder, output));
+  try {
+    const run = await runTool(command, args, {
       cwd: ctx.cwd,
       signal: ctx.signal,
       env: { ...process.env, ...ctx.env, [nestedVariable]: '1', CI: 'true' },
     });
-    let report: VitestReport | undefined;
-    try {
-      report = vitestReport.parse(JSON.parse(readFileSync(output, 'utf8')));
-    } catch {
-      report = undefined;
-    }
-    return { run, report };
+    return { run, report: readReport(output) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** `vitest run <args> --reporter=json` as a test command, or the reason there is no vitest. */
+export function vitestCommand(cwd: string, args: readonly string[]): string[] | string {
+  const vitest = resolveTool(cwd, 'vitest');
+  if (!vitest) return 'no vitest executable in node_modules/.bin';
+  return [vitest, 'run', ...args, '--reporter=json', `--outputFile=${reportPlaceholder}`];
+}
+
+/** The statuses vitest and Jest give a test that neither passed nor failed. */
+const notRun = new Set(['pending', 'skipped', 'todo', 'disabled']);
+
+/**
+ * The report cut down to the given test files (absolute paths), its counts recomputed from
+ * what is left: a shared run of several projects judged for one of them.
+ */
+export function restrictReport(report: VitestReport, files: ReadonlySet<string>): VitestReport {
+  const testResults = report.testResults.filter((file) => files.has(file.name));
+  const statuses = testResults.flatMap((file) => file.assertionResults.map((a) => a.status));
+  const count = (match: (status: string) => boolean) => statuses.filter(match).length;
+  return {
+    ...report,
+    numTotalTests: statuses.length,
+    numPassedTests: count((s) => s === 'passed'),
+    numFailedTests: count((s) => s === 'failed'),
+    numPendingTests: count((s) => notRun.has(s) && s !== 'todo'),
+    numTodoTests: count((s) => s === 'todo'),
+    testResults,
+  };
 }
 
 const relative = (name: string, cwd: string) => (name.startsWith(cwd) ? name.slice(cwd.length + 1) : name);

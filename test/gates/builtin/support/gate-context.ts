@@ -6,6 +6,7 @@ import { toDatabaseError } from '../../../../src/db/database-error.ts';
 import { openDatabase, type Database } from '../../../../src/db/open-database.ts';
 import { configSchema, type HermesConfig } from '../../../../src/config/schema.ts';
 import type { GateContext } from '../../../../src/gates/gate.ts';
+import { createStageMemo } from '../../../../src/gates/runner/stage-memo.ts';
 
 export const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 export const fixturesDir = join(repoRoot, 'test', 'fixtures');
@@ -42,6 +43,8 @@ export function gateContext(options: GateContextOptions = {}): TestGateContext {
     signal: new AbortController().signal,
     logs,
     log: (message) => logs.push(message),
+    // One context stands for one stage run: gates run with it share their work as in the engine.
+    shared: createStageMemo(),
     database() {
       opened ??= (async () => {
         const db = await openDatabase({
