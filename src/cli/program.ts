@@ -4,6 +4,7 @@ import { registerConfig } from './commands/config/index.ts';
 import { registerGates } from './commands/gates/index.ts';
 import { registerLeads } from './commands/leads/index.ts';
 import { registerMigrate } from './commands/migrate/index.ts';
+import { registerOps } from './commands/ops/index.ts';
 import { registerServe } from './commands/serve/index.ts';
 import { registerWorker } from './commands/worker/index.ts';
 import { registerDeliveries } from './commands/deliveries/index.ts';
@@ -39,6 +40,7 @@ export function buildProgram(): Program {
     registerLeads,
     registerWorker,
     registerDeliveries,
+    registerOps,
   ])
     register(command, context);
   // Every value is checked while the command line is parsed: before any action opens anything.

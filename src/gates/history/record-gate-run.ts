@@ -23,6 +23,10 @@ FROM jsonb_to_recordset($2::jsonb) AS r(
   "startedAt" timestamptz, "durationMs" bigint, measurements jsonb, evidence jsonb
 )`;
 
+/** What to run where the history tables are missing: Hermes migrates them; another project inits them. */
+export const missingHistoryNote =
+  'hermes_ops.gate_runs does not exist: run `hermes migrate up` (Hermes) or `hermes ops init` (another project)';
+
 export interface HistoryOutcome {
   recorded: boolean;
   reason?: string;
@@ -73,8 +77,7 @@ export async function recordGateRun(
     return { recorded: true };
   } catch (error) {
     const failure = toDatabaseError(error, 'cannot record the run');
-    if (failure.kind === 'undefined_object')
-      return { recorded: false, reason: 'hermes_ops.gate_runs does not exist: run `hermes migrate up`' };
+    if (failure.kind === 'undefined_object') return { recorded: false, reason: missingHistoryNote };
     return { recorded: false, reason: failure.message };
   }
 }

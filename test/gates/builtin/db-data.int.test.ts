@@ -58,14 +58,15 @@ describe('db.integrity and db.connectivity', () => {
     expect(outcome.evidence?.[0]?.content).toEqual([{ lead_id: 'HS-20250101-DUPDUP', copies: 2 }]);
   });
 
-  it('db.integrity is an error when hermes_leads does not exist', async () => {
+  it('db.integrity skips, naming the key to set, when hermes_leads does not exist', async () => {
     const empty = await createTestDatabase();
     const ctx = gateContext({ databaseUrl: empty.url });
     const outcome = await integrityGate.run(ctx);
     await ctx.close();
     await empty.drop();
-    expect(outcome.status).toBe('error');
-    expect(outcome.reason).toMatch(/hermes_leads/);
+    expect(outcome.status).toBe('skip');
+    expect(outcome.summary).toContain('no table hermes_leads');
+    expect(outcome.reason).toContain('gates.thresholds.db.records.table');
   });
 
   it('db.connectivity verifies read/write, rolls it back, and warns without SSL outside production', async () => {

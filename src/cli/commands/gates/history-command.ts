@@ -24,7 +24,7 @@ export function registerGatesHistory(gates: Command, ctx: CliContext): void {
           const failure = toDatabaseError(error, 'cannot read the gate history');
           if (failure.kind === 'undefined_object')
             throw new HermesError('gates_history_missing', 'hermes_ops.gate_runs does not exist', {
-              details: ['run `hermes migrate up` first'],
+              details: ['run `hermes migrate up` (Hermes) or `hermes ops init` (another project) first'],
               cause: error,
             });
           throw failure;

@@ -1,49 +1,170 @@
 import type { Queryable } from '../../../db/queryable.ts';
-import type { Gate, GateStatus, Measurement } from '../../gate.ts';
+import type { Evidence, Gate, GateOutcome, GateStatus, Measurement, ThresholdInfo } from '../../gate.ts';
 import { withGateDatabase } from '../support/database-guard.ts';
-import { listSome, measure } from '../support/outcome.ts';
+import { errorOutcome, listSome, measure, skipOutcome } from '../support/outcome.ts';
 import { describeThresholds, gateThresholds } from '../support/thresholds.ts';
+import { integrityQueries, unvalidatedSql } from './integrity-queries.ts';
+import {
+  columnsOf,
+  quoteRecords,
+  relationExists,
+  type QuotedRecords,
+  type RecordsConfig,
+} from './record-table.ts';
 
-// §1.3.2's three queries, as the spec writes them, then the checks its criteria name.
-const totalSql = 'SELECT COUNT(*) as total_leads FROM hermes_leads';
-const orphanedSql = 'SELECT COUNT(*) as orphaned_records FROM hermes_leads WHERE lead_id IS NULL';
-const duplicateEmailsSql = `SELECT COUNT(*) as duplicate_emails FROM (
-    SELECT email, COUNT(*) as cnt
-    FROM hermes_leads
-    GROUP BY email
-    HAVING COUNT(*) > 1
-) duplicates`;
-const duplicateLeadIdsSql = `SELECT lead_id, COUNT(*) AS copies
-  FROM hermes_leads
- WHERE lead_id IS NOT NULL
- GROUP BY lead_id
-HAVING COUNT(*) > 1
- ORDER BY copies DESC, lead_id
- LIMIT 20`;
-const duplicateLeadIdsCountSql = `SELECT COUNT(*) AS duplicate_lead_ids FROM (
-  SELECT lead_id FROM hermes_leads WHERE lead_id IS NOT NULL GROUP BY lead_id HAVING COUNT(*) > 1
-) duplicates`;
-// "Data constraints enforced": a constraint added NOT VALID and never validated does not hold for old rows.
-const unvalidatedSql = `SELECT c.conrelid::regclass::text AS table_name, c.conname AS constraint_name
-  FROM pg_constraint c
-  JOIN pg_namespace n ON n.oid = c.connamespace
- WHERE NOT c.convalidated AND n.nspname NOT IN ('pg_catalog', 'information_schema')
- ORDER BY 1, 2`;
-// "Referential integrity maintained": outbox rows whose lead is gone.
-const outboxOrphansSql = `SELECT COUNT(*) AS outbox_orphans
-  FROM hermes_outbox o
- WHERE NOT EXISTS (SELECT 1 FROM hermes_leads l WHERE l.lead_id = o.lead_id)`;
+const recordsKey = 'gates.thresholds.db.records';
+type DuplicateEmailPolicy = 'report' | 'warn' | 'fail';
 
 async function count(db: Queryable, sql: string): Promise<number> {
   const { rows } = await db.query<Record<string, unknown>>(sql);
   return Number(Object.values(rows[0] ?? {})[0] ?? 0);
 }
 
-async function tableExists(db: Queryable, name: string): Promise<boolean> {
-  const { rows } = await db.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [
-    name,
-  ]);
-  return rows[0]?.exists ?? false;
+/** Hermes's own leads read as the spec words them; another project's table is named in full. */
+function labels(records: RecordsConfig) {
+  const own = records.table === 'hermes_leads';
+  return {
+    records: own ? 'leads' : `rows in ${records.table}`,
+    id: own ? records.idColumn : `${records.table}.${records.idColumn}`,
+    ids: own ? `${records.idColumn}s` : `${records.idColumn}s in ${records.table}`,
+    outbox: own
+      ? 'outbox rows without a lead'
+      : `rows of ${records.outboxTable ?? ''} without their row in ${records.table}`,
+  };
+}
+
+/** Each configured column the table lacks, with the key that names it. */
+export function missingColumns(
+  records: RecordsConfig,
+  columns: ReadonlySet<string>,
+  outboxColumns: ReadonlySet<string> | null,
+): string[] {
+  const wanted: [string, string | null, ReadonlySet<string> | null, string][] = [
+    ['idColumn', records.idColumn, columns, records.table],
+    ['emailColumn', records.emailColumn, columns, records.table],
+    ['idColumn', records.idColumn, outboxColumns, records.outboxTable ?? ''],
+  ];
+  return wanted
+    .filter(([, column, have]) => column !== null && have !== null && !have.has(column))
+    .map(
+      ([key, column, , table]) => `column ${column ?? ''} (${recordsKey}.${key}) does not exist in ${table}`,
+    );
+}
+
+interface IntegrityCounts {
+  total: number;
+  orphaned: number;
+  duplicateIds: number;
+  /** null: not checked (no emailColumn). */
+  duplicateEmails: number | null;
+  /** null: not checked (no outbox table). */
+  outboxOrphans: number | null;
+  unvalidated: readonly { table_name: string; constraint_name: string }[];
+}
+
+/** The verdict on the counts: what fails, what only warns, under the duplicate-email policy. */
+export function judgeIntegrity(
+  counts: IntegrityCounts,
+  policy: DuplicateEmailPolicy,
+  records: RecordsConfig,
+): { status: GateStatus; problems: string[] } {
+  const named = labels(records);
+  const failures = [
+    ...(counts.orphaned > 0 ? [`${counts.orphaned} orphaned records (${named.id} IS NULL)`] : []),
+    ...(counts.duplicateIds > 0 ? [`${counts.duplicateIds} duplicate ${named.ids}`] : []),
+    ...counts.unvalidated.map((c) => `constraint ${c.constraint_name} on ${c.table_name} not validated`),
+    ...(counts.outboxOrphans ? [`${counts.outboxOrphans} ${named.outbox}`] : []),
+  ];
+  const emails =
+    policy !== 'report' && counts.duplicateEmails ? [`${counts.duplicateEmails} duplicate emails`] : [];
+  let status: GateStatus = 'pass';
+  if (failures.length > 0 || (policy === 'fail' && emails.length > 0)) status = 'fail';
+  else if (emails.length > 0) status = 'warn';
+  return { status, problems: [...failures, ...emails] };
+}
+
+/** The checks left out, said in the summary so a pass is not read as more than it is. */
+function notChecked(records: RecordsConfig, outboxPresent: boolean): string[] {
+  return [
+    ...(records.emailColumn === null ? ['duplicate emails not checked (no emailColumn)'] : []),
+    ...(records.outboxTable === null
+      ? ['outbox not checked (no outboxTable)']
+      : outboxPresent
+        ? []
+        : [`outbox not checked (no table ${records.outboxTable})`]),
+  ];
+}
+
+async function judge(
+  db: Queryable,
+  records: RecordsConfig,
+  policy: DuplicateEmailPolicy,
+): Promise<GateOutcome> {
+  const quoted: QuotedRecords = await quoteRecords(db, records);
+  if (!(await relationExists(db, quoted.table))) {
+    return skipOutcome(
+      `no table ${records.table} on the configured database: nothing to judge`,
+      `db.integrity judges the project's table of records; set ${recordsKey}.table (and idColumn, emailColumn, createdAtColumn, outboxTable) to this project's`,
+    );
+  }
+  const outboxColumns =
+    quoted.outboxTable !== null && (await relationExists(db, quoted.outboxTable))
+      ? await columnsOf(db, quoted.outboxTable)
+      : null;
+  const outboxPresent = outboxColumns !== null;
+  const missing = missingColumns(records, await columnsOf(db, quoted.table), outboxColumns);
+  if (missing.length > 0)
+    return errorOutcome('the configured records columns do not exist', missing.join('; '));
+
+  const sql = integrityQueries(quoted);
+  const counts: IntegrityCounts = {
+    total: await count(db, sql.total),
+    orphaned: await count(db, sql.orphaned),
+    duplicateIds: await count(db, sql.duplicateIdsCount),
+    duplicateEmails: sql.duplicateEmails === null ? null : await count(db, sql.duplicateEmails),
+    outboxOrphans: outboxPresent && sql.outboxOrphans !== null ? await count(db, sql.outboxOrphans) : null,
+    unvalidated: (await db.query<{ table_name: string; constraint_name: string }>(unvalidatedSql)).rows,
+  };
+  const { status, problems } = judgeIntegrity(counts, policy, records);
+  const named = labels(records);
+  const measurements: Measurement[] = [
+    measure('total_leads', counts.total, 'count'),
+    measure('orphaned_records', counts.orphaned, 'count', 0, '=='),
+    measure(`duplicate_${records.idColumn}s`, counts.duplicateIds, 'count', 0, '=='),
+    ...(counts.duplicateEmails === null
+      ? []
+      : [
+          policy === 'report'
+            ? measure('duplicate_emails', counts.duplicateEmails, 'count')
+            : measure('duplicate_emails', counts.duplicateEmails, 'count', 0, '=='),
+        ]),
+    measure('unvalidated constraints', counts.unvalidated.length, 'count', 0, '=='),
+    ...(counts.outboxOrphans === null
+      ? []
+      : [measure('outbox rows without a lead', counts.outboxOrphans, 'count', 0, '==')]),
+  ];
+  const evidence: Evidence[] =
+    counts.duplicateIds > 0
+      ? [
+          {
+            kind: 'rows',
+            title: `duplicate ${records.idColumn}s (first 20)`,
+            content: (await db.query<Record<string, unknown>>(sql.duplicateIds)).rows.map((r) => ({ ...r })),
+          },
+        ]
+      : [];
+  const skipped = notChecked(records, outboxPresent);
+  const emails = counts.duplicateEmails === null ? [] : [`${counts.duplicateEmails} duplicate emails`];
+  const clean = [
+    `${counts.total} ${named.records}: no orphaned records, no duplicate ${named.ids}`,
+    ...emails,
+  ].join(', ');
+  return {
+    status,
+    summary: [problems.length > 0 ? listSome(problems) : clean, ...skipped].join('; '),
+    measurements,
+    evidence,
+  };
 }
 
 export const integrityGate: Gate = {
@@ -51,70 +172,24 @@ export const integrityGate: Gate = {
   stage: 'pre-deploy',
   title: 'Data integrity',
   description:
-    "Runs the spec's data-consistency queries on the configured database: no orphaned records (lead_id NULL), no duplicate lead_ids, every constraint validated, no outbox row without its lead. Duplicate emails are counted and judged by the configured policy (a returning customer is legitimate).",
+    "Runs the spec's data-consistency queries on the configured database's table of records (gates.thresholds.db.records; Hermes's hermes_leads by default): no orphaned records (id column NULL), no duplicate ids, every constraint validated, no outbox row without its record. Duplicate emails are counted and judged by the configured policy (a returning customer is legitimate). Skips when the table does not exist.",
   spec: '§1.3.2',
   dependsOn: ['db.migrations.applied'],
   timeoutMs: 120_000,
-  thresholds: (config) =>
-    describeThresholds(config, 'db', 'integrity', {
+  thresholds: (config): ThresholdInfo[] => [
+    ...describeThresholds(config, 'db', 'integrity', {
       duplicateEmails: 'duplicate emails: report (measurement only), warn or fail',
     }),
+    ...describeThresholds(config, 'db', 'records', {
+      table: 'the table of records judged (schema-qualified allowed, e.g. app.customers)',
+      idColumn: 'the column that is never NULL nor duplicated',
+      emailColumn: 'the column whose duplicates are counted (null: not checked)',
+      outboxTable: 'a table whose rows each need their record, by idColumn (null: not checked)',
+    }),
+  ],
   run: (ctx) =>
     withGateDatabase(ctx, 'check data integrity', async (db) => {
-      const policy = gateThresholds(ctx.config).db.integrity.duplicateEmails;
-      const pool = db.pool;
-      const total = await count(pool, totalSql);
-      const orphaned = await count(pool, orphanedSql);
-      const duplicateEmails = await count(pool, duplicateEmailsSql);
-      const duplicateLeadIds = await count(pool, duplicateLeadIdsCountSql);
-      const unvalidated = (await pool.query<{ table_name: string; constraint_name: string }>(unvalidatedSql))
-        .rows;
-      const outboxOrphans = (await tableExists(pool, 'hermes_outbox'))
-        ? await count(pool, outboxOrphansSql)
-        : 0;
-
-      const measurements: Measurement[] = [
-        measure('total_leads', total, 'count'),
-        measure('orphaned_records', orphaned, 'count', 0, '=='),
-        measure('duplicate_lead_ids', duplicateLeadIds, 'count', 0, '=='),
-        policy === 'report'
-          ? measure('duplicate_emails', duplicateEmails, 'count')
-          : measure('duplicate_emails', duplicateEmails, 'count', 0, '=='),
-        measure('unvalidated constraints', unvalidated.length, 'count', 0, '=='),
-        measure('outbox rows without a lead', outboxOrphans, 'count', 0, '=='),
-      ];
-      const failures = [
-        ...(orphaned > 0 ? [`${orphaned} orphaned records (lead_id IS NULL)`] : []),
-        ...(duplicateLeadIds > 0 ? [`${duplicateLeadIds} duplicate lead_ids`] : []),
-        ...unvalidated.map((c) => `constraint ${c.constraint_name} on ${c.table_name} not validated`),
-        ...(outboxOrphans > 0 ? [`${outboxOrphans} outbox rows without a lead`] : []),
-      ];
-      const emailProblem =
-        policy !== 'report' && duplicateEmails > 0 ? [`${duplicateEmails} duplicate emails`] : [];
-      const evidence =
-        duplicateLeadIds > 0
-          ? [
-              {
-                kind: 'rows' as const,
-                title: 'duplicate lead_ids (first 20)',
-                content: (await pool.query(duplicateLeadIdsSql)).rows.map((r: Record<string, unknown>) => ({
-                  ...r,
-                })),
-              },
-            ]
-          : [];
-      let status: GateStatus = 'pass';
-      if (failures.length > 0 || (policy === 'fail' && emailProblem.length > 0)) status = 'fail';
-      else if (emailProblem.length > 0) status = 'warn';
-      const problems = [...failures, ...emailProblem];
-      return {
-        status,
-        summary:
-          problems.length > 0
-            ? listSome(problems)
-            : `${total} leads: no orphaned records, no duplicate lead_ids, ${duplicateEmails} duplicate emails`,
-        measurements,
-        evidence,
-      };
+      const thresholds = gateThresholds(ctx.config).db;
+      return judge(db.pool, thresholds.records, thresholds.integrity.duplicateEmails);
     }),
 };

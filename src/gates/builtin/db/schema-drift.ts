@@ -1,6 +1,7 @@
 import type { MigrationStatus } from '../../../migrations/migration-status.ts';
 import { schemaMigrationsTableExists } from '../../../migrations/schema-migrations-table.ts';
 import { takeSchemaObjects } from '../../../migrations/schema-snapshot.ts';
+import { hasOpsInitSchema, withoutOpsInitObjects } from '../../../ops/ops-init-objects.ts';
 import type { Evidence, Gate } from '../../gate.ts';
 import { withGateDatabase } from '../support/database-guard.ts';
 import { migratorFor, withMigratedScratch } from '../support/migrated-scratch.ts';
@@ -60,7 +61,9 @@ export const schemaDriftGate: Gate = {
       const pending = status.filter((m) => m.state === 'pending' && Number(m.version) > Number(version));
       ctx.log(`rebuilding the schema of migrations up to ${version} on a scratch database`);
       const expected = await withMigratedScratch(ctx, db, (pool) => takeSchemaObjects(pool), version);
-      const live = await takeSchemaObjects(db.pool);
+      // Hermes's own ops tables made by `hermes ops init` on another project are not drift.
+      const taken = await takeSchemaObjects(db.pool);
+      const live = (await hasOpsInitSchema(db.pool)) ? withoutOpsInitObjects(taken) : taken;
       const { matched, drift } = compareSchemaObjects(expected, live);
       const count = (kind: Drift['kind']) => drift.filter((d) => d.kind === kind).length;
       const measurements = [

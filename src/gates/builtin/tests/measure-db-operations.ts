@@ -8,12 +8,20 @@ VALUES ($1, 'Perf', 'Test', $2, 'United Kingdom', '+44 7700 900000', 'Performanc
         'deployment-test')`;
 const byEmailSql = 'SELECT id, lead_id FROM hermes_leads WHERE email = $1';
 const byLeadIdSql = 'SELECT id, email FROM hermes_leads WHERE lead_id = $1';
+const hasLeadsSql = "SELECT to_regclass('hermes_leads') IS NOT NULL AS exists";
 
-/** The average time (ms) of `iterations` rounds of insert, lookup by email, lookup by lead_id. */
+/**
+ * The average time (ms) of `iterations` rounds of insert, lookup by email, lookup by lead_id; null
+ * when the schema has no hermes_leads. These are Hermes's own lead operations: another project's
+ * records table has columns no generic insert can fill, so its service's latency is left to the
+ * routes the gate loads.
+ */
 export async function measureDbOperations(
   db: Queryable,
   iterations: number,
-): Promise<{ avgMs: number; operations: number }> {
+): Promise<{ avgMs: number; operations: number } | null> {
+  const { rows } = await db.query<{ exists: boolean }>(hasLeadsSql);
+  if (!rows[0]?.exists) return null;
   let total = 0;
   let operations = 0;
   const timed = async (sql: string, values: unknown[]) => {

@@ -1,0 +1,56 @@
+import type { QuotedRecords } from './record-table.ts';
+
+/**
+ * §1.3.2's three queries and the checks its criteria name, on the configured records table. With
+ * the defaults (hermes_leads, lead_id, email) the first three are the spec's text exactly.
+ */
+export interface IntegrityQueries {
+  total: string;
+  orphaned: string;
+  /** null: no emailColumn configured. */
+  duplicateEmails: string | null;
+  duplicateIds: string;
+  duplicateIdsCount: string;
+  /** null: no outboxTable configured. */
+  outboxOrphans: string | null;
+}
+
+export function integrityQueries(r: QuotedRecords): IntegrityQueries {
+  return {
+    total: `SELECT COUNT(*) as total_leads FROM ${r.table}`,
+    orphaned: `SELECT COUNT(*) as orphaned_records FROM ${r.table} WHERE ${r.idColumn} IS NULL`,
+    duplicateEmails:
+      r.emailColumn === null
+        ? null
+        : `SELECT COUNT(*) as duplicate_emails FROM (
+    SELECT ${r.emailColumn}, COUNT(*) as cnt
+    FROM ${r.table}
+    GROUP BY ${r.emailColumn}
+    HAVING COUNT(*) > 1
+) duplicates`,
+    duplicateIds: `SELECT ${r.idColumn}, COUNT(*) AS copies
+  FROM ${r.table}
+ WHERE ${r.idColumn} IS NOT NULL
+ GROUP BY ${r.idColumn}
+HAVING COUNT(*) > 1
+ ORDER BY copies DESC, ${r.idColumn}
+ LIMIT 20`,
+    duplicateIdsCount: `SELECT COUNT(*) AS duplicate_ids FROM (
+  SELECT ${r.idColumn} FROM ${r.table} WHERE ${r.idColumn} IS NOT NULL GROUP BY ${r.idColumn} HAVING COUNT(*) > 1
+) duplicates`,
+    // "Referential integrity maintained": outbox rows whose record is gone.
+    outboxOrphans:
+      r.outboxTable === null
+        ? null
+        : `SELECT COUNT(*) AS outbox_orphans
+  FROM ${r.outboxTable} o
+ WHERE NOT EXISTS (SELECT 1 FROM ${r.table} l WHERE l.${r.idColumn} = o.${r.idColumn})`,
+  };
+}
+
+// "Data constraints enforced": a constraint added NOT VALID and never validated does not hold for old rows.
+export const unvalidatedSql = `SELECT c.conrelid::regclass::text AS table_name, c.conname AS constraint_name
+  FROM pg_constraint c
+  JOIN pg_namespace n ON n.oid = c.connamespace
+ WHERE NOT c.convalidated AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+ ORDER BY 1, 2`;

@@ -1,0 +1,53 @@
+import { fileURLToPath } from 'node:url';
+import { loadMigrationFiles } from '../migrations/migration-file.ts';
+
+/**
+ * Hermes's own operations tables that `hermes ops init` creates on another project's database:
+ * what gate history needs (gate_runs, gate_results), made by the very migration files that make
+ * them on Hermes's own database, so both shapes are one. The service's tables (audit log,
+ * settings, form tokens) are not here: only the gates run against another project.
+ */
+export const opsSchema = 'hermes_ops';
+export const opsTables = ['gate_runs', 'gate_results'] as const;
+const opsMigrations = [
+  { name: '0030_create_hermes_ops_gate_runs', creates: `table ${opsSchema}.gate_runs` },
+  { name: '0031_create_hermes_ops_gate_results', creates: `table ${opsSchema}.gate_results` },
+];
+
+const hermesMigrationsDir = fileURLToPath(new URL('../../migrations/', import.meta.url));
+
+/** One of Hermes's migrations as `ops init` applies it. */
+export interface OpsStep {
+  readonly version: string;
+  readonly name: string;
+  readonly checksum: string;
+  readonly sql: string;
+  /** What it makes, as `--dry-run` says it. */
+  readonly creates: string;
+}
+
+export function loadOpsSteps(): OpsStep[] {
+  const files = loadMigrationFiles(hermesMigrationsDir);
+  return opsMigrations.map(({ name, creates }) => {
+    const file = files.find((f) => f.name === name);
+    if (!file) throw new Error(`Hermes's migration ${name} is missing from ${hermesMigrationsDir}`);
+    return { version: file.version, name, checksum: file.checksum, sql: file.upSql, creates };
+  });
+}
+
+export const createSchemaSql = `CREATE SCHEMA IF NOT EXISTS ${opsSchema}`;
+
+/**
+ * Which of Hermes's migrations `ops init` applied here. Kept inside hermes_ops, never in the
+ * project's schema_migrations: the project's own migrator must not see migrations it has no file for.
+ */
+export const createVersionTableSql = `CREATE TABLE IF NOT EXISTS ${opsSchema}.schema_version (
+  version        text        PRIMARY KEY,
+  migration_name text        NOT NULL UNIQUE,
+  checksum       text        NOT NULL,
+  applied_at     timestamptz NOT NULL DEFAULT clock_timestamp(),
+  hermes_version text        NOT NULL
+)`;
+
+export const recordVersionSql = `INSERT INTO ${opsSchema}.schema_version (version, migration_name, checksum, hermes_version)
+VALUES ($1, $2, $3, $4)`;
