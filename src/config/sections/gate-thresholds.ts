@@ -31,13 +31,22 @@ const readOnlyQuery = namedQuery.superRefine((query, ctx) => {
 
 const specVariables = ['DATABASE_URL', 'POSTGRES_URL', 'NODE_ENV', 'VERCEL_ENV'];
 
+/** code.types skips a repository without this file unless `project` names another one. */
+export const defaultTsconfig = 'tsconfig.json';
+/** A tool's config file, passed as `--config`; null: the tool's own lookup from the repository up. */
+const toolConfig = z.string().min(1).nullable().default(null);
+
 const code = z
   .strictObject({
-    lint: z.strictObject({ maxErrors: count.default(0), patterns: paths.default(['.']) }).prefault({}),
-    types: z
-      .strictObject({ maxErrors: count.default(0), project: z.string().min(1).default('tsconfig.json') })
+    lint: z
+      .strictObject({ maxErrors: count.default(0), patterns: paths.default(['.']), config: toolConfig })
       .prefault({}),
-    format: z.strictObject({ maxUnformatted: count.default(0), patterns: paths.default(['.']) }).prefault({}),
+    types: z
+      .strictObject({ maxErrors: count.default(0), project: z.string().min(1).default(defaultTsconfig) })
+      .prefault({}),
+    format: z
+      .strictObject({ maxUnformatted: count.default(0), patterns: paths.default(['.']), config: toolConfig })
+      .prefault({}),
   })
   .prefault({});
 
@@ -167,7 +176,7 @@ const db = z
         maxExecutionMs: z.number().min(0).default(10),
         /** Unset: the email and created_at lookups on `db.records`; each one read-only statement. */
         queries: z.array(readOnlyQuery).min(1).optional(),
-        /** statement_timeout of the read-only EXPLAIN ANALYZEs on the live database (ms). */
+        /** statement_timeout of the read-only EXPLAIN ANALYZEs (ms), on the live database and on scratch. */
         liveTimeoutMs: z.int().min(100).default(5_000),
       })
       .prefault({}),

@@ -70,7 +70,7 @@ describe('db.schema.indexes and db.query-plans judge the live database too', () 
       }),
     );
     expect(outcome.evidence?.map((e) => e.title)).toContain(
-      'live database: email lookup: SELECT * FROM "hermes_leads" WHERE "email" = \'test@example.com\'',
+      "live database: email lookup: SELECT * FROM hermes_leads WHERE email = 'test@example.com'",
     );
   });
 

@@ -5,7 +5,8 @@ import {
   indexesCreatedBy,
   pendingIndexSource,
 } from '../../../src/gates/builtin/db/live-side.ts';
-import { quoteQualifiedName, recordQueries } from '../../../src/gates/builtin/db/record-queries.ts';
+import { recordQueries } from '../../../src/gates/builtin/db/record-queries.ts';
+import { quoteQualifiedName } from '../../../src/gates/builtin/db/record-table.ts';
 
 const records = gateThresholdsSection.parse(undefined).db.records;
 
@@ -39,19 +40,19 @@ create index lower_idx on t (x);`;
     expect(combinedStatus(false, 0, 0)).toBe('pass');
   });
 
-  it('builds the default queries from db.records, identifiers quoted', () => {
+  it("builds the default queries from db.records: the spec's text, other names quoted", () => {
     expect(recordQueries(records).map((q) => q.sql)).toEqual([
-      `SELECT * FROM "hermes_leads" WHERE "email" = 'test@example.com'`,
-      `SELECT * FROM "hermes_leads" WHERE "created_at" > NOW() - INTERVAL '1 day'`,
+      `SELECT * FROM hermes_leads WHERE email = 'test@example.com'`,
+      `SELECT * FROM hermes_leads WHERE created_at > NOW() - INTERVAL '1 day'`,
     ]);
-    expect(quoteQualifiedName('app.Customers')).toBe('"app"."Customers"');
+    expect(quoteQualifiedName('app.Customers')).toBe('app."Customers"');
     const foreign = recordQueries({
       ...records,
       table: 'customers"; DROP TABLE x; --',
       createdAtColumn: null,
     });
     expect(foreign.map((q) => q.sql)).toEqual([
-      `SELECT * FROM "customers""; DROP TABLE x; --" WHERE "email" = 'test@example.com'`,
+      `SELECT * FROM "customers""; DROP TABLE x; --" WHERE email = 'test@example.com'`,
     ]);
   });
 });

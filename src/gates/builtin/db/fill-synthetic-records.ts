@@ -1,6 +1,6 @@
 import type { Queryable } from '../../../db/queryable.ts';
 import { insertSyntheticLeads } from './insert-synthetic-leads.ts';
-import { quoteQualifiedName, type RecordsConfig } from './record-queries.ts';
+import { quoteIdentifier, quoteQualifiedName, type RecordsConfig } from './record-table.ts';
 
 /** A column of the records table, as the catalog describes it. */
 interface ColumnInfo {
@@ -23,7 +23,7 @@ interface ColumnInfo {
 }
 
 const columnsSql = `
-SELECT quote_ident(a.attname) AS "column", a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
+SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
        t.typcategory AS category, t.typname AS "typeName", a.attnotnull AS "notNull",
        (d.adbin IS NOT NULL OR a.attidentity <> '' OR a.attgenerated <> '') AS "filledByDatabase",
        (a.attidentity = 'a' OR a.attgenerated <> '') AS generated,
@@ -133,7 +133,8 @@ export async function fillSyntheticRecords(
     return { filled: count };
   }
   const table = quoteQualifiedName(records.table);
-  const { rows: columns } = await db.query<ColumnInfo>(columnsSql, [table]);
+  const { rows } = await db.query<Omit<ColumnInfo, 'column'>>(columnsSql, [table]);
+  const columns = rows.map((row) => ({ ...row, column: quoteIdentifier(row.name) }));
   const insert = bulkInsertSql(table, columns, records);
   let result: FillResult = { filled: count };
   if ('refused' in insert) result = { filled: 0, refused: insert.refused };

@@ -3,7 +3,7 @@ import type { Evidence, Gate, GateOutcome, GateStatus, Measurement, ThresholdInf
 import { withGateDatabase } from '../support/database-guard.ts';
 import { errorOutcome, listSome, measure, skipOutcome } from '../support/outcome.ts';
 import { describeThresholds, gateThresholds } from '../support/thresholds.ts';
-import { integrityQueries, unvalidatedSql } from './integrity-queries.ts';
+import { integrityQueries, unvalidatedSql, type IntegrityQueries } from './integrity-queries.ts';
 import {
   columnsOf,
   quoteRecords,
@@ -95,29 +95,33 @@ function notChecked(records: RecordsConfig, outboxPresent: boolean): string[] {
   ];
 }
 
-async function judge(
+/** The configured tables on this database: why they cannot be judged, or the one to judge. */
+async function checkTables(
   db: Queryable,
   records: RecordsConfig,
-  policy: DuplicateEmailPolicy,
-): Promise<GateOutcome> {
-  const quoted: QuotedRecords = await quoteRecords(db, records);
-  if (!(await relationExists(db, quoted.table))) {
+): Promise<GateOutcome | { quoted: QuotedRecords; outboxPresent: boolean }> {
+  const quoted = quoteRecords(records);
+  if (!(await relationExists(db, quoted.table)))
     return skipOutcome(
       `no table ${records.table} on the configured database: nothing to judge`,
       `db.integrity judges the project's table of records; set ${recordsKey}.table (and idColumn, emailColumn, createdAtColumn, outboxTable) to this project's`,
     );
-  }
   const outboxColumns =
     quoted.outboxTable !== null && (await relationExists(db, quoted.outboxTable))
       ? await columnsOf(db, quoted.outboxTable)
       : null;
-  const outboxPresent = outboxColumns !== null;
   const missing = missingColumns(records, await columnsOf(db, quoted.table), outboxColumns);
   if (missing.length > 0)
     return errorOutcome('the configured records columns do not exist', missing.join('; '));
+  return { quoted, outboxPresent: outboxColumns !== null };
+}
 
-  const sql = integrityQueries(quoted);
-  const counts: IntegrityCounts = {
+async function countAll(
+  db: Queryable,
+  sql: IntegrityQueries,
+  outboxPresent: boolean,
+): Promise<IntegrityCounts> {
+  return {
     total: await count(db, sql.total),
     orphaned: await count(db, sql.orphaned),
     duplicateIds: await count(db, sql.duplicateIdsCount),
@@ -125,9 +129,14 @@ async function judge(
     outboxOrphans: outboxPresent && sql.outboxOrphans !== null ? await count(db, sql.outboxOrphans) : null,
     unvalidated: (await db.query<{ table_name: string; constraint_name: string }>(unvalidatedSql)).rows,
   };
-  const { status, problems } = judgeIntegrity(counts, policy, records);
-  const named = labels(records);
-  const measurements: Measurement[] = [
+}
+
+function measurementsOf(
+  counts: IntegrityCounts,
+  policy: DuplicateEmailPolicy,
+  records: RecordsConfig,
+): Measurement[] {
+  return [
     measure('total_leads', counts.total, 'count'),
     measure('orphaned_records', counts.orphaned, 'count', 0, '=='),
     measure(`duplicate_${records.idColumn}s`, counts.duplicateIds, 'count', 0, '=='),
@@ -143,27 +152,51 @@ async function judge(
       ? []
       : [measure('outbox rows without a lead', counts.outboxOrphans, 'count', 0, '==')]),
   ];
-  const evidence: Evidence[] =
-    counts.duplicateIds > 0
-      ? [
-          {
-            kind: 'rows',
-            title: `duplicate ${records.idColumn}s (first 20)`,
-            content: (await db.query<Record<string, unknown>>(sql.duplicateIds)).rows.map((r) => ({ ...r })),
-          },
-        ]
-      : [];
-  const skipped = notChecked(records, outboxPresent);
+}
+
+/** The duplicated ids themselves, when there are any. */
+async function duplicateEvidence(
+  db: Queryable,
+  counts: IntegrityCounts,
+  sql: IntegrityQueries,
+  records: RecordsConfig,
+): Promise<Evidence[]> {
+  if (counts.duplicateIds === 0) return [];
+  const { rows } = await db.query<Record<string, unknown>>(sql.duplicateIds);
+  return [
+    {
+      kind: 'rows',
+      title: `duplicate ${records.idColumn}s (first 20)`,
+      content: rows.map((r) => ({ ...r })),
+    },
+  ];
+}
+
+/** The summary of a clean table: what was counted. */
+function cleanText(counts: IntegrityCounts, records: RecordsConfig): string {
+  const named = labels(records);
   const emails = counts.duplicateEmails === null ? [] : [`${counts.duplicateEmails} duplicate emails`];
-  const clean = [
-    `${counts.total} ${named.records}: no orphaned records, no duplicate ${named.ids}`,
-    ...emails,
-  ].join(', ');
+  return [`${counts.total} ${named.records}: no orphaned records, no duplicate ${named.ids}`, ...emails].join(
+    ', ',
+  );
+}
+
+async function judge(
+  db: Queryable,
+  records: RecordsConfig,
+  policy: DuplicateEmailPolicy,
+): Promise<GateOutcome> {
+  const tables = await checkTables(db, records);
+  if ('status' in tables) return tables;
+  const sql = integrityQueries(tables.quoted);
+  const counts = await countAll(db, sql, tables.outboxPresent);
+  const { status, problems } = judgeIntegrity(counts, policy, records);
+  const skipped = notChecked(records, tables.outboxPresent);
   return {
     status,
-    summary: [problems.length > 0 ? listSome(problems) : clean, ...skipped].join('; '),
-    measurements,
-    evidence,
+    summary: [problems.length > 0 ? listSome(problems) : cleanText(counts, records), ...skipped].join('; '),
+    measurements: measurementsOf(counts, policy, records),
+    evidence: await duplicateEvidence(db, counts, sql, records),
   };
 }
 

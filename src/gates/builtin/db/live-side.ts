@@ -1,10 +1,10 @@
 import type { Pool } from 'pg';
 import { schemaMigrationsTableExists } from '../../../migrations/schema-migrations-table.ts';
 import type { GateContext, GateStatus } from '../../gate.ts';
+import { indexNamesOf, type PlanNode } from '../support/explain.ts';
 import { migratorFor } from '../support/migrated-scratch.ts';
-import { relationExists } from '../support/live-read-only.ts';
-import { plural } from '../support/outcome.ts';
-import { quoteQualifiedName, type RecordsConfig } from './record-queries.ts';
+import { listSome, plural } from '../support/outcome.ts';
+import { quoteQualifiedName, relationExists, type RecordsConfig } from './record-table.ts';
 
 /** How the outcomes name the two databases a plan is judged on. */
 export const scratchSide = 'scratch (migrations)';
@@ -74,6 +74,26 @@ export function pendingIndexSource(
 }
 
 /**
+ * Why a query failing on live may be expected: the index its scratch plan reads comes with a
+ * migration still pending there. Undefined when live is not judged or scratch has no plan for it.
+ */
+export function pendingExcuse(state: LiveState, scratchPlan: PlanNode | undefined): string | undefined {
+  return state.judged && scratchPlan
+    ? pendingIndexSource(indexNamesOf(scratchPlan), state.pending)
+    : undefined;
+}
+
+/** Live failures split into drift (fails) and those a pending migration excuses (warns). */
+export function splitExpected<T extends { expected: string | undefined }>(
+  failing: readonly T[],
+): { drift: T[]; expected: (T & { expected: string })[] } {
+  return {
+    drift: failing.filter((f) => f.expected === undefined),
+    expected: failing.filter((f): f is T & { expected: string } => f.expected !== undefined),
+  };
+}
+
+/**
  * The outcome of both sides: a scratch failure fails; a live one fails unless every failing
  * query's index comes with a migration still pending there (then it warns).
  */
@@ -88,4 +108,19 @@ export function liveNote(live: LiveState): string | undefined {
   if (live.pending.length > 0)
     return `${liveSide} still lacks ${plural(live.pending.length, 'pending migration')} of this release`;
   return undefined;
+}
+
+/** The summary's notes: the patterns left out, the gate's own, what live lacks, how live was judged. */
+export function sideNotes(
+  patternNotes: readonly string[],
+  absentOnLive: readonly string[],
+  state: LiveState,
+  ...own: (string | undefined)[]
+): string[] {
+  return [
+    ...patternNotes,
+    ...own,
+    ...(absentOnLive.length > 0 ? [`not on the ${liveSide}: ${listSome(absentOnLive)}`] : []),
+    liveNote(state),
+  ].filter((n): n is string => n !== undefined);
 }

@@ -1,12 +1,21 @@
+import type { Pool } from 'pg';
+import type { Database } from '../../../db/open-database.ts';
 import type { Queryable } from '../../../db/queryable.ts';
-import { quoteQualifiedName, recordQueries, type NamedQuery, type RecordsConfig } from './record-queries.ts';
+import type { GateContext } from '../../gate.ts';
+import { withMigratedScratch } from '../support/migrated-scratch.ts';
+import { recordQueries, type NamedQuery } from './record-queries.ts';
+import { columnsOf, quoteQualifiedName, type RecordsConfig } from './record-table.ts';
 
 /** The queries a gate judges, with notes on defaults left out; or why the gate does not apply. */
-export type Patterns = { queries: NamedQuery[]; notes: string[] } | { skip: string; reason: string };
-
-const columnsSql = `
-SELECT a.attname AS name FROM pg_attribute a
- WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped`;
+export type Patterns = PatternList | PatternSkip;
+export interface PatternList {
+  queries: NamedQuery[];
+  notes: string[];
+}
+export interface PatternSkip {
+  skip: string;
+  reason: string;
+}
 
 /**
  * Configured queries as they are; unset, §1.3.3's lookups on the records table, each only when
@@ -26,13 +35,12 @@ export async function resolvePatterns(
       skip: 'no query patterns to judge',
       reason: `gates.thresholds.db.records.emailColumn and createdAtColumn are both null: ${howTo}`,
     };
-  const { rows } = await scratch.query<{ name: string }>(columnsSql, [quoteQualifiedName(records.table)]);
-  if (rows.length === 0)
+  const columns = await columnsOf(scratch, quoteQualifiedName(records.table));
+  if (columns.size === 0)
     return {
       skip: `no table ${records.table} in the migrated schema`,
       reason: `the migrations create no table ${records.table}, so its queries cannot be judged: ${howTo}`,
     };
-  const columns = new Set(rows.map((r) => r.name));
   const present = derived.filter((q) => columns.has(q.column));
   const notes = derived
     .filter((q) => !columns.has(q.column))
@@ -43,4 +51,23 @@ export async function resolvePatterns(
   if (present.length === 0)
     return { skip: `no query pattern fits ${records.table}`, reason: `${notes.join('; ')}; or ${howTo}` };
   return { queries: present.map(({ name, sql }) => ({ name, sql })), notes };
+}
+
+/**
+ * On a scratch database migrated to the code's newest migration: the patterns, and what `work`
+ * makes of them there; or why there is nothing to judge.
+ */
+export async function onScratchPatterns<T>(
+  ctx: GateContext,
+  db: Database,
+  configured: readonly NamedQuery[] | undefined,
+  records: RecordsConfig,
+  key: 'indexes' | 'queryPlans',
+  work: (pool: Pool, queries: readonly NamedQuery[]) => Promise<T>,
+): Promise<PatternSkip | { patterns: PatternList; scratch: T }> {
+  return withMigratedScratch(ctx, db, async (pool) => {
+    const patterns = await resolvePatterns(pool, configured, records, key);
+    if ('skip' in patterns) return patterns;
+    return { patterns, scratch: await work(pool, patterns.queries) };
+  });
 }

@@ -1,37 +1,29 @@
 import type { Pool } from 'pg';
 import { HermesError } from '../../../errors/hermes-error.ts';
 import { checkReadOnlyStatement } from '../../custom/read-only-statement.ts';
-import type { Evidence, Gate, Measurement } from '../../gate.ts';
-import {
-  explain,
-  indexNamesOf,
-  scansOf,
-  type ExplainResult,
-  type ExplainTarget,
-} from '../support/explain.ts';
+import type { Evidence, Gate, GateContext, GateOutcome, Measurement } from '../../gate.ts';
+import { explain, scansOf, type ExplainResult, type ExplainTarget } from '../support/explain.ts';
 import { withGateDatabase } from '../support/database-guard.ts';
-import {
-  isStatementTimeout,
-  isUndefinedTable,
-  liveQueryError,
-  relationExists,
-  withLiveReadOnly,
-} from '../support/live-read-only.ts';
-import { withMigratedScratch } from '../support/migrated-scratch.ts';
+import { eachReadOnly, liveRefusal, noRun, scratchRefusal, type EachRun } from '../support/live-read-only.ts';
 import { listSome, measure, skipOutcome } from '../support/outcome.ts';
 import { describeThresholds, gateThresholds } from '../support/thresholds.ts';
+import type { GateThresholds } from '../../../config/sections/gate-thresholds.ts';
 import { fillSyntheticRecords, type FillResult } from './fill-synthetic-records.ts';
 import {
   combinedStatus,
-  liveNote,
   liveSide,
   liveState,
-  pendingIndexSource,
+  pendingExcuse,
   scratchSide,
+  sideNotes,
+  splitExpected,
+  type LiveState,
 } from './live-side.ts';
-import { resolvePatterns } from './query-patterns.ts';
-import { effectiveQueries, quoteQualifiedName, type NamedQuery } from './record-queries.ts';
+import { onScratchPatterns, type PatternList } from './query-patterns.ts';
+import { withEffectiveQueries, type NamedQuery } from './record-queries.ts';
+import { quoteQualifiedName, relationExists, type RecordsConfig } from './record-table.ts';
 
+type Settings = GateThresholds['db']['queryPlans'];
 type Scans = ReturnType<typeof scansOf>;
 
 /** One query on the scratch database: its measured EXPLAIN ANALYZE. */
@@ -49,6 +41,12 @@ interface LivePlan extends NamedQuery {
   forced: ExplainResult;
 }
 
+/** What the scratch side measured, and how its table was filled. */
+interface ScratchRun {
+  plans: EachRun<ScratchPlan>;
+  fill: FillResult | undefined;
+}
+
 /** Once to warm the cache, then measured. */
 async function measuredExplain(db: ExplainTarget, query: NamedQuery): Promise<ExplainResult> {
   await explain(db, query.name, query.sql, true);
@@ -56,17 +54,36 @@ async function measuredExplain(db: ExplainTarget, query: NamedQuery): Promise<Ex
 }
 
 /**
- * EXPLAIN ANALYZE executes the query, so on live each one must be one statement that only reads
- * (also checked when the config is loaded), and runs in a READ ONLY transaction, rolled back.
+ * Synthetic records in the scratch table (when the migrations create it), then each query measured,
+ * bounded by the statement timeout: a pathological query is a finding, not a hung gate.
  */
-async function planLive(
+async function measureOnScratch(
+  ctx: GateContext,
   pool: Pool,
   queries: readonly NamedQuery[],
-  timeoutMs: number,
-): Promise<{ plans: LivePlan[]; absent: string[]; timedOut: string[] }> {
-  const plans: LivePlan[] = [];
-  const absent: string[] = [];
-  const timedOut: string[] = [];
+  settings: Settings,
+  records: RecordsConfig,
+): Promise<ScratchRun> {
+  let fill: FillResult | undefined;
+  if (await relationExists(pool, quoteQualifiedName(records.table))) {
+    ctx.log(`inserting ${settings.syntheticLeads} synthetic records into ${records.table}`);
+    fill = await fillSyntheticRecords(pool, records, settings.syntheticLeads);
+  }
+  const plans = await eachReadOnly(
+    pool,
+    queries,
+    settings.liveTimeoutMs,
+    scratchRefusal,
+    async (client, query) => ({
+      ...query,
+      result: await measuredExplain(client, query),
+    }),
+  );
+  return { plans, fill };
+}
+
+/** EXPLAIN ANALYZE executes the query: on live each must be one statement that only reads (also checked at load). */
+function assertReadOnly(queries: readonly NamedQuery[]): void {
   for (const query of queries) {
     const checked = checkReadOnlyStatement(query.sql);
     if (!checked.ok)
@@ -74,22 +91,17 @@ async function planLive(
         'gate_query_invalid',
         `query "${query.name}": ${checked.problem}; not run on the live database`,
       );
-    try {
-      plans.push(
-        await withLiveReadOnly(pool, timeoutMs, async (client) => {
-          const chosen = await measuredExplain(client, query);
-          await client.query('SET LOCAL enable_seqscan = off');
-          return { ...query, chosen, forced: await explain(client, query.name, query.sql, false) };
-        }),
-      );
-    } catch (error) {
-      // Cancelled by the statement timeout: slower than any limit, a finding rather than an error.
-      if (isStatementTimeout(error)) timedOut.push(query.name);
-      else if (isUndefinedTable(error)) absent.push(`${query.name} (${error.message})`);
-      else throw liveQueryError(query.name, error);
-    }
   }
-  return { plans, absent, timedOut };
+}
+
+/** Each query in a READ ONLY transaction, rolled back; cancelled by the timeout, a finding. */
+function planLive(pool: Pool, queries: readonly NamedQuery[], timeoutMs: number): Promise<EachRun<LivePlan>> {
+  assertReadOnly(queries);
+  return eachReadOnly(pool, queries, timeoutMs, liveRefusal(true), async (client, query) => {
+    const chosen = await measuredExplain(client, query);
+    await client.query('SET LOCAL enable_seqscan = off');
+    return { ...query, chosen, forced: await explain(client, query.name, query.sql, false) };
+  });
 }
 
 /** What is wrong with a plan: a Seq Scan, no index scan at all, or too slow. */
@@ -134,10 +146,168 @@ function judgeLive(plan: LivePlan, maxExecutionMs: number) {
   return { ...plan, forcedScans, chosenScans, executionMs, problems };
 }
 
+type ScratchJudged = ReturnType<typeof judgeScratch>;
+type LiveJudged = ReturnType<typeof judgeLive>;
+
+/**
+ * A live failure is expected only when it is a missing index that a migration pending there adds:
+ * slowness is never excused.
+ */
+function liveExcuse(
+  plan: LiveJudged,
+  scratch: readonly ScratchJudged[],
+  state: LiveState,
+  maxExecutionMs: number,
+): string | undefined {
+  if (plan.executionMs >= maxExecutionMs) return undefined;
+  return pendingExcuse(state, scratch.find((s) => s.name === plan.name)?.result.Plan);
+}
+
+function judgeSides(
+  scratchRun: ScratchRun,
+  live: EachRun<LivePlan>,
+  state: LiveState,
+  maxExecutionMs: number,
+) {
+  const scratch = scratchRun.plans.results.map((p) => judgeScratch(p, maxExecutionMs));
+  const liveJudged = live.results.map((p) => judgeLive(p, maxExecutionMs));
+  const scratchFailing = scratch.filter((j) => j.problems.length > 0);
+  const onLive = splitExpected(
+    liveJudged
+      .filter((j) => j.problems.length > 0)
+      .map((j) => ({ ...j, expected: liveExcuse(j, scratch, state, maxExecutionMs) })),
+  );
+  const status = combinedStatus(
+    scratchFailing.length + scratchRun.plans.timedOut.length > 0,
+    onLive.drift.length + live.timedOut.length,
+    onLive.expected.length,
+  );
+  return {
+    status,
+    scratch,
+    live: liveJudged,
+    scratchFailing,
+    liveDrift: onLive.drift,
+    liveExpected: onLive.expected,
+  };
+}
+
+type Verdict = ReturnType<typeof judgeSides>;
+
+const executionMeasure = (name: string, executionMs: number, maxExecutionMs: number) =>
+  measure(name, Number(executionMs.toFixed(3)), 'ms', maxExecutionMs, '<');
+
+function measurementsOf(
+  verdict: Verdict,
+  state: LiveState,
+  fill: FillResult | undefined,
+  max: number,
+): Measurement[] {
+  return [
+    ...verdict.scratch.map((j) => executionMeasure(`${j.name} execution time`, j.executionMs, max)),
+    ...verdict.live.map((j) =>
+      executionMeasure(`${j.name} execution time (${liveSide})`, j.executionMs, max),
+    ),
+    measure(
+      'sequential scans',
+      verdict.scratch.reduce((n, j) => n + j.scans.seqScans.length, 0),
+      'count',
+      0,
+      '==',
+    ),
+    ...(state.judged
+      ? [
+          measure(
+            `sequential scans with enable_seqscan off (${liveSide})`,
+            verdict.live.reduce((n, j) => n + j.forcedScans.seqScans.length, 0),
+            'count',
+            0,
+            '==',
+          ),
+        ]
+      : []),
+    measure('synthetic leads', fill?.filled ?? 0, 'count'),
+  ];
+}
+
+function evidenceOf(verdict: Verdict): Evidence[] {
+  return [
+    ...verdict.scratch.map((j) => ({
+      kind: 'plan' as const,
+      title: `${scratchSide}: ${j.name}: EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${j.sql}`,
+      content: JSON.stringify(j.result, null, 2),
+    })),
+    ...verdict.live.flatMap((j) => [
+      {
+        kind: 'plan' as const,
+        title: `${liveSide}: ${j.name}: EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) with the live statistics ${j.sql}`,
+        content: JSON.stringify(j.chosen, null, 2),
+      },
+      {
+        kind: 'plan' as const,
+        title: `${liveSide}: ${j.name}: EXPLAIN with enable_seqscan off ${j.sql}`,
+        content: JSON.stringify(j.forced, null, 2),
+      },
+    ]),
+  ];
+}
+
+function findingsOf(
+  verdict: Verdict,
+  scratchTimedOut: readonly string[],
+  liveTimedOut: readonly string[],
+  timeoutMs: number,
+): string[] {
+  const overTimeout = (side: string) => (name: string) =>
+    `${name}: over the statement timeout (${timeoutMs} ms) on ${side}`;
+  return [
+    ...verdict.scratchFailing.map((j) => `${j.name}: ${j.problems.join(', ')} on ${scratchSide}`),
+    ...scratchTimedOut.map(overTimeout(scratchSide)),
+    ...verdict.liveDrift.map((j) => `${j.name}: ${j.problems.join(', ')} on the ${liveSide}`),
+    ...liveTimedOut.map(overTimeout(`the ${liveSide}`)),
+    ...verdict.liveExpected.map(
+      (j) => `${j.name}: no index on the ${liveSide} until deployed (${j.expected})`,
+    ),
+  ];
+}
+
+function passedText(verdict: Verdict): string {
+  return verdict.scratch
+    .map((j) => {
+      const onLive = verdict.live.find((l) => l.name === j.name);
+      const liveText = onLive
+        ? `; live: ${planName(onLive.chosenScans)} in ${onLive.executionMs.toFixed(2)} ms, served by ${planName(onLive.forcedScans)}`
+        : '';
+      return `${j.name}: ${j.scans.indexScans[0] ?? 'index'} in ${j.executionMs.toFixed(2)} ms${liveText}`;
+    })
+    .join('; ');
+}
+
 function fillNote(fill: FillResult | undefined, table: string): string | undefined {
   if (fill === undefined)
     return `no synthetic rows on ${scratchSide}: no table ${table} in the migrated schema`;
   return 'refused' in fill ? `no synthetic rows in ${table} on ${scratchSide}: ${fill.refused}` : undefined;
+}
+
+function plansOutcome(
+  patterns: PatternList,
+  scratch: ScratchRun,
+  live: EachRun<LivePlan>,
+  state: LiveState,
+  settings: Settings,
+  records: RecordsConfig,
+): GateOutcome {
+  const verdict = judgeSides(scratch, live, state, settings.maxExecutionMs);
+  const findings = findingsOf(verdict, scratch.plans.timedOut, live.timedOut, settings.liveTimeoutMs);
+  const notes = sideNotes(patterns.notes, live.absent, state, fillNote(scratch.fill, records.table));
+  return {
+    status: verdict.status,
+    summary: [verdict.status === 'pass' ? passedText(verdict) : listSome(findings, 3, '; '), ...notes].join(
+      '; ',
+    ),
+    measurements: measurementsOf(verdict, state, scratch.fill, settings.maxExecutionMs),
+    evidence: evidenceOf(verdict),
+  };
 }
 
 export const queryPlansGate: Gate = {
@@ -145,154 +315,37 @@ export const queryPlansGate: Gate = {
   stage: 'pre-deploy',
   title: 'Query plans use indexes and run fast',
   description:
-    "Runs EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) on the spec's queries (default: the email and created_at lookups on gates.thresholds.db.records; once to warm the cache, then measured) on two databases. On a scratch database migrated to the code's newest migration and filled with synthetic records: each must read with an Index Scan or Bitmap Index Scan, never a Seq Scan, and execute within the limit. On the configured (live) database, each query checked to be one read-only statement and run inside a READ ONLY transaction that is rolled back, with a statement timeout and nothing written or analyzed: with sequential scans disabled an index must serve it (an index dropped by hand fails), and the plan the live statistics choose must execute within the limit. The live plan is not failed for a Seq Scan, because on a small table that is the planner's right choice; it is reported as evidence. A live database without the records table is noted, not judged; a live failure only warns when the missing index comes with a migration still pending there (this release adds it).",
+    "Runs EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) on the spec's queries (default: the email and created_at lookups on gates.thresholds.db.records; once to warm the cache, then measured) on two databases. On a scratch database migrated to the code's newest migration and filled with synthetic records: each must read with an Index Scan or Bitmap Index Scan, never a Seq Scan, and execute within the limit. On the configured (live) database, each query checked to be one read-only statement and run inside a READ ONLY transaction that is rolled back, with a statement timeout and nothing written or analyzed: with sequential scans disabled an index must serve it (an index dropped by hand fails), and the plan the live statistics choose must execute within the limit. The live plan is not failed for a Seq Scan, because on a small table that is the planner's right choice; it is reported as evidence. A live database without the records table is noted, not judged; a live failure only warns when the missing index comes with a migration still pending there (this release adds it). A query the statement timeout cancels, on either side, fails.",
   spec: '§1.3.3',
   timeoutMs: 300_000,
   thresholds: (config) => {
     const db = gateThresholds(config).db;
-    return describeThresholds(config, 'db', 'queryPlans', {
+    const infos = describeThresholds(config, 'db', 'queryPlans', {
       syntheticLeads: 'synthetic records in the scratch table',
       maxExecutionMs: 'maximum execution time of each query (ms), on scratch and on live',
       queries: 'the queries judged (unset: built from db.records); each one read-only statement',
-      liveTimeoutMs: 'statement_timeout of the read-only EXPLAIN ANALYZEs on the live database (ms)',
-    }).map((info) =>
-      info.key.endsWith('.queries')
-        ? { ...info, value: effectiveQueries(db.queryPlans.queries, db.records) }
-        : info,
-    );
+      liveTimeoutMs:
+        'statement_timeout of the EXPLAIN ANALYZEs (ms), on the live database and on scratch: a query it cancels fails',
+    });
+    return withEffectiveQueries(infos, db.queryPlans.queries, db.records);
   },
   run: (ctx) =>
     withGateDatabase(ctx, 'measure the query plans', async (db) => {
       const { queryPlans: settings, records } = gateThresholds(ctx.config).db;
-      const scratch = await withMigratedScratch(ctx, db, async (pool) => {
-        const patterns = await resolvePatterns(pool, settings.queries, records, 'queryPlans');
-        if ('skip' in patterns) return { patterns, plans: [], fill: undefined };
-        let fill: FillResult | undefined;
-        if (await relationExists(pool, quoteQualifiedName(records.table))) {
-          ctx.log(`inserting ${settings.syntheticLeads} synthetic records into ${records.table}`);
-          fill = await fillSyntheticRecords(pool, records, settings.syntheticLeads);
-        }
-        const plans: ScratchPlan[] = [];
-        for (const query of patterns.queries)
-          plans.push({ ...query, result: await measuredExplain(pool, query) });
-        return { patterns, plans, fill };
-      });
-      const { patterns } = scratch;
-      if ('skip' in patterns) return skipOutcome(patterns.skip, patterns.reason);
+      const onScratch = await onScratchPatterns(
+        ctx,
+        db,
+        settings.queries,
+        records,
+        'queryPlans',
+        (pool, queries) => measureOnScratch(ctx, pool, queries, settings, records),
+      );
+      if ('skip' in onScratch) return skipOutcome(onScratch.skip, onScratch.reason);
+      const { patterns, scratch } = onScratch;
       const state = await liveState(ctx, db.pool, records);
       const live = state.judged
         ? await planLive(db.pool, patterns.queries, settings.liveTimeoutMs)
-        : { plans: [], absent: [], timedOut: [] };
-
-      const scratchJudged = scratch.plans.map((p) => judgeScratch(p, settings.maxExecutionMs));
-      const liveJudged = live.plans.map((p) => judgeLive(p, settings.maxExecutionMs));
-      const scratchFailing = scratchJudged.filter((j) => j.problems.length > 0);
-      const liveFailing = liveJudged
-        .filter((j) => j.problems.length > 0)
-        .map((j) => {
-          const onScratch = scratchJudged.find((s) => s.name === j.name);
-          // Only a missing index can be the pending migration's to add; slowness is not excused.
-          const onlyPlanShape = j.executionMs < settings.maxExecutionMs;
-          const expected =
-            state.judged && onScratch && onlyPlanShape
-              ? pendingIndexSource(indexNamesOf(onScratch.result.Plan), state.pending)
-              : undefined;
-          return { ...j, expected };
-        });
-      const liveDrift = liveFailing.filter((j) => j.expected === undefined);
-      const liveExpected = liveFailing.filter((j) => j.expected !== undefined);
-      const status = combinedStatus(
-        scratchFailing.length > 0,
-        liveDrift.length + live.timedOut.length,
-        liveExpected.length,
-      );
-
-      const measurements: Measurement[] = [
-        ...scratchJudged.map((j) =>
-          measure(
-            `${j.name} execution time`,
-            Number(j.executionMs.toFixed(3)),
-            'ms',
-            settings.maxExecutionMs,
-            '<',
-          ),
-        ),
-        ...liveJudged.map((j) =>
-          measure(
-            `${j.name} execution time (${liveSide})`,
-            Number(j.executionMs.toFixed(3)),
-            'ms',
-            settings.maxExecutionMs,
-            '<',
-          ),
-        ),
-        measure(
-          'sequential scans',
-          scratchJudged.reduce((n, j) => n + j.scans.seqScans.length, 0),
-          'count',
-          0,
-          '==',
-        ),
-        ...(state.judged
-          ? [
-              measure(
-                `sequential scans with enable_seqscan off (${liveSide})`,
-                liveJudged.reduce((n, j) => n + j.forcedScans.seqScans.length, 0),
-                'count',
-                0,
-                '==',
-              ),
-            ]
-          : []),
-        measure('synthetic leads', scratch.fill?.filled ?? 0, 'count'),
-      ];
-      const evidence: Evidence[] = [
-        ...scratchJudged.map((j) => ({
-          kind: 'plan' as const,
-          title: `${scratchSide}: ${j.name}: EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${j.sql}`,
-          content: JSON.stringify(j.result, null, 2),
-        })),
-        ...liveJudged.flatMap((j) => [
-          {
-            kind: 'plan' as const,
-            title: `${liveSide}: ${j.name}: EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) with the live statistics ${j.sql}`,
-            content: JSON.stringify(j.chosen, null, 2),
-          },
-          {
-            kind: 'plan' as const,
-            title: `${liveSide}: ${j.name}: EXPLAIN with enable_seqscan off ${j.sql}`,
-            content: JSON.stringify(j.forced, null, 2),
-          },
-        ]),
-      ];
-      const notes = [
-        ...patterns.notes,
-        fillNote(scratch.fill, records.table),
-        ...(live.absent.length > 0 ? [`not on the ${liveSide}: ${listSome(live.absent)}`] : []),
-        liveNote(state),
-      ].filter((n): n is string => n !== undefined);
-      const findings = [
-        ...scratchFailing.map((j) => `${j.name}: ${j.problems.join(', ')} on ${scratchSide}`),
-        ...liveDrift.map((j) => `${j.name}: ${j.problems.join(', ')} on the ${liveSide}`),
-        ...live.timedOut.map(
-          (name) => `${name}: over the statement timeout (${settings.liveTimeoutMs} ms) on the ${liveSide}`,
-        ),
-        ...liveExpected.map(
-          (j) => `${j.name}: no index on the ${liveSide} until deployed (${j.expected ?? ''})`,
-        ),
-      ];
-      const passed = scratchJudged.map((j) => {
-        const onLive = liveJudged.find((l) => l.name === j.name);
-        const liveText = onLive
-          ? `; live: ${planName(onLive.chosenScans)} in ${onLive.executionMs.toFixed(2)} ms, served by ${planName(onLive.forcedScans)}`
-          : '';
-        return `${j.name}: ${j.scans.indexScans[0] ?? 'index'} in ${j.executionMs.toFixed(2)} ms${liveText}`;
-      });
-      return {
-        status,
-        summary: [status === 'pass' ? passed.join('; ') : listSome(findings, 3, '; '), ...notes].join('; '),
-        measurements,
-        evidence,
-      };
+        : noRun<LivePlan>();
+      return plansOutcome(patterns, scratch, live, state, settings, records);
     }),
 };

@@ -1,8 +1,5 @@
-import pg from 'pg';
-import type { GateThresholds } from '../../../config/sections/gate-thresholds.ts';
-
-/** `gates.thresholds.db.records`: the table of records and its columns. */
-export type RecordsConfig = GateThresholds['db']['records'];
+import type { ThresholdInfo } from '../../gate.ts';
+import { quoteRecords, type RecordsConfig } from './record-table.ts';
 
 export interface NamedQuery {
   name: string;
@@ -16,33 +13,26 @@ export interface DerivedQuery extends NamedQuery {
   setting: 'emailColumn' | 'createdAtColumn';
 }
 
-/** `schema.table` or `table`, each part quoted: a configured name is never spliced raw. */
-export function quoteQualifiedName(name: string): string {
-  return name
-    .split('.')
-    .map((part) => pg.escapeIdentifier(part))
-    .join('.');
-}
-
 /**
- * §1.3.3's two queries on the configured table (for Hermes: the spec's text, identifiers quoted):
- * an email lookup when there is an email column, a one-day created_at range when there is a date.
+ * §1.3.3's two queries on the configured table (for Hermes: the spec's text exactly; another
+ * project's names quoted where they need it): an email lookup when there is an email column, a
+ * one-day created_at range when there is a date.
  */
 export function recordQueries(records: RecordsConfig): DerivedQuery[] {
-  const table = quoteQualifiedName(records.table);
+  const quoted = quoteRecords(records);
   const out: DerivedQuery[] = [];
-  if (records.emailColumn !== null) {
+  if (records.emailColumn !== null && quoted.emailColumn !== null) {
     out.push({
       name: 'email lookup',
-      sql: `SELECT * FROM ${table} WHERE ${pg.escapeIdentifier(records.emailColumn)} = 'test@example.com'`,
+      sql: `SELECT * FROM ${quoted.table} WHERE ${quoted.emailColumn} = 'test@example.com'`,
       column: records.emailColumn,
       setting: 'emailColumn',
     });
   }
-  if (records.createdAtColumn !== null) {
+  if (records.createdAtColumn !== null && quoted.createdAtColumn !== null) {
     out.push({
       name: 'created_at range',
-      sql: `SELECT * FROM ${table} WHERE ${pg.escapeIdentifier(records.createdAtColumn)} > NOW() - INTERVAL '1 day'`,
+      sql: `SELECT * FROM ${quoted.table} WHERE ${quoted.createdAtColumn} > NOW() - INTERVAL '1 day'`,
       column: records.createdAtColumn,
       setting: 'createdAtColumn',
     });
@@ -56,4 +46,15 @@ export function effectiveQueries(
   records: RecordsConfig,
 ): NamedQuery[] {
   return configured ? [...configured] : recordQueries(records).map(({ name, sql }) => ({ name, sql }));
+}
+
+/** `gates explain` shows a gate's `queries` as it judges them: unset, the ones built from `records`. */
+export function withEffectiveQueries(
+  infos: readonly ThresholdInfo[],
+  configured: readonly NamedQuery[] | undefined,
+  records: RecordsConfig,
+): ThresholdInfo[] {
+  return infos.map((info) =>
+    info.key.endsWith('.queries') ? { ...info, value: effectiveQueries(configured, records) } : info,
+  );
 }

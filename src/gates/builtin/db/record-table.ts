@@ -1,6 +1,13 @@
+import pg from 'pg';
 import type { Queryable } from '../../../db/queryable.ts';
 import type { GateThresholds } from '../../../config/sections/gate-thresholds.ts';
+import { quotedKeywords } from './sql-keywords.ts';
 
+/**
+ * `gates.thresholds.db.records`: the project's table of records and its columns, read by
+ * db.integrity, db.query-plans and db.schema.indexes. This module is the one place that turns
+ * those names into SQL and asks the catalog about them.
+ */
 export type RecordsConfig = GateThresholds['db']['records'];
 
 /** An identifier as SQL text, quoted where PostgreSQL needs it (`hermes_leads`, `"Customers"`). */
@@ -11,42 +18,42 @@ export interface QuotedRecords {
   readonly table: SqlIdentifier;
   readonly idColumn: SqlIdentifier;
   readonly emailColumn: SqlIdentifier | null;
+  readonly createdAtColumn: SqlIdentifier | null;
   readonly outboxTable: SqlIdentifier | null;
 }
 
-/** `app.customers` names a table in schema app; a name without a dot is found on the search_path. */
-export function nameParts(name: string): string[] {
-  return name.split('.');
-}
+/** What quote_ident leaves bare: lower-case letters, digits and `_`, not starting with a digit. */
+const plainIdentifier = /^[a-z_][a-z0-9_]*$/;
 
 /**
- * Quotes each name with the server's own quote_ident, which leaves a plain lower-case name bare
- * (so the defaults read exactly as the spec's queries) and quotes keywords and mixed case.
+ * One name as SQL, by quote_ident's rule but without a round trip: a plain lower-case name that is
+ * no keyword stays bare (so the defaults read exactly as the spec's queries), anything else is
+ * quoted, with any `"` inside doubled.
  */
-export async function quoteNames(db: Queryable, names: readonly string[]): Promise<SqlIdentifier[]> {
-  if (names.length === 0) return [];
-  const { rows } = await db.query<{ quoted: string }>(
-    'SELECT quote_ident(name) AS quoted FROM unnest($1::text[]) WITH ORDINALITY AS n(name, i) ORDER BY i',
-    [names],
-  );
-  return rows.map((r) => r.quoted as SqlIdentifier);
+export function quoteIdentifier(name: string): SqlIdentifier {
+  const bare = plainIdentifier.test(name) && !quotedKeywords.has(name);
+  return (bare ? name : pg.escapeIdentifier(name)) as SqlIdentifier;
 }
 
-/** A possibly schema-qualified table name, each part quoted. */
-export async function quoteTable(db: Queryable, name: string): Promise<SqlIdentifier> {
-  return (await quoteNames(db, nameParts(name))).join('.') as SqlIdentifier;
+/** `app.customers` names a table in schema app; a name without a dot is found on the search_path. */
+export function quoteQualifiedName(name: string): SqlIdentifier {
+  return name.split('.').map(quoteIdentifier).join('.') as SqlIdentifier;
 }
 
-export async function quoteRecords(db: Queryable, records: RecordsConfig): Promise<QuotedRecords> {
-  const [idColumn, emailColumn] = await quoteNames(db, [records.idColumn, records.emailColumn ?? '']);
+const quoteOptional = (name: string | null, quote: (n: string) => SqlIdentifier) =>
+  name === null ? null : quote(name);
+
+export function quoteRecords(records: RecordsConfig): QuotedRecords {
   return {
-    table: await quoteTable(db, records.table),
-    idColumn: idColumn as SqlIdentifier,
-    emailColumn: records.emailColumn === null ? null : (emailColumn as SqlIdentifier),
-    outboxTable: records.outboxTable === null ? null : await quoteTable(db, records.outboxTable),
+    table: quoteQualifiedName(records.table),
+    idColumn: quoteIdentifier(records.idColumn),
+    emailColumn: quoteOptional(records.emailColumn, quoteIdentifier),
+    createdAtColumn: quoteOptional(records.createdAtColumn, quoteIdentifier),
+    outboxTable: quoteOptional(records.outboxTable, quoteQualifiedName),
   };
 }
 
+/** Whether `quoted` (perhaps schema-qualified) names a relation on this database. */
 export async function relationExists(db: Queryable, quoted: SqlIdentifier): Promise<boolean> {
   const { rows } = await db.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [
     quoted,
@@ -54,7 +61,7 @@ export async function relationExists(db: Queryable, quoted: SqlIdentifier): Prom
   return rows[0]?.exists ?? false;
 }
 
-/** The column names of a table that exists. */
+/** The column names of a table; none when there is no such table. */
 export async function columnsOf(db: Queryable, quoted: SqlIdentifier): Promise<Set<string>> {
   const { rows } = await db.query<{ name: string }>(
     `SELECT attname AS name FROM pg_attribute

@@ -3,11 +3,11 @@ import type { Pool, PoolClient } from 'pg';
 import { HermesError } from '../../../errors/hermes-error.ts';
 
 /**
- * Runs `work` on the configured (live) database so that it can only observe: a READ ONLY
- * transaction, always rolled back, with `timeoutMs` as its statement_timeout. Whatever `work`
- * sets with SET LOCAL (enable_seqscan) ends with it.
+ * Runs `work` so that it can only observe: a READ ONLY transaction, always rolled back, with
+ * `timeoutMs` as its statement_timeout. Made for the configured (live) database; the scratch side
+ * uses it too, for the bound. Whatever `work` sets with SET LOCAL (enable_seqscan) ends with it.
  */
-export async function withLiveReadOnly<T>(
+export async function withReadOnlyTransaction<T>(
   pool: Pool,
   timeoutMs: number,
   work: (client: PoolClient) => Promise<T>,
@@ -27,17 +27,6 @@ export async function withLiveReadOnly<T>(
   }
 }
 
-/** Whether `quotedName` (quoted, perhaps schema-qualified) names a relation on this database. */
-export async function relationExists(
-  db: Pick<PoolClient, 'query'> | Pool,
-  quotedName: string,
-): Promise<boolean> {
-  const { rows } = await db.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [
-    quotedName,
-  ]);
-  return rows[0]?.exists ?? false;
-}
-
 /** undefined_table: a query about a table this database does not have (yet). */
 export function isUndefinedTable(error: unknown): error is pg.DatabaseError {
   return error instanceof pg.DatabaseError && error.code === '42P01';
@@ -54,4 +43,63 @@ export function liveQueryError(name: string, error: unknown): HermesError {
   return new HermesError('gate_live_query_failed', `live database: query "${name}": ${message}`, {
     cause: error,
   });
+}
+
+export interface NamedSql {
+  readonly name: string;
+  readonly sql: string;
+}
+
+/** What one database made of the queries: the results, and the queries it could not run. */
+export interface EachRun<T> {
+  results: T[];
+  /** Queries about a table this database lacks, each with the server's message. */
+  absent: string[];
+  /** Names of the queries the statement timeout cancelled. */
+  timedOut: string[];
+}
+
+export const noRun = <T>(): EachRun<T> => ({ results: [], absent: [], timedOut: [] });
+
+/** How a refused query is taken: noted, a finding, or the gate's error (thrown). */
+export type Refusal =
+  { kind: 'absent'; note: string } | { kind: 'timed out' } | { kind: 'throw'; error: unknown };
+
+/**
+ * The live side's rule: a missing table is noted, anything else is an error naming the live side;
+ * a timeout is a finding (slower than any limit) only where the gate measures time.
+ */
+export function liveRefusal(timeoutIsFinding: boolean) {
+  return (query: NamedSql, error: unknown): Refusal => {
+    if (timeoutIsFinding && isStatementTimeout(error)) return { kind: 'timed out' };
+    if (isUndefinedTable(error)) return { kind: 'absent', note: `${query.name} (${error.message})` };
+    return { kind: 'throw', error: liveQueryError(query.name, error) };
+  };
+}
+
+/** The scratch side's rule: a timeout is a finding, any other refusal the error it is. */
+export function scratchRefusal(_query: NamedSql, error: unknown): Refusal {
+  return isStatementTimeout(error) ? { kind: 'timed out' } : { kind: 'throw', error };
+}
+
+/** Each query in its own bounded read-only transaction, so that one refusal spoils nothing else. */
+export async function eachReadOnly<Q extends NamedSql, T>(
+  pool: Pool,
+  queries: readonly Q[],
+  timeoutMs: number,
+  refusal: (query: Q, error: unknown) => Refusal,
+  work: (client: PoolClient, query: Q) => Promise<T>,
+): Promise<EachRun<T>> {
+  const run = noRun<T>();
+  for (const query of queries) {
+    try {
+      run.results.push(await withReadOnlyTransaction(pool, timeoutMs, (client) => work(client, query)));
+    } catch (error) {
+      const taken = refusal(query, error);
+      if (taken.kind === 'throw') throw taken.error;
+      if (taken.kind === 'timed out') run.timedOut.push(query.name);
+      else run.absent.push(taken.note);
+    }
+  }
+  return run;
 }
