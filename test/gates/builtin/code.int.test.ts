@@ -71,13 +71,17 @@ describe('code.types', () => {
 
 describe('code.format', () => {
   it('passes formatted files', async () => {
-    const cwd = project({ 'good.js': 'const a = 1;\n' });
+    const cwd = project({ '.prettierrc.json': '{}\n', 'good.js': 'const a = 1;\n' });
     const outcome = await formatGate.run(gateContext({ cwd }));
     expect(outcome.status, outcome.summary).toBe('pass');
   });
 
   it('fails listing the unformatted files', async () => {
-    const cwd = project({ 'good.js': 'const a = 1;\n', 'ugly.js': 'const  b= {a:1}\n' });
+    const cwd = project({
+      '.prettierrc.json': '{}\n',
+      'good.js': 'const a = 1;\n',
+      'ugly.js': 'const  b= {a:1}\n',
+    });
     const outcome = await formatGate.run(gateContext({ cwd }));
     expect(outcome.status).toBe('fail');
     expect(outcome.summary).toBe('1 file not formatted: ugly.js');

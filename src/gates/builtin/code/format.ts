@@ -1,8 +1,11 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Gate, GateOutcome } from '../../gate.ts';
-import { errorOutcome, listSome, measure, plural, tail } from '../support/outcome.ts';
+import { errorOutcome, listSome, measure, plural, skipOutcome, tail } from '../support/outcome.ts';
 import { resolveTool } from '../support/resolve-tool.ts';
 import { runTool } from '../support/run-tool.ts';
 import { describeThresholds, gateThresholds } from '../support/thresholds.ts';
+import { chooseConfig, dependsOn, findToolConfig, prettierLookup } from './tool-config.ts';
 
 export const formatGate: Gate = {
   id: 'code.format',
@@ -16,13 +19,33 @@ export const formatGate: Gate = {
     describeThresholds(config, 'code', 'format', {
       maxUnformatted: 'unformatted files allowed',
       patterns: 'files and directories checked',
+      config:
+        "the Prettier config file (--config); null: Prettier's own lookup, and neither a config nor a prettier dependency is a skip",
     }),
   async run(ctx): Promise<GateOutcome> {
     const settings = gateThresholds(ctx.config).code.format;
     const prettier = resolveTool(ctx.cwd, 'prettier');
     if (!prettier)
       return errorOutcome('Prettier is not installed', 'no prettier executable in node_modules/.bin');
-    const run = await runTool(prettier, ['--list-different', ...settings.patterns], {
+    // Prettier's defaults are a style only for a project that chose Prettier (a config, or the
+    // dependency): judging any other project by them would fail every file it has.
+    const config = chooseConfig(
+      settings.config,
+      (path) => existsSync(resolve(ctx.cwd, path)),
+      findToolConfig(ctx.cwd, prettierLookup),
+      dependsOn(ctx.cwd, 'prettier'),
+    );
+    if (config.kind === 'none')
+      return skipOutcome(
+        'does not apply: the repository does not use Prettier',
+        'no Prettier configuration (.prettierrc*, prettier.config.*, "prettier" in package.json) and no prettier dependency; add a .prettierrc.json (`{}` keeps the defaults), or set gates.thresholds.code.format.config to the Prettier config file',
+      );
+    if (config.kind === 'missing-file')
+      return errorOutcome(
+        `Prettier config ${config.path} not found`,
+        `gates.thresholds.code.format.config is ${config.path}, which does not exist in the repository`,
+      );
+    const run = await runTool(prettier, ['--list-different', ...config.args, ...settings.patterns], {
       cwd: ctx.cwd,
       signal: ctx.signal,
     });

@@ -1,10 +1,12 @@
-import { relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Gate, GateOutcome } from '../../gate.ts';
-import { errorOutcome, listSome, measure, plural, tail } from '../support/outcome.ts';
+import { errorOutcome, listSome, measure, plural, skipOutcome, tail } from '../support/outcome.ts';
 import { resolveTool } from '../support/resolve-tool.ts';
 import { runTool } from '../support/run-tool.ts';
 import { describeThresholds, gateThresholds } from '../support/thresholds.ts';
+import { chooseConfig, eslintLookup, findToolConfig } from './tool-config.ts';
 
 /** The part of ESLint's JSON formatter output the gate reads. */
 const eslintReport = z.array(
@@ -36,12 +38,30 @@ export const lintGate: Gate = {
     describeThresholds(config, 'code', 'lint', {
       maxErrors: 'ESLint errors allowed',
       patterns: 'files and directories linted',
+      config: "the ESLint config file (--config); null: ESLint's own lookup, and none found is a skip",
     }),
   async run(ctx): Promise<GateOutcome> {
     const settings = gateThresholds(ctx.config).code.lint;
     const eslint = resolveTool(ctx.cwd, 'eslint');
     if (!eslint) return errorOutcome('ESLint is not installed', 'no eslint executable in node_modules/.bin');
-    const run = await runTool(eslint, ['-f', 'json', ...settings.patterns], {
+    // A project that has not set ESLint up has no rules to judge it by: Hermes's would be a guess.
+    const config = chooseConfig(
+      settings.config,
+      (path) => existsSync(resolve(ctx.cwd, path)),
+      findToolConfig(ctx.cwd, eslintLookup),
+      false,
+    );
+    if (config.kind === 'none')
+      return skipOutcome(
+        'does not apply: the repository has no ESLint configuration',
+        'no eslint.config.(js|mjs|cjs|ts) or .eslintrc in the repository or above it; add one, or set gates.thresholds.code.lint.config to the ESLint config file',
+      );
+    if (config.kind === 'missing-file')
+      return errorOutcome(
+        `ESLint config ${config.path} not found`,
+        `gates.thresholds.code.lint.config is ${config.path}, which does not exist in the repository`,
+      );
+    const run = await runTool(eslint, ['-f', 'json', ...config.args, ...settings.patterns], {
       cwd: ctx.cwd,
       signal: ctx.signal,
     });

@@ -1,5 +1,8 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { defaultTsconfig } from '../../../config/sections/gate-thresholds.ts';
 import type { Gate, GateOutcome } from '../../gate.ts';
-import { errorOutcome, listSome, measure, plural, tail } from '../support/outcome.ts';
+import { errorOutcome, listSome, measure, plural, skipOutcome, tail } from '../support/outcome.ts';
 import { resolveTool } from '../support/resolve-tool.ts';
 import { runTool } from '../support/run-tool.ts';
 import { describeThresholds, gateThresholds } from '../support/thresholds.ts';
@@ -7,6 +10,23 @@ import { describeThresholds, gateThresholds } from '../support/thresholds.ts';
 /** `src/x.ts(4,7): error TS2322: Type 'string' is not assignable to type 'number'.` */
 const located = /^(.+?)\((\d+),(\d+)\): error (TS\d+): (.*)$/;
 const global = /^error (TS\d+): (.*)$/;
+
+/**
+ * Without the default tsconfig.json the repository is not a TypeScript project (skip); a
+ * configured project that does not exist is a mistake in the configuration (error).
+ */
+export function missingProject(project: string, exists: boolean): GateOutcome | undefined {
+  if (exists) return undefined;
+  if (project === defaultTsconfig)
+    return skipOutcome(
+      'does not apply: the repository has no tsconfig.json',
+      'no tsconfig.json; set gates.thresholds.code.types.project to the tsconfig to check',
+    );
+  return errorOutcome(
+    `${project} not found`,
+    `gates.thresholds.code.types.project is ${project}, which does not exist in the repository`,
+  );
+}
 
 export const typesGate: Gate = {
   id: 'code.types',
@@ -24,6 +44,8 @@ export const typesGate: Gate = {
     const settings = gateThresholds(ctx.config).code.types;
     const tsc = resolveTool(ctx.cwd, 'tsc');
     if (!tsc) return errorOutcome('TypeScript is not installed', 'no tsc executable in node_modules/.bin');
+    const missing = missingProject(settings.project, existsSync(resolve(ctx.cwd, settings.project)));
+    if (missing) return missing;
     const run = await runTool(tsc, ['--noEmit', '-p', settings.project, '--pretty', 'false'], {
       cwd: ctx.cwd,
       signal: ctx.signal,

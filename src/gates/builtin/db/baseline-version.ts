@@ -58,7 +58,11 @@ export async function baselineVersion(ctx: GateContext): Promise<VersionBaseline
   }
   try {
     const baseline = await gitBaselineRef(ctx);
-    if (baseline === null) return { version: null, source: 'no baselineVersion configured and no git tag' };
+    if (baseline === null)
+      return {
+        version: null,
+        source: 'no git tag, and gates.thresholds.db.schemaBreaking.baselineVersion not set',
+      };
     const { ref } = baseline;
     const shown = await runTool('git', ['show', `${ref}:package.json`], { cwd: ctx.cwd, signal: ctx.signal });
     if (shown.code !== 0) return { version: null, source: `no package.json at git ref ${ref}` };

@@ -3,6 +3,7 @@ import type { PoolClient } from 'pg';
 import type { Queryable } from '../../../db/queryable.ts';
 import type { Gate, GateStatus } from '../../gate.ts';
 import { withGateDatabase } from '../support/database-guard.ts';
+import { quoteQualifiedName, relationExists } from './record-table.ts';
 import { measure } from '../support/outcome.ts';
 import { describeThresholds, gateThresholds } from '../support/thresholds.ts';
 
@@ -30,24 +31,48 @@ async function readSsl(db: Queryable): Promise<SslState> {
   }
 }
 
+/** What the probe writes to: the spec's lead in Hermes's own table, else a temporary table. */
+export type ProbeTarget = { kind: 'lead' } | { kind: 'temporary'; records: string; recordsExist: boolean };
+
+/**
+ * §3.1.2's deployment-test lead only goes into Hermes's own hermes_leads (its columns are the
+ * spec's); any other records table gets no made-up row: the write is checked on a temporary
+ * table and the project's table is only read.
+ */
+export function probeTarget(recordsTable: string, recordsExist: boolean): ProbeTarget {
+  return recordsTable === 'hermes_leads' && recordsExist
+    ? { kind: 'lead' }
+    : { kind: 'temporary', records: recordsTable, recordsExist };
+}
+
+/** The summary's "read/write verified on …" part. */
+export function describeProbe(target: ProbeTarget): string {
+  if (target.kind === 'lead') return 'hermes_leads';
+  return target.recordsExist
+    ? `a temporary table, ${target.records} read`
+    : `a temporary table (${target.records} does not exist yet)`;
+}
+
 /** Writes and reads a row in a transaction that is always rolled back; says what it wrote to. */
-async function probeReadWrite(client: PoolClient): Promise<string> {
-  const { rows } = await client.query<{ exists: boolean }>(
-    "SELECT to_regclass('hermes_leads') IS NOT NULL AS exists",
-  );
+async function probeReadWrite(client: PoolClient, recordsTable: string): Promise<string> {
+  const table = quoteQualifiedName(recordsTable);
+  const target = probeTarget(recordsTable, await relationExists(client, table));
   await client.query('BEGIN');
   try {
-    if (rows[0]?.exists) {
+    if (target.kind === 'lead') {
       const leadId = `DEPLOYMENT-TEST-${randomBytes(4).toString('hex').toUpperCase()}`;
       const inserted = await client.query<{ id: number }>(insertProbeSql, [leadId]);
       const read = await client.query<{ lead_id: string }>(readProbeSql, [inserted.rows[0]?.id]);
       if (read.rows[0]?.lead_id !== leadId) throw new Error('the row written was not read back');
-      return 'hermes_leads';
+      return describeProbe(target);
     }
     await client.query('CREATE TEMP TABLE hermes_connectivity_probe (v int) ON COMMIT DROP');
     await client.query('INSERT INTO hermes_connectivity_probe VALUES (1)');
-    await client.query('SELECT v FROM hermes_connectivity_probe');
-    return 'a temporary table (hermes_leads does not exist yet)';
+    const read = await client.query<{ v: number }>('SELECT v FROM hermes_connectivity_probe');
+    if (read.rows[0]?.v !== 1) throw new Error('the row written was not read back');
+    // A quoted identifier: the one splice a table name allows.
+    if (target.recordsExist) await client.query(`SELECT 1 FROM ${table} LIMIT 1`);
+    return describeProbe(target);
   } finally {
     await client.query('ROLLBACK');
   }
@@ -58,7 +83,7 @@ export const connectivityGate: Gate = {
   stage: 'pre-deploy',
   title: 'Database connectivity',
   description:
-    'Connects to the configured database, checks out several pooled connections at once, writes and reads a deployment-test lead in a transaction that is rolled back, and reads pg_stat_ssl: SSL is required in the environments listed in requireSslIn (fail) and a warning elsewhere.',
+    'Connects to the configured database, checks out several pooled connections at once, writes and reads a deployment-test lead in a transaction that is rolled back (on another project: a temporary table, and reads db.records.table), and reads pg_stat_ssl: SSL is required in the environments listed in requireSslIn (fail) and a warning elsewhere.',
   spec: '§1.4.2',
   timeoutMs: 60_000,
   thresholds: (config) =>
@@ -74,7 +99,7 @@ export const connectivityGate: Gate = {
       let wroteTo: string;
       let ssl: SslState;
       try {
-        wroteTo = await probeReadWrite(first);
+        wroteTo = await probeReadWrite(first, gateThresholds(ctx.config).db.records.table);
         ssl = await readSsl(first);
       } finally {
         first.release();

@@ -8,6 +8,7 @@ import { documentation, loadAllowlist } from './audit-allowlist.ts';
 import { runNpmAudit } from './npm-audit.ts';
 import { loadOsvDatabase, matchOsv } from './osv-database.ts';
 import { readLockedPackages } from './package-lock.ts';
+import { judgeUnlocked, readDependencyFiles } from './unlocked-dependencies.ts';
 import type { Vulnerability } from './vulnerability.ts';
 
 interface Advisories {
@@ -58,7 +59,7 @@ export const dependenciesGate: Gate = {
   stage: 'pre-deploy',
   title: 'Dependency vulnerabilities',
   description:
-    'Reads advisories for every package in package-lock.json: `npm audit --json` when the registry answers, else an offline OSV database directory (osv-scanner offline format, npm ecosystem). Zero critical and high pass (an advisory without a severity counts as high); each medium must be documented in the allow-list (id, reason, expiry), else the gate warns. With no advisory source the gate is an error, never a pass.',
+    'Reads advisories for every package in package-lock.json: `npm audit --json` when the registry answers, else an offline OSV database directory (osv-scanner offline format, npm ecosystem). Zero critical and high pass (an advisory without a severity counts as high); each medium must be documented in the allow-list (id, reason, expiry), else the gate warns. With no advisory source the gate is an error, never a pass. Without package-lock.json: no dependencies declared pass, declared ones fail (not locked), a lockfile of another package manager is a skip.',
   spec: '§1.1.2',
   timeoutMs: 180_000,
   thresholds: (config) =>
@@ -71,6 +72,8 @@ export const dependenciesGate: Gate = {
     }),
   async run(ctx): Promise<GateOutcome> {
     const settings = gateThresholds(ctx.config).security.dependencies;
+    const unlocked = readDependencyFiles(ctx.cwd);
+    if (unlocked) return judgeUnlocked(unlocked);
     let advisories: Awaited<ReturnType<typeof readAdvisories>>;
     let allowlist: ReturnType<typeof loadAllowlist>;
     try {
