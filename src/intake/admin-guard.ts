@@ -37,7 +37,7 @@ async function consume(
 }
 
 function tooMany(message: string, retryAfterS: number): HttpProblem {
-  return new HttpProblem(429, 'rate_limited', message, { retryAfterS });
+  return new HttpProblem('rate_limited', message, { retryAfterS });
 }
 
 /**
@@ -124,11 +124,7 @@ export async function guardAdminRoutes(
     // so that no key, right or wrong, is looked at once the budget is spent.
     await refuse(client, 'unauthorized');
     void reply.header('www-authenticate', 'Bearer realm="hermes-admin"');
-    throw new HttpProblem(
-      401,
-      'unauthorized',
-      'a valid admin API key is required (Authorization: Bearer <key>)',
-    );
+    throw new HttpProblem('unauthorized', 'a valid admin API key is required (Authorization: Bearer <key>)');
   });
   return (request) => actors.get(request) ?? 'anonymous';
 }

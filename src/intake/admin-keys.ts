@@ -15,10 +15,6 @@ export class AdminKeys {
     this.#digests = keys.map(digest);
   }
 
-  get size(): number {
-    return this.#digests.length;
-  }
-
   /** The matching key's fingerprint (for the audit trail), or undefined. */
   match(presented: string): string | undefined {
     const candidate = digest(presented);

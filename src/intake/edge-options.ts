@@ -1,6 +1,7 @@
 import type { ServerOptions } from 'node:http';
 import type { HermesConfig } from '../config/schema.ts';
-import { answerClientError, answerFrameworkError, maxParamLength } from './framework-errors.ts';
+import { maxParamLength } from './fastify-error-problem.ts';
+import { answerClientError, answerFrameworkError } from './framework-errors.ts';
 
 /**
  * The Fastify options of the HTTP edge: how long a request may take to arrive, how long its

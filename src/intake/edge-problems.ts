@@ -3,24 +3,23 @@ import { HttpProblem } from './http-problem.ts';
 // The answers of the HTTP edge: fixed sentences, never the URL, a header or the body they refuse.
 
 export function uriTooLong(detail: string): HttpProblem {
-  return new HttpProblem(414, 'uri_too_long', detail);
+  return new HttpProblem('uri_too_long', detail);
 }
 
 export function badUrl(): HttpProblem {
-  return new HttpProblem(400, 'bad_url', 'the URL is not valid (a malformed %-escape?)');
+  return new HttpProblem('bad_url', 'the URL is not valid (a malformed %-escape?)');
 }
 
 export function badRequest(): HttpProblem {
-  return new HttpProblem(400, 'bad_request', 'the request is not valid HTTP/1.1');
+  return new HttpProblem('bad_request', 'the request is not valid HTTP/1.1');
 }
 
 export function headersTooLarge(): HttpProblem {
-  return new HttpProblem(431, 'headers_too_large', 'the request line and headers are larger than accepted');
+  return new HttpProblem('headers_too_large', 'the request line and headers are larger than accepted');
 }
 
 export function requestTimedOut(): HttpProblem {
   return new HttpProblem(
-    408,
     'request_timeout',
     'the request was not complete within the time allowed; nothing was stored',
   );
@@ -28,8 +27,20 @@ export function requestTimedOut(): HttpProblem {
 
 export function clientClosedRequest(): HttpProblem {
   return new HttpProblem(
-    499,
     'client_closed_request',
     'the client closed the connection before the request was complete; nothing was stored',
+  );
+}
+
+/** 5xx answers carry the request id, which finds the log line with the details. */
+export function internalError(requestId: string): HttpProblem {
+  return new HttpProblem('internal_error', `an unexpected error occurred (request ${requestId})`);
+}
+
+export function databaseUnavailable(retryAfterS: number): HttpProblem {
+  return new HttpProblem(
+    'database_unavailable',
+    'the database is unavailable; the request may not have completed, retry later',
+    { retryAfterS },
   );
 }

@@ -2,30 +2,20 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ConnectionError, FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { markTimedOut } from './client-closed.ts';
-import { badRequest, badUrl, headersTooLarge, requestTimedOut, uriTooLong } from './edge-problems.ts';
-import { HttpProblem } from './http-problem.ts';
-
-/** Route parameters longer than this are refused by the router with 414 (ids here are ~20). */
-export const maxParamLength = 100;
+import { badRequest, headersTooLarge, internalError, requestTimedOut } from './edge-problems.ts';
+import { routerErrorProblem } from './fastify-error-problem.ts';
 
 /**
- * Fastify's `frameworkErrors`: the router's own refusals (a malformed %-escape, a too-long
- * parameter), answered in the uniform error body instead of Fastify's, which quotes the URL.
- * No onResponse hook runs for these, so the answer is logged and counted here.
+ * Fastify's `frameworkErrors`: the router's own refusals, answered in the uniform error body
+ * (see routerErrorProblem). No onResponse hook runs for these, so the answer is logged and
+ * counted here.
  */
 export function answerFrameworkError(
   error: FastifyError,
   request: FastifyRequest,
   reply: FastifyReply,
 ): void {
-  let problem: HttpProblem;
-  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
-    problem = uriTooLong(`a part of the URL is longer than ${maxParamLength} characters`);
-  } else if (error.code === 'FST_ERR_BAD_URL') {
-    problem = badUrl();
-  } else {
-    problem = new HttpProblem(500, 'internal_error', `an unexpected error occurred (request ${request.id})`);
-  }
+  const problem = routerErrorProblem(error) ?? internalError(request.id);
   void reply.code(problem.statusCode).send(problem.body());
   if (request.server.hasDecorator('observeAnswer')) request.server.observeAnswer(request, reply);
 }

@@ -1,4 +1,25 @@
+import { codes, httpStatusOf, type HermesCode } from '../errors/codes.ts';
 import { HermesError } from '../errors/hermes-error.ts';
+
+/** The codes an HTTP answer can carry: those the catalogue gives a status. */
+export type HttpCode = {
+  [C in HermesCode]: (typeof codes)[C] extends { readonly httpStatus: number } ? C : never;
+}[HermesCode];
+
+export function isHttpCode(code: HermesCode): code is HttpCode {
+  return httpStatusOf(code) !== undefined;
+}
+
+export interface HttpProblemOptions {
+  retryAfterS?: number;
+  extra?: Record<string, unknown>;
+  cause?: unknown;
+  /**
+   * Only for the framework's own client errors (`bad_request`), which keep the status Fastify
+   * gave them (408, 413, 415, 431); every other answer's status is its code's, from the catalogue.
+   */
+  statusCode?: number;
+}
 
 /** An answer other than success, as JSON: `{"error": {"code", "message", ...extra}}`. */
 export class HttpProblem extends HermesError {
@@ -6,14 +27,9 @@ export class HttpProblem extends HermesError {
   readonly retryAfterS: number | undefined;
   readonly extra: Readonly<Record<string, unknown>>;
 
-  constructor(
-    statusCode: number,
-    code: string,
-    message: string,
-    options: { retryAfterS?: number; extra?: Record<string, unknown>; cause?: unknown } = {},
-  ) {
+  constructor(code: HttpCode, message: string, options: HttpProblemOptions = {}) {
     super(code, message, { cause: options.cause });
-    this.statusCode = statusCode;
+    this.statusCode = options.statusCode ?? codes[code].httpStatus;
     this.retryAfterS = options.retryAfterS;
     this.extra = options.extra ?? {};
   }

@@ -22,7 +22,7 @@ export function parseRequestInput<T>(
       got: describeGot(field === '(body)' ? input : record[field]),
     };
   });
-  throw new HttpProblem(400, 'validation_failed', 'the request is not valid; nothing was done', {
+  throw new HttpProblem('validation_failed', 'the request is not valid; nothing was done', {
     extra: { fields },
   });
 }

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FormTokens } from '../../src/intake/form-token.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { useTestDatabase } from '../support/test-database.ts';
 import { startIntake, validLead, type IntakeUnderTest } from './support/start-intake.ts';
 
 // What an outside probe used against the contact route: each case must leave real people served
@@ -15,13 +15,7 @@ const secret = 'a-test-form-token-secret-0123456789';
 const tokens = new FormTokens(secret, 24);
 const aged = (ms = 120_000) => tokens.issue(Date.now() - ms);
 
-let database: TestDatabase;
-beforeAll(async () => {
-  database = await createTestDatabase({ migrate: true });
-});
-afterAll(async () => {
-  await database.drop();
-});
+const database = useTestDatabase();
 
 async function leadsFor(email: string) {
   const { rows } = await database.pool.query<{

@@ -1,20 +1,18 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { useTestDatabase } from '../support/test-database.ts';
 import { startIntake, validLead, type IntakeUnderTest } from './support/start-intake.ts';
 
-let database: TestDatabase;
+const database = useTestDatabase();
 let intake: IntakeUnderTest;
 const config = {
   intake: { formTokenSecret: 'a-test-form-token-secret-0123456789', rateLimit: { enabled: false } },
 };
 
 beforeAll(async () => {
-  database = await createTestDatabase({ migrate: true });
   intake = await startIntake({ database, config });
 });
 afterAll(async () => {
   await intake.close();
-  await database.drop();
 });
 
 async function metricsOf(server: IntakeUnderTest): Promise<string> {

@@ -1,23 +1,21 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { useTestDatabase } from '../support/test-database.ts';
 import { startIntake, validLead, type IntakeUnderTest } from './support/start-intake.ts';
 
 // Two instances on one database, neither with a configured `formTokenSecret`: a restart or a
 // deploy behind a load balancer must not turn a real lead into spam.
-let database: TestDatabase;
+const database = useTestDatabase();
 let first: IntakeUnderTest;
 let second: IntakeUnderTest;
 const config = { intake: { minFillMs: 1_000, rateLimit: { enabled: false } } };
 
 beforeAll(async () => {
-  database = await createTestDatabase({ migrate: true });
   first = await startIntake({ database, config });
   second = await startIntake({ database, config });
 });
 afterAll(async () => {
   await first.close();
   await second.close();
-  await database.drop();
 });
 
 /** The token the form page of `intake` renders. */

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIntake, type IntakeUnderTest } from './support/start-intake.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { type TestDatabase, useTestDatabase } from '../support/test-database.ts';
 
 /** n8n's side of /health/n8n: answers `/healthz`, 404 (echoing the path, as n8n does) elsewhere; counts requests. */
 interface CountingN8n {
@@ -229,16 +229,14 @@ async function probeWrites(database: TestDatabase, pool: pg.Pool): Promise<numbe
 }
 
 describe('/health/database', () => {
-  let database: TestDatabase;
+  const database = useTestDatabase();
   let intake: IntakeUnderTest;
 
   beforeAll(async () => {
-    database = await createTestDatabase({ migrate: true });
     intake = await startIntake({ database });
   });
   afterAll(async () => {
     await intake.close();
-    await database.drop();
   });
 
   it('proves a read and a write 300 times without adding a row to the catalog, and leaves nothing behind', async () => {
@@ -279,11 +277,10 @@ describe('/health/database', () => {
 });
 
 describe('/health/database on a read-only database', () => {
-  let database: TestDatabase;
+  const database = useTestDatabase();
   let intake: IntakeUnderTest;
 
   beforeAll(async () => {
-    database = await createTestDatabase({ migrate: true });
     await database.pool.query(
       `ALTER DATABASE ${pg.escapeIdentifier(database.name)} SET default_transaction_read_only = on`,
     );
@@ -295,7 +292,6 @@ describe('/health/database on a read-only database', () => {
   });
   afterAll(async () => {
     await intake.close();
-    await database.drop();
   });
 
   it('answers 503 with the kind only when the database refuses writes', async () => {

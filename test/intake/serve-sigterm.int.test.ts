@@ -4,19 +4,12 @@ import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { cleanEnv, hermesBin } from '../support/run-cli.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { useTestDatabase } from '../support/test-database.ts';
 import { validLead } from './support/start-intake.ts';
 
-let database: TestDatabase;
-
-beforeAll(async () => {
-  database = await createTestDatabase({ migrate: true });
-});
-afterAll(async () => {
-  await database.drop();
-});
+const database = useTestDatabase();
 
 /** Starts `hermes serve --port 0` and resolves with the child and the port it printed. */
 async function serve(

@@ -32,7 +32,7 @@ export function adminPlugin(app: FastifyInstance, options: AdminOptions, done: (
   app.get<{ Params: { leadId: string } }>('/api/admin/leads/:leadId', async (request) => {
     const { leadId } = request.params;
     if (!leadIdPattern.test(leadId)) {
-      throw new HttpProblem(400, 'validation_failed', 'the request is not valid; nothing was done', {
+      throw new HttpProblem('validation_failed', 'the request is not valid; nothing was done', {
         extra: {
           fields: [
             {
@@ -51,7 +51,7 @@ export function adminPlugin(app: FastifyInstance, options: AdminOptions, done: (
       work: (db) => findLead(db, leadId),
       describe: (found) => ({ outcome: found ? 'ok' : 'not_found' }),
     });
-    if (!lead) throw new HttpProblem(404, 'lead_not_found', `no lead ${leadId}`);
+    if (!lead) throw new HttpProblem('lead_not_found', `no lead ${leadId}`);
     return { lead };
   });
 

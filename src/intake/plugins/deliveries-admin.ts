@@ -6,7 +6,6 @@ import { parseSince } from '../../delivery/parse-since.ts';
 import { checkReplayRequest, replay } from '../../delivery/replay.ts';
 import { findDelivery } from '../../delivery/sql/find-delivery.ts';
 import { listDeliveries } from '../../delivery/sql/list-deliveries.ts';
-import { isHermesError } from '../../errors/hermes-error.ts';
 import { audited } from '../../leads/audited.ts';
 import { describeGot } from '../../leads/describe-got.ts';
 import { leadIdPattern } from '../../leads/lead-id.ts';
@@ -44,7 +43,7 @@ function invalid(
   got: unknown,
   message = 'the request is not valid; nothing was done',
 ): HttpProblem {
-  return new HttpProblem(400, 'validation_failed', message, {
+  return new HttpProblem('validation_failed', message, {
     extra: {
       fields: [{ field, expected: expected[field] ?? 'see the documentation', got: describeGot(got) }],
     },
@@ -96,7 +95,6 @@ export function deliveriesAdminPlugin(
     });
     if (!delivery)
       throw new HttpProblem(
-        404,
         'delivery_not_found',
         `no delivery for ${leadId} (unknown lead, or spam: never forwarded)`,
       );
@@ -106,29 +104,19 @@ export function deliveriesAdminPlugin(
   app.post('/api/admin/deliveries/replay', async (request) => {
     const body = parseRequestInput(replayBody, request.body, expected);
     const replayRequest = { leadIds: body.lead_ids, dead: body.dead, since: since(body.since) };
-    try {
-      checkReplayRequest(replayRequest);
-      return await audited(pool, {
-        actor: actorOf(request),
-        action: 'deliveries.replay',
-        subject: body.lead_ids.length === 1 ? (body.lead_ids[0] ?? null) : null,
-        work: (db) => replay(db, replayRequest),
-        describe: (r) => ({
-          outcome: 'ok',
-          details: { replayed: r.replayed.length, dead: body.dead, since: body.since ?? null },
-        }),
-      });
-    } catch (error) {
-      if (isHermesError(error) && error.code === 'invalid_argument') {
-        throw new HttpProblem(400, 'validation_failed', error.message, { extra: { details: error.details } });
-      }
-      if (isHermesError(error) && error.code === 'delivery_not_found') {
-        throw new HttpProblem(404, 'delivery_not_found', error.message, {
-          extra: { lead_ids: error.details },
-        });
-      }
-      throw error;
-    }
+    // A request that is not valid, or names a lead without a delivery, throws: the HTTP edge
+    // (error-answers.ts) answers it, with its status from the error catalogue.
+    checkReplayRequest(replayRequest);
+    return await audited(pool, {
+      actor: actorOf(request),
+      action: 'deliveries.replay',
+      subject: body.lead_ids.length === 1 ? (body.lead_ids[0] ?? null) : null,
+      work: (db) => replay(db, replayRequest),
+      describe: (r) => ({
+        outcome: 'ok',
+        details: { replayed: r.replayed.length, dead: body.dead, since: body.since ?? null },
+      }),
+    });
   });
 
   done();

@@ -39,7 +39,6 @@ function unreadableBody(request: FastifyRequest): HttpProblem | undefined {
   const encoding = (request.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   if (encoding !== 'identity' && encoding !== '') {
     return new HttpProblem(
-      415,
       'unsupported_content_encoding',
       `send the body without a Content-Encoding (got ${describeGot(encoding)}); Hermes does not decompress bodies`,
     );
@@ -47,7 +46,6 @@ function unreadableBody(request: FastifyRequest): HttpProblem | undefined {
   const charset = charsetParameter.exec(request.headers['content-type'] ?? '')?.[1]?.toLowerCase();
   if (charset !== undefined && !readableCharsets.has(charset)) {
     return new HttpProblem(
-      415,
       'unsupported_charset',
       `send the body in UTF-8 (charset=utf-8 or no charset parameter; got ${describeGot(charset)})`,
     );
@@ -76,7 +74,7 @@ export const strictBodies = fp(
       if (key !== undefined) {
         const field = describeGot(key).replace(/^"|"$/g, '');
         parsed(
-          new HttpProblem(400, 'invalid_body', `the JSON object has the key "${field}" more than once`, {
+          new HttpProblem('invalid_body', `the JSON object has the key "${field}" more than once`, {
             extra: { fields: [{ field, expected: 'each key once', got: 'the key more than once' }] },
           }),
           undefined,

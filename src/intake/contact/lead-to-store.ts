@@ -1,0 +1,48 @@
+import type { LeadToStore } from '../../leads/insert-lead-with-outbox.ts';
+import type { LeadOutcome } from '../../observability/service-metrics.ts';
+import type { Verdict } from '../spam-verdict.ts';
+import type { AnswerFormat } from './answer-format.ts';
+import type { AcceptableSubmission } from './parse-envelope.ts';
+import { sha256Hex } from './sha256-hex.ts';
+
+/** Every verdict but `expired`, which is answered (send it again) before anything is stored. */
+export type StorableVerdict = Exclude<Verdict, { kind: 'expired' }>;
+
+/**
+ * Only a genuine lead counts toward its email's limit: a bot must not use up a real person's.
+ * The key is hashed, so that the limiter's store holds no address.
+ */
+export function emailLimitKey(
+  submission: AcceptableSubmission,
+  verdict: StorableVerdict,
+): string | undefined {
+  return verdict.kind === 'genuine' ? `email:${sha256Hex(submission.lead.email)}` : undefined;
+}
+
+/**
+ * The row a submission becomes. Spam is stored flagged (and never forwarded); past its email's
+ * limit a lead is still stored and forwarded, flagged for review, never refused. A genuine lead's
+ * form token is marked used with it.
+ */
+export function leadToStore(
+  submission: AcceptableSubmission,
+  verdict: StorableVerdict,
+  posted: { readonly formToken: unknown; readonly format: AnswerFormat; readonly overEmailLimit: boolean },
+): LeadToStore {
+  return {
+    lead: submission.lead,
+    source: posted.formToken !== undefined || posted.format === 'html' ? 'web-form' : 'api',
+    privacyPolicyVersion: submission.privacyPolicyVersion,
+    spamReason: verdict.kind === 'spam' ? verdict.reason : null,
+    reviewReason: posted.overEmailLimit ? 'over_email_limit' : null,
+    formToken:
+      verdict.kind === 'genuine' && verdict.token !== null
+        ? { ...verdict.token, requestHash: submission.leadHash }
+        : null,
+  };
+}
+
+/** How a newly stored lead is counted. */
+export function storedOutcome(row: Pick<LeadToStore, 'spamReason'>): LeadOutcome {
+  return row.spamReason === null ? 'accepted' : 'spam';
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { emailLimitKey, leadToStore, storedOutcome } from '../../../src/intake/contact/lead-to-store.ts';
+import { parseEnvelope, type AcceptableSubmission } from '../../../src/intake/contact/parse-envelope.ts';
+import { validLead as postedLead } from '../support/start-intake.ts';
+
+function submission(): AcceptableSubmission {
+  const { submission: parsed } = parseEnvelope(postedLead(), undefined, {
+    honeypotField: 'website',
+    privacyPolicyVersion: '2025-06',
+    acceptedPrivacyPolicyVersions: [],
+    idempotencyTtlHours: 24,
+  });
+  if (!parsed.ok) throw new Error('expected an acceptable submission');
+  return parsed;
+}
+
+const token = { id: 'token-id', expiresAt: new Date('2026-01-01T00:00:00Z') };
+const api = { formToken: undefined, format: 'json', overEmailLimit: false } as const;
+
+describe('leadToStore', () => {
+  it('stores a genuine lead with its form token marked used, keyed to the lead', () => {
+    const s = submission();
+    const row = leadToStore(s, { kind: 'genuine', token }, { ...api, formToken: 'x' });
+    expect(row).toEqual({
+      lead: s.lead,
+      source: 'web-form',
+      privacyPolicyVersion: '2025-06',
+      spamReason: null,
+      reviewReason: null,
+      formToken: { ...token, requestHash: s.leadHash },
+    });
+    expect(storedOutcome(row)).toBe('accepted');
+  });
+
+  it('flags spam (never forwarded) and marks no token; past the email limit a lead is flagged, not refused', () => {
+    const spam = leadToStore(submission(), { kind: 'spam', reason: 'honeypot' }, api);
+    expect(spam).toMatchObject({ spamReason: 'honeypot', formToken: null, source: 'api' });
+    expect(storedOutcome(spam)).toBe('spam');
+    const busy = leadToStore(
+      submission(),
+      { kind: 'genuine', token: null },
+      { ...api, overEmailLimit: true },
+    );
+    expect(busy).toMatchObject({ spamReason: null, reviewReason: 'over_email_limit', formToken: null });
+    expect(storedOutcome(busy)).toBe('accepted');
+  });
+
+  it('calls a lead a web-form lead when it came with a form token or as a browser form post', () => {
+    const genuine = { kind: 'genuine', token: null } as const;
+    expect(leadToStore(submission(), genuine, api).source).toBe('api');
+    expect(leadToStore(submission(), genuine, { ...api, format: 'html' }).source).toBe('web-form');
+    expect(leadToStore(submission(), genuine, { ...api, formToken: '' }).source).toBe('web-form');
+  });
+});
+
+describe('emailLimitKey', () => {
+  it('counts only genuine leads, by a hash of the email (a bot must not use up a real person’s limit)', () => {
+    const key = emailLimitKey(submission(), { kind: 'genuine', token: null });
+    expect(key).toMatch(/^email:[0-9a-f]{64}$/);
+    expect(key).not.toContain('ada');
+    expect(emailLimitKey(submission(), { kind: 'spam', reason: 'too_fast' })).toBeUndefined();
+  });
+});
