@@ -14,18 +14,6 @@ export type AttemptOutcome =
   | 'timeout'
   | 'connection_error';
 
-export const attemptOutcomes: readonly AttemptOutcome[] = [
-  'delivered',
-  'webhook_not_registered',
-  'auth_rejected',
-  'payload_too_large',
-  'rate_limited',
-  'server_error',
-  'http_error',
-  'timeout',
-  'connection_error',
-];
-
 export function outcomeOfStatus(status: number): AttemptOutcome {
   if (status >= 200 && status < 300) return 'delivered';
   if (status === 404) return 'webhook_not_registered';

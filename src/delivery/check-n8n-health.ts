@@ -4,8 +4,8 @@ import { toDatabaseError } from '../db/database-error.ts';
 import type { Queryable } from '../db/queryable.ts';
 import { outcomeDescriptions } from './attempt-outcome.ts';
 import { redactErrorText, urlInText } from './redact-error-text.ts';
-import { deliveryHealthFacts } from './sql/delivery-health-facts.ts';
-import { outboxBacklog } from './sql/outbox-backlog.ts';
+import { deliveryHealthFacts, type DeliveryHealthFacts } from './sql/delivery-health-facts.ts';
+import { outboxBacklog, type OutboxBacklog } from './sql/outbox-backlog.ts';
 
 export interface N8nHealth {
   readonly healthy: boolean;
@@ -127,58 +127,56 @@ export interface CheckN8nHealthOptions {
   readonly scrubPublic: (text: string) => string;
 }
 
-/**
- * /health/n8n: n8n reachable, the last successful delivery, the failures since, and the backlog.
- * Unhealthy (with every reason) when n8n is unreachable, when it answers deliveries with 404 or
- * 401/403 (a configuration fault no retry will fix), after too many failures in a row, or when the
- * oldest pending lead has waited too long.
- */
-export async function checkN8nHealth(
-  config: Readonly<HermesConfig>,
-  db: Queryable,
-  options: CheckN8nHealthOptions,
-): Promise<N8nHealth> {
-  const { n8n, delivery } = config;
-  const admin = options.view === 'admin';
-  const { probe } = options;
-  const reasons: string[] = [];
-  const healthUrl = n8nHealthUrl(n8n);
-  if (n8n.webhookUrl === undefined) reasons.push('n8n.webhookUrl (HERMES_N8N_WEBHOOK_URL) is not set');
-  const reach = healthUrl === undefined ? undefined : await probe(healthUrl);
-  const shownUrl = (url: string) => (admin ? redactUrl(url) : originOf(url));
-  const reachError = reach && (admin ? reach.error : reach.publicError);
-  if (reach && !reach.reachable && healthUrl !== undefined)
-    reasons.push(`n8n is unreachable at ${shownUrl(healthUrl)}: ${reachError ?? 'no answer'}`);
+type HealthLimits = HermesConfig['delivery']['health'];
 
-  let facts;
-  let backlog;
-  try {
-    [facts, backlog] = await Promise.all([deliveryHealthFacts(db), outboxBacklog(db)]);
-  } catch (error) {
-    // The public gets the kind only: a driver's message can name hosts and users.
-    const detail = admin
-      ? redactErrorText(error instanceof Error ? error.message : String(error))
-      : toDatabaseError(error).kind;
-    reasons.push(`the database cannot be read: ${detail}`);
-  }
+/**
+ * What the deliveries and the backlog say is wrong: a 404 or 401/403 (a configuration fault no
+ * retry will fix), too many failures in a row, or a lead waiting too long.
+ */
+export function deliveryFaults(
+  facts: DeliveryHealthFacts | undefined,
+  backlog: OutboxBacklog | undefined,
+  limits: HealthLimits,
+): string[] {
+  const reasons: string[] = [];
   if (facts?.last_failure_outcome) {
     const outcome = facts.last_failure_outcome;
     if (outcome === 'webhook_not_registered' || outcome === 'auth_rejected') {
       reasons.push(outcomeDescriptions[outcome]);
-    } else if (facts.consecutive_failures >= delivery.health.maxConsecutiveFailures) {
+    } else if (facts.consecutive_failures >= limits.maxConsecutiveFailures) {
       reasons.push(
         `${String(facts.consecutive_failures)} deliveries in a row failed; the last: ${outcomeDescriptions[outcome]}`,
       );
     }
   }
-  if (backlog && backlog.oldest_pending_age_s * 1000 > delivery.health.maxOldestPendingAge) {
+  if (backlog && backlog.oldest_pending_age_s * 1000 > limits.maxOldestPendingAge) {
     reasons.push(
-      `backlog: the oldest pending lead has waited ${String(Math.round(backlog.oldest_pending_age_s))} s (limit ${String(seconds(delivery.health.maxOldestPendingAge))} s)`,
+      `backlog: the oldest pending lead has waited ${String(Math.round(backlog.oldest_pending_age_s))} s (limit ${String(seconds(limits.maxOldestPendingAge))} s)`,
     );
   }
+  return reasons;
+}
 
+interface HealthFindings {
+  readonly reasons: readonly string[];
+  readonly healthUrl: string | undefined;
+  readonly reach: N8nProbe | undefined;
+  /** The probe's error as this view may see it. */
+  readonly reachError: string | null | undefined;
+  readonly facts: DeliveryHealthFacts | undefined;
+  readonly backlog: OutboxBacklog | undefined;
+}
+
+/** The answer's body, before the public view's scrubbing. */
+function healthBody(
+  found: HealthFindings,
+  webhookUrl: string | undefined,
+  limits: HealthLimits,
+  shownUrl: (url: string) => string,
+): Record<string, unknown> {
+  const { reasons, healthUrl, reach, facts, backlog } = found;
   const healthy = reasons.length === 0;
-  const body = {
+  return {
     status: healthy ? 'ok' : 'unavailable',
     ...(healthy ? {} : { reasons }),
     n8n:
@@ -188,10 +186,10 @@ export async function checkN8nHealth(
             reachable: reach.reachable,
             status_code: reach.statusCode,
             latency_ms: reach.latencyMs,
-            error: reachError,
+            error: found.reachError,
           }
         : null,
-    webhook_url: n8n.webhookUrl === undefined ? null : shownUrl(n8n.webhookUrl),
+    webhook_url: webhookUrl === undefined ? null : shownUrl(webhookUrl),
     last_success_at: facts?.last_success_at ?? null,
     consecutive_failures: facts?.consecutive_failures ?? null,
     last_failure: facts?.last_failure_at
@@ -206,12 +204,57 @@ export async function checkN8nHealth(
           pending: backlog.pending,
           oldest_pending_age_s: Math.round(backlog.oldest_pending_age_s),
           dead: backlog.dead,
-          max_oldest_pending_age_s: seconds(delivery.health.maxOldestPendingAge),
+          max_oldest_pending_age_s: seconds(limits.maxOldestPendingAge),
         }
       : null,
   };
+}
+
+/** The deliveries' facts and the backlog; on failure, the reason (the public gets the kind only). */
+async function readDeliveryState(
+  db: Queryable,
+  admin: boolean,
+): Promise<{ facts?: DeliveryHealthFacts; backlog?: OutboxBacklog; failure?: string }> {
+  try {
+    const [facts, backlog] = await Promise.all([deliveryHealthFacts(db), outboxBacklog(db)]);
+    return { facts, backlog };
+  } catch (error) {
+    // A driver's message can name hosts and users.
+    const detail = admin
+      ? redactErrorText(error instanceof Error ? error.message : String(error))
+      : toDatabaseError(error).kind;
+    return { failure: `the database cannot be read: ${detail}` };
+  }
+}
+
+/**
+ * /health/n8n: n8n reachable, the last successful delivery, the failures since, and the backlog.
+ * Unhealthy (with every reason) when n8n is unreachable, when it answers deliveries with 404 or
+ * 401/403, after too many failures in a row, or when the oldest pending lead has waited too long.
+ */
+export async function checkN8nHealth(
+  config: Readonly<HermesConfig>,
+  db: Queryable,
+  options: CheckN8nHealthOptions,
+): Promise<N8nHealth> {
+  const { n8n, delivery } = config;
+  const admin = options.view === 'admin';
+  const reasons: string[] = [];
+  const healthUrl = n8nHealthUrl(n8n);
+  if (n8n.webhookUrl === undefined) reasons.push('n8n.webhookUrl (HERMES_N8N_WEBHOOK_URL) is not set');
+  const reach = healthUrl === undefined ? undefined : await options.probe(healthUrl);
+  const shownUrl = (url: string) => (admin ? redactUrl(url) : originOf(url));
+  const reachError = reach && (admin ? reach.error : reach.publicError);
+  if (reach && !reach.reachable && healthUrl !== undefined)
+    reasons.push(`n8n is unreachable at ${shownUrl(healthUrl)}: ${reachError ?? 'no answer'}`);
+  const { facts, backlog, failure } = await readDeliveryState(db, admin);
+  if (failure !== undefined) reasons.push(failure);
+  reasons.push(...deliveryFaults(facts, backlog, delivery.health));
+
+  const found = { reasons, healthUrl, reach, reachError, facts, backlog };
+  const body = healthBody(found, n8n.webhookUrl, delivery.health, shownUrl);
   return {
-    healthy,
+    healthy: reasons.length === 0,
     body: admin ? body : (scrubStrings(body, options.scrubPublic) as Record<string, unknown>),
   };
 }

@@ -4,23 +4,32 @@ import type { Registry } from 'prom-client';
 import type { HermesConfig } from '../config/schema.ts';
 import { isConnectionFailure } from '../db/database-error.ts';
 import type { Queryable } from '../db/queryable.ts';
-import { HermesError } from '../errors/hermes-error.ts';
 import type { Logger } from '../observability/logger.ts';
-import { isFinal } from './attempt-outcome.ts';
+import { isFinal, type AttemptOutcome } from './attempt-outcome.ts';
 import { AttemptWriter } from './attempt-writer.ts';
+import { shouldReleaseBacklog } from './backlog-release.ts';
+import { checkLeaseOutlastsTimeout } from './check-lease.ts';
 import { CircuitBreaker, type CircuitState } from './circuit-breaker.ts';
 import type { ClaimedRow } from './claimed-row.ts';
+import { decideAttemptResult, type AttemptDecision } from './decide-attempt-result.ts';
 import { deliveryMetrics, type DeliveryMetrics } from './delivery-metrics.ts';
 import { leadPayload } from './lead-payload.ts';
 import { listenForOutbox, type OutboxListener } from './outbox-listener.ts';
-import { retryDelayMs } from './retry-delay.ts';
-import { sendWebhook } from './send-webhook.ts';
+import { sendWebhook, type SentWebhook, type WebhookTarget } from './send-webhook.ts';
 import { claimDueRows } from './sql/claim-due-rows.ts';
 import { claimProbeRow } from './sql/claim-probe-row.ts';
-import type { AttemptResult } from './sql/finish-attempts.ts';
 import { releaseBacklog } from './sql/release-backlog.ts';
 import { WakeSignal } from './wake-signal.ts';
 import { webhookTarget } from './webhook-target.ts';
+import {
+  claimLimit,
+  firstDatabaseBackoffMs,
+  minimumClaim,
+  nextDatabaseBackoffMs,
+  openCircuitWaitMs,
+  persistRetryMs,
+  shouldProbeIdle,
+} from './worker-pacing.ts';
 
 export interface DeliveryWorkerOptions {
   readonly db: Queryable;
@@ -43,41 +52,41 @@ export interface DeliveryWorker {
   stop(): Promise<void>;
 }
 
-const maxDatabaseBackoffMs = 5_000;
-
 /** Makes the database write an attempt's result, retrying through a restart while the lease lasts. */
 async function persist(write: () => Promise<unknown>, deadline: number): Promise<void> {
-  for (let waitMs = 100; ; waitMs = Math.min(waitMs * 2, 2_000)) {
+  for (let waitMs: number | undefined; ;) {
     try {
       await write();
       return;
     } catch (error) {
-      if (!isConnectionFailure(error) || Date.now() + waitMs > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, waitMs));
+      const next = persistRetryMs(waitMs, isConnectionFailure(error), deadline - Date.now());
+      if (next === null) throw error;
+      waitMs = next;
+      await new Promise((resolve) => setTimeout(resolve, next));
     }
   }
 }
 
-/**
- * The outbox worker: claims due rows under a lease, POSTs each to n8n (never inside a transaction),
- * records every attempt, retries on the schedule, dead-letters, and stops hammering a failing n8n
- * with a circuit breaker whose successful probe makes the whole backlog due at once.
- */
-export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
-  const { db, delivery, logger } = options;
-  const target = webhookTarget(options.n8n);
-  if (delivery.lease <= options.n8n.timeoutMs) {
-    throw new HermesError(
-      'config_invalid',
-      `delivery.lease (${String(delivery.lease)} ms) must be longer than n8n.timeoutMs (${String(options.n8n.timeoutMs)} ms), or a slow delivery is taken by another worker while it runs`,
-    );
-  }
-  const id = options.workerId ?? `${hostname()}:${String(process.pid)}:${randomBytes(3).toString('hex')}`;
-  const log = logger.child({ worker: id });
-  const metrics: DeliveryMetrics | undefined = options.metrics
-    ? deliveryMetrics(options.metrics, db)
-    : undefined;
-  const breaker = new CircuitBreaker({
+function logAttempt(
+  log: Logger,
+  row: ClaimedRow,
+  attempt: number,
+  sent: SentWebhook,
+  decision: AttemptDecision,
+): void {
+  const { result, retryInMs } = decision;
+  const facts = { lead_id: row.lead_id, attempt, outcome: sent.outcome, status: sent.statusCode, result };
+  if (result === 'delivered') log.debug(facts, 'delivery: delivered');
+  else if (result === 'dead') log.error({ ...facts, error: sent.error }, 'delivery: dead letter');
+  else log.warn({ ...facts, error: sent.error, retry_in_ms: retryInMs }, 'delivery: attempt failed');
+}
+
+function circuitBreaker(
+  delivery: HermesConfig['delivery'],
+  log: Logger,
+  metrics: DeliveryMetrics | undefined,
+): CircuitBreaker {
+  return new CircuitBreaker({
     failureThreshold: delivery.circuitBreaker.failureThreshold,
     cooldownMs: delivery.circuitBreaker.cooldown,
     maxCooldownMs: delivery.circuitBreaker.maxCooldown,
@@ -88,193 +97,250 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
       else log.info({ circuit: state }, `delivery: circuit ${state}`);
     },
   });
-  const signal = new WakeSignal();
-  const writer = new AttemptWriter(db);
-  const claimAtLeast = Math.max(1, Math.min(delivery.batchSize, Math.floor(delivery.concurrency / 4)));
-  const inflight = new Set<Promise<void>>();
-  let waitingForSlot = false;
-  let stopping = false;
-  let databaseDown = false;
+}
+
+/**
+ * The run loop and its state. Each method is one step; what to decide at each step (the attempt's
+ * result, the backlog release, how much to claim, when to probe) is in the pure modules it calls.
+ */
+class OutboxWorker implements DeliveryWorker {
+  readonly id: string;
+  readonly #signal = new WakeSignal();
+  readonly #inflight = new Set<Promise<void>>();
+  readonly #breaker: CircuitBreaker;
+  #stopping = false;
+  #loop: Promise<void> = Promise.resolve();
+  #listener: OutboxListener | undefined;
+  readonly #db: Queryable;
+  readonly #delivery: HermesConfig['delivery'];
+  readonly #target: WebhookTarget;
+  readonly #log: Logger;
+  readonly #metrics: DeliveryMetrics | undefined;
+  readonly #writer: AttemptWriter;
+  readonly #minimumClaim: number;
+  #waitingForSlot = false;
+  #databaseDown = false;
   // Set when n8n answers again after failures; cleared once the release is written.
-  let releaseWanted = false;
-  let releasedAt = 0;
+  #releaseWanted = false;
+  #releasedAt = 0;
   // When this worker last heard from n8n (or tried to): a quiet worker probes every maxCooldown.
-  let lastContactAt = Date.now();
+  #lastContactAt = Date.now();
 
-  async function deliver(row: ClaimedRow, probe: boolean): Promise<void> {
-    const deadline = Date.now() + delivery.lease;
-    const attemptedAt = new Date();
-    lastContactAt = Date.now();
-    const sent = await sendWebhook(target, row.delivery_id, JSON.stringify(leadPayload(row)));
-    lastContactAt = Date.now();
-    const attempt = row.attempts + 1;
-    let result: AttemptResult;
-    let retryInMs: number | null = null;
-    if (sent.outcome === 'delivered') result = 'delivered';
-    else if (sent.outcome === 'payload_too_large') result = 'dead';
-    else if (!row.due) result = 'probe_failed';
-    else {
-      retryInMs = retryDelayMs(attempt, delivery.retrySchedule, delivery.jitter);
-      result = retryInMs === null ? 'dead' : 'retry';
-    }
-    metrics?.deliveries.inc({ outcome: sent.outcome });
-    metrics?.duration.observe({ outcome: sent.outcome }, sent.latencyMs / 1000);
-    if (result === 'dead') metrics?.dead.inc();
-    // A success ending a failure streak (or a probe's) means n8n is back: the backlog is due now,
-    // whether or not the failures were enough to open the circuit.
-    // Outside a circuit close, at most once per maxCooldown: a flapping n8n (429s between
-    // successes) must not run the released rows through their whole schedule in minutes.
-    let recovered = false;
-    if (isFinal(sent.outcome)) {
-      const streakEnded = breaker.consecutiveFailures > 0 || probe;
-      const closed = breaker.recordSuccess();
-      recovered = closed || (streakEnded && Date.now() - releasedAt >= delivery.circuitBreaker.maxCooldown);
-    } else breaker.recordFailure();
+  constructor(options: DeliveryWorkerOptions, target: WebhookTarget, id: string, log: Logger) {
+    this.#db = options.db;
+    this.#delivery = options.delivery;
+    this.#target = target;
+    this.id = id;
+    this.#log = log;
+    this.#metrics = options.metrics ? deliveryMetrics(options.metrics, options.db) : undefined;
+    this.#breaker = circuitBreaker(options.delivery, log, this.#metrics);
+    this.#writer = new AttemptWriter(options.db);
+    this.#minimumClaim = minimumClaim(options.delivery.concurrency, options.delivery.batchSize);
+  }
 
-    await persist(
-      () =>
-        writer.write({
-          outboxId: row.outbox_id,
-          deliveryId: row.delivery_id,
-          attempt,
-          probe,
-          workerId: id,
-          attemptedAt,
-          latencyMs: sent.latencyMs,
-          statusCode: sent.statusCode,
-          outcome: sent.outcome,
-          result,
-          error: sent.error,
-          responseExcerpt: sent.responseExcerpt,
-          retryInMs,
-        }),
-      deadline,
-    );
-    const facts = { lead_id: row.lead_id, attempt, outcome: sent.outcome, status: sent.statusCode, result };
-    if (result === 'delivered') log.debug(facts, 'delivery: delivered');
-    else if (result === 'dead') log.error({ ...facts, error: sent.error }, 'delivery: dead letter');
-    else log.warn({ ...facts, error: sent.error, retry_in_ms: retryInMs }, 'delivery: attempt failed');
+  get circuitState(): CircuitState {
+    return this.#breaker.state;
+  }
 
-    if (recovered) {
-      releasedAt = Date.now();
-      releaseWanted = true;
-      signal.notify();
+  /** LISTENs (on a real PostgreSQL) and starts the run loop. */
+  start(listenUrl: string | undefined): void {
+    if (listenUrl !== undefined) this.#listener = listenForOutbox(listenUrl, () => this.wake(), this.#log);
+    this.#loop = this.#run();
+    this.#log.info({ concurrency: this.#delivery.concurrency }, 'delivery: worker started');
+  }
+
+  wake(): void {
+    this.#signal.notify();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    this.#signal.notify();
+    await this.#loop;
+    await Promise.all(this.#inflight);
+    await this.#listener?.close();
+    this.#log.info('delivery: worker stopped');
+  }
+
+  async #run(): Promise<void> {
+    let backoffMs = firstDatabaseBackoffMs;
+    while (!this.#stopping) {
+      try {
+        await this.#step();
+        if (this.#databaseDown) this.#log.info('delivery: database reachable again');
+        this.#databaseDown = false;
+        backoffMs = firstDatabaseBackoffMs;
+      } catch (error) {
+        if (!this.#databaseDown)
+          this.#log.warn({ err: error }, 'delivery: cannot claim outbox rows; retrying');
+        this.#databaseDown = true;
+        this.#breaker.probeSkipped();
+        await this.#signal.wait(backoffMs);
+        backoffMs = nextDatabaseBackoffMs(backoffMs);
+      }
     }
   }
 
+  async #step(): Promise<void> {
+    await this.#releaseIfWanted();
+    if (this.#breaker.state === 'closed') await this.#claimAndLaunch();
+    else if (this.#breaker.tryProbe()) await this.#probeOnce();
+    else
+      await this.#signal.wait(openCircuitWaitMs(this.#breaker.msUntilProbe(), this.#delivery.pollIntervalMs));
+  }
+
   /** Makes the backlog due; on failure the flag stays set and the run loop tries again. */
-  async function releaseIfWanted(): Promise<void> {
-    if (!releaseWanted) return;
-    releaseWanted = false;
+  async #releaseIfWanted(): Promise<void> {
+    if (!this.#releaseWanted) return;
+    this.#releaseWanted = false;
     try {
-      const released = await releaseBacklog(db);
-      log.info({ released }, 'delivery: n8n answers again; the backlog is due now');
+      const released = await releaseBacklog(this.#db);
+      this.#log.info({ released }, 'delivery: n8n answers again; the backlog is due now');
     } catch (error) {
-      releaseWanted = true;
+      this.#releaseWanted = true;
       throw error;
     }
   }
 
-  function launch(row: ClaimedRow, probe: boolean): Promise<void> {
-    const running = deliver(row, probe)
+  async #claimAndLaunch(): Promise<void> {
+    const { concurrency, batchSize, lease, pollIntervalMs } = this.#delivery;
+    const limit = claimLimit({
+      concurrency,
+      batchSize,
+      inflight: this.#inflight.size,
+      minimum: this.#minimumClaim,
+    });
+    if (limit === null) {
+      this.#waitingForSlot = true;
+      await this.#signal.wait(pollIntervalMs);
+      this.#waitingForSlot = false;
+      return;
+    }
+    const rows = await claimDueRows(this.#db, { limit, leaseMs: lease, workerId: this.id });
+    for (const row of rows) void this.#launch(row, false);
+    const idle = shouldProbeIdle({
+      claimed: rows.length,
+      inflight: this.#inflight.size,
+      msSinceContact: Date.now() - this.#lastContactAt,
+      intervalMs: this.#delivery.circuitBreaker.maxCooldown,
+    });
+    if (idle && (await this.#probeIdle())) return;
+    // Fewer than asked: nothing more is due; wait for a commit, a notification or the poll.
+    if (rows.length < limit) await this.#signal.wait(pollIntervalMs);
+  }
+
+  /** Probes with a waiting row, if any; false: there is none. */
+  async #probeIdle(): Promise<boolean> {
+    const row = await claimProbeRow(this.#db, { leaseMs: this.#delivery.lease, workerId: this.id });
+    if (!row) {
+      this.#lastContactAt = Date.now();
+      return false;
+    }
+    this.#log.info({ lead_id: row.lead_id, due: row.due }, 'delivery: probing n8n for the waiting rows');
+    await this.#launch(row, true);
+    return true;
+  }
+
+  /** The half-open circuit's one probe. */
+  async #probeOnce(): Promise<void> {
+    const row = await claimProbeRow(this.#db, { leaseMs: this.#delivery.lease, workerId: this.id });
+    if (!row) {
+      this.#breaker.probeSkipped();
+      await this.#signal.wait(this.#delivery.pollIntervalMs);
+      return;
+    }
+    this.#log.info({ lead_id: row.lead_id, due: row.due }, 'delivery: probing n8n');
+    await this.#launch(row, true);
+  }
+
+  #launch(row: ClaimedRow, probe: boolean): Promise<void> {
+    const running = this.#deliver(row, probe)
       .catch((error: unknown) => {
         // The row stays leased; another claim takes it when the lease ends.
-        log.error(
+        this.#log.error(
           { lead_id: row.lead_id, err: error },
           'delivery: could not record the outcome of an attempt',
         );
       })
       .finally(() => {
-        inflight.delete(running);
-        if (waitingForSlot) signal.notify();
+        this.#inflight.delete(running);
+        if (this.#waitingForSlot) this.#signal.notify();
       });
-    inflight.add(running);
+    this.#inflight.add(running);
     return running;
   }
 
-  async function probeOnce(): Promise<void> {
-    const row = await claimProbeRow(db, { leaseMs: delivery.lease, workerId: id });
-    if (!row) {
-      breaker.probeSkipped();
-      await signal.wait(delivery.pollIntervalMs);
-      return;
-    }
-    log.info({ lead_id: row.lead_id, due: row.due }, 'delivery: probing n8n');
-    await launch(row, true);
-  }
-
-  async function claimAndLaunch(): Promise<void> {
-    const free = delivery.concurrency - inflight.size;
-    // Claim for several slots at once: a claim per freed slot would cost a round trip per delivery.
-    if (free < claimAtLeast) {
-      waitingForSlot = true;
-      await signal.wait(delivery.pollIntervalMs);
-      waitingForSlot = false;
-      return;
-    }
-    const limit = Math.min(free, delivery.batchSize);
-    const rows = await claimDueRows(db, { limit, leaseMs: delivery.lease, workerId: id });
-    for (const row of rows) void launch(row, false);
-    // Nothing due, but rows may wait for a retry hours away: probe n8n now and then, so its
-    // recovery releases them without waiting for new traffic.
-    if (
-      rows.length === 0 &&
-      inflight.size === 0 &&
-      Date.now() - lastContactAt >= delivery.circuitBreaker.maxCooldown
-    ) {
-      const row = await claimProbeRow(db, { leaseMs: delivery.lease, workerId: id });
-      if (row) {
-        log.info({ lead_id: row.lead_id, due: row.due }, 'delivery: probing n8n for the waiting rows');
-        await launch(row, true);
-        return;
-      }
-      lastContactAt = Date.now();
-    }
-    // Fewer than asked: nothing more is due; wait for a commit, a notification or the poll.
-    if (rows.length < limit) await signal.wait(delivery.pollIntervalMs);
-  }
-
-  async function run(): Promise<void> {
-    let backoffMs = 100;
-    while (!stopping) {
-      try {
-        await releaseIfWanted();
-        if (breaker.state === 'closed') await claimAndLaunch();
-        else if (breaker.tryProbe()) await probeOnce();
-        else await signal.wait(Math.max(1, Math.min(breaker.msUntilProbe(), delivery.pollIntervalMs)));
-        if (databaseDown) log.info('delivery: database reachable again');
-        databaseDown = false;
-        backoffMs = 100;
-      } catch (error) {
-        if (!databaseDown) log.warn({ err: error }, 'delivery: cannot claim outbox rows; retrying');
-        databaseDown = true;
-        breaker.probeSkipped();
-        await signal.wait(backoffMs);
-        backoffMs = Math.min(backoffMs * 2, maxDatabaseBackoffMs);
-      }
+  /** One attempt: send (never inside a transaction), decide, count, record, log. */
+  async #deliver(row: ClaimedRow, probe: boolean): Promise<void> {
+    const deadline = Date.now() + this.#delivery.lease;
+    const attemptedAt = new Date();
+    this.#lastContactAt = Date.now();
+    const sent = await sendWebhook(this.#target, row.delivery_id, JSON.stringify(leadPayload(row)));
+    this.#lastContactAt = Date.now();
+    const attempt = row.attempts + 1;
+    const decision = decideAttemptResult({ outcome: sent.outcome, due: row.due, attempt }, this.#delivery);
+    this.#count(sent, decision);
+    const release = this.#noteAnswer(sent.outcome, probe);
+    await persist(
+      () =>
+        this.#writer.write({
+          outboxId: row.outbox_id,
+          deliveryId: row.delivery_id,
+          attempt,
+          probe,
+          workerId: this.id,
+          attemptedAt,
+          latencyMs: sent.latencyMs,
+          statusCode: sent.statusCode,
+          outcome: sent.outcome,
+          result: decision.result,
+          retryInMs: decision.retryInMs,
+          error: sent.error,
+          responseExcerpt: sent.responseExcerpt,
+        }),
+      deadline,
+    );
+    logAttempt(this.#log, row, attempt, sent, decision);
+    if (release) {
+      this.#releasedAt = Date.now();
+      this.#releaseWanted = true;
+      this.#signal.notify();
     }
   }
 
-  const listener: OutboxListener | undefined =
-    options.listenUrl === undefined
-      ? undefined
-      : listenForOutbox(options.listenUrl, () => signal.notify(), log);
-  const loop = run();
-  log.info({ concurrency: delivery.concurrency }, 'delivery: worker started');
+  #count(sent: SentWebhook, decision: AttemptDecision): void {
+    this.#metrics?.deliveries.inc({ outcome: sent.outcome });
+    this.#metrics?.duration.observe({ outcome: sent.outcome }, sent.latencyMs / 1000);
+    if (decision.result === 'dead') this.#metrics?.dead.inc();
+  }
 
-  return {
-    id,
-    get circuitState() {
-      return breaker.state;
-    },
-    wake: () => signal.notify(),
-    async stop() {
-      stopping = true;
-      signal.notify();
-      await loop;
-      await Promise.all(inflight);
-      await listener?.close();
-      log.info('delivery: worker stopped');
-    },
-  };
+  /** Tells the circuit breaker how n8n answered; true: the backlog should be released. */
+  #noteAnswer(outcome: AttemptOutcome, probe: boolean): boolean {
+    if (!isFinal(outcome)) {
+      this.#breaker.recordFailure();
+      return false;
+    }
+    const failuresBefore = this.#breaker.consecutiveFailures;
+    return shouldReleaseBacklog({
+      circuitClosed: this.#breaker.recordSuccess(),
+      failuresBefore,
+      probe,
+      msSinceLastRelease: Date.now() - this.#releasedAt,
+      minIntervalMs: this.#delivery.circuitBreaker.maxCooldown,
+    });
+  }
+}
+
+/**
+ * The outbox worker: claims due rows under a lease, POSTs each to n8n (never inside a transaction),
+ * records every attempt, retries on the schedule, dead-letters, and stops hammering a failing n8n
+ * with a circuit breaker whose successful probe makes the whole backlog due at once.
+ */
+export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
+  const target = webhookTarget(options.n8n);
+  checkLeaseOutlastsTimeout(options.delivery.lease, options.n8n.timeoutMs);
+  const id = options.workerId ?? `${hostname()}:${String(process.pid)}:${randomBytes(3).toString('hex')}`;
+  const worker = new OutboxWorker(options, target, id, options.logger.child({ worker: id }));
+  worker.start(options.listenUrl);
+  return worker;
 }

@@ -52,7 +52,7 @@ export async function replay(db: Queryable, request: ReplayRequest): Promise<Rep
     throw new HermesError(
       'delivery_not_found',
       'no delivery for some lead ids (unknown, or spam: never forwarded); nothing was replayed',
-      { exitCode: 1, details: missing },
+      { details: missing },
     );
   }
   const replayed = await replayDeliveries(db, { leadIds: request.leadIds });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startN8nReceiver, type N8nReceiver } from '../support/n8n-receiver.ts';
 import { runCli } from '../support/run-cli.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { useTestDatabase } from '../support/test-database.ts';
 import { eventually, outboxCounts, startTestWorker, testConfig } from './support/delivery-setup.ts';
 import { insertLeads, type InsertedLead } from './support/insert-leads.ts';
 
@@ -14,14 +14,13 @@ interface Listed {
 }
 
 describe('hermes deliveries list | show | replay', () => {
-  let db: TestDatabase;
+  const db = useTestDatabase();
   let receiver: N8nReceiver;
   let delivered: InsertedLead[];
   let dead: InsertedLead[];
   const cli = (...args: string[]) => runCli(args, { env: { DATABASE_URL: db.url } });
 
   beforeAll(async () => {
-    db = await createTestDatabase({ migrate: true });
     receiver = await startN8nReceiver();
     // Three leads delivered, then two that n8n refuses as too large (dead at once).
     const { worker } = startTestWorker(db.pool, db.url, testConfig(receiver.url));
@@ -34,7 +33,6 @@ describe('hermes deliveries list | show | replay', () => {
   });
   afterAll(async () => {
     await receiver.close();
-    await db.drop();
   });
 
   it('lists deliveries by status, as a table or as JSON', async () => {

@@ -1,10 +1,10 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Pool } from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { replay } from '../../src/delivery/replay.ts';
 import { startN8nReceiver, type N8nReceiver } from '../support/n8n-receiver.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { useTestDatabase } from '../support/test-database.ts';
 import {
   eventually,
   outboxCounts,
@@ -56,17 +56,13 @@ const attemptsOf = async (pool: Pool) =>
   ).rows;
 
 describe('delivery recovery and robustness', () => {
-  let db: TestDatabase;
+  const db = useTestDatabase();
   let pool: Pool;
   let receiver: N8nReceiver;
   let running: RunningWorker | undefined;
 
-  beforeAll(async () => {
-    db = await createTestDatabase({ migrate: true });
+  beforeAll(() => {
     pool = db.pool;
-  });
-  afterAll(async () => {
-    await db.drop();
   });
   beforeEach(async () => {
     await pool.query('TRUNCATE hermes_leads CASCADE');

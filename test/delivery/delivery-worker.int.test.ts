@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../support/test-database.ts';
 import { startN8nReceiver, type N8nReceiver } from '../support/n8n-receiver.ts';
 import { insertLeads } from './support/insert-leads.ts';
 import {
@@ -16,17 +16,13 @@ const newSecret = () => `whsec_${randomBytes(24).toString('base64')}`;
 const secret = newSecret();
 
 describe('the delivery worker against an n8n-like receiver', () => {
-  let db: TestDatabase;
+  const db = useTestDatabase();
   let pool: Pool;
   let receiver: N8nReceiver;
   let running: RunningWorker | undefined;
 
-  beforeAll(async () => {
-    db = await createTestDatabase({ migrate: true });
+  beforeAll(() => {
     pool = db.pool;
-  });
-  afterAll(async () => {
-    await db.drop();
   });
   beforeEach(async () => {
     await pool.query('TRUNCATE hermes_leads CASCADE');
@@ -208,10 +204,14 @@ describe('the delivery worker against an n8n-like receiver', () => {
     const { worker } = start({ delivery: { retrySchedule: ['1h'], jitter: 0 } });
     await insertLeads(pool, 20);
     await eventually(() => worker.circuitState !== 'closed', 'the circuit to open');
-    const { rows } = await pool.query<{ waiting: number }>(
-      "SELECT count(*)::int AS waiting FROM hermes_outbox WHERE next_attempt_at > now() + interval '30 minutes'",
-    );
-    expect(rows[0]?.waiting).toBeGreaterThanOrEqual(5);
+    // The breaker opens before the failures that opened it are written (group commit): poll.
+    const waiting = async () =>
+      (
+        await pool.query<{ waiting: number }>(
+          "SELECT count(*)::int AS waiting FROM hermes_outbox WHERE next_attempt_at > now() + interval '30 minutes'",
+        )
+      ).rows[0]?.waiting ?? 0;
+    await eventually(async () => (await waiting()) >= 5, 'the failed rows to wait for their retry in 1h');
     receiver.setMode('ok');
     await receiver.waitForDelivered(20);
     await eventually(async () => (await outboxCounts(pool)).delivered === 20, 'every row marked delivered');

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validLead } from '../intake/support/start-intake.ts';
 import { startN8nReceiver, type N8nReceiver } from '../support/n8n-receiver.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { useTestDatabase } from '../support/test-database.ts';
 import { eventually } from './support/delivery-setup.ts';
 import { spawnHermes, type SpawnedProcess } from './support/spawn-worker.ts';
 
@@ -16,14 +16,13 @@ interface HealthBody {
 describe('hermes serve delivers what POST /api/contact commits', () => {
   const secret = `whsec_${randomBytes(32).toString('base64')}`;
   const adminKey = randomBytes(24).toString('hex');
-  let db: TestDatabase;
+  const db = useTestDatabase();
   let receiver: N8nReceiver;
   let serve: SpawnedProcess;
   let base: string;
   const admin = { authorization: `Bearer ${adminKey}` };
 
   beforeAll(async () => {
-    db = await createTestDatabase({ migrate: true });
     receiver = await startN8nReceiver({ secrets: [secret] });
     serve = await spawnHermes(
       ['serve'],
@@ -45,7 +44,6 @@ describe('hermes serve delivers what POST /api/contact commits', () => {
     serve.child.kill('SIGTERM');
     await serve.exited;
     await receiver.close();
-    await db.drop();
   });
 
   const post = async (body: unknown) => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool } from '../../src/db/pool.ts';
 import { startN8nReceiver, type N8nReceiver } from '../support/n8n-receiver.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { useTestDatabase } from '../support/test-database.ts';
 import { eventually, outboxCounts, startTestWorker, testConfig } from './support/delivery-setup.ts';
 import { insertLeads } from './support/insert-leads.ts';
 import { spawnHermes, type SpawnedProcess } from './support/spawn-worker.ts';
@@ -16,18 +16,16 @@ function configFile(yaml: string): string {
 }
 
 describe('workers as separate processes on one database', () => {
-  let db: TestDatabase;
+  const db = useTestDatabase();
   let receiver: N8nReceiver;
   const spawned: SpawnedProcess[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase({ migrate: true });
     receiver = await startN8nReceiver();
   });
   afterAll(async () => {
     for (const p of spawned) p.child.kill('SIGKILL');
     await receiver.close();
-    await db.drop();
   });
 
   it(

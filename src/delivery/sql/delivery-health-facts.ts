@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/queryable.ts';
+import { HermesError } from '../../errors/hermes-error.ts';
 import type { AttemptOutcome } from '../attempt-outcome.ts';
 
 export interface DeliveryHealthFacts {
@@ -33,6 +34,6 @@ LEFT JOIN (SELECT * FROM failures ORDER BY attempted_at DESC LIMIT 1) AS f ON tr
 export async function deliveryHealthFacts(db: Queryable): Promise<DeliveryHealthFacts> {
   const { rows } = await db.query<DeliveryHealthFacts>(sql);
   const facts = rows[0];
-  if (!facts) throw new Error('delivery health query returned no row');
+  if (!facts) throw new HermesError('delivery_health_unreadable', 'delivery health query returned no row');
   return facts;
 }
