@@ -1,4 +1,4 @@
-import type { Queryable } from '../../../db/queryable.ts';
+import type { Queryable } from '../db/queryable.ts';
 
 /**
  * `count` synthetic leads (no real person's data), created_at spread evenly over the past two

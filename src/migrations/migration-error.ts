@@ -1,8 +1,8 @@
-import { HermesError, type HermesErrorOptions } from '../errors/hermes-error.ts';
+import { HermesError, type HermesCode, type HermesErrorOptions } from '../errors/hermes-error.ts';
 
-/** A migration could not run or was refused: a failed check for the deployment (exit 1). */
+/** A migration could not run or was refused: a failed check for the deployment (exit 1, from the catalogue). */
 export class MigrationError extends HermesError {
-  constructor(code: string, message: string, options: HermesErrorOptions = {}) {
-    super(code, message, { exitCode: 1, ...options });
+  constructor(code: HermesCode, message: string, options: HermesErrorOptions = {}) {
+    super(code, message, options);
   }
 }

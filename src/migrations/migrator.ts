@@ -3,7 +3,7 @@ import type { Pool, PoolClient } from 'pg';
 import { describeSqlError } from './describe-sql-error.ts';
 import { MigrationError } from './migration-error.ts';
 import { loadMigrationFiles, type MigrationFile } from './migration-file.ts';
-import { withMigrationLock } from './migration-lock.ts';
+import { tryWithMigrationLock } from './migration-lock.ts';
 import {
   blockingProblemKinds,
   computeStatus,
@@ -52,21 +52,42 @@ export interface MigrationResult {
   error?: string;
 }
 
-/** What a run did: each migration's result, and the error that stopped it, if any. */
-export interface MigrationRunResult {
+/**
+ * What a run did: each migration's result, and the error that stopped it, if any. As Kysely's
+ * migrator does, a run never throws for a failure it can name: `results` is undefined when the run
+ * stopped before it could plan (the migration lock was not free in time, `to` named no migration,
+ * the files could not be read), and then `error` says why. Only the unexpected (the database went
+ * away) still throws.
+ */
+export type MigrationRunResult = MigrationsRun | MigrationsNotRun;
+
+/** The run planned: each planned migration's result; `error` when one failed or the plan was refused. */
+export interface MigrationsRun {
   direction: Direction;
   results: MigrationResult[];
   error?: MigrationError;
 }
 
-function parseTarget(to: string, files: readonly MigrationFile[], allowZero: boolean): string {
+/** The run stopped before it could plan. */
+export interface MigrationsNotRun {
+  direction: Direction;
+  results?: undefined;
+  error: MigrationError;
+}
+
+/** The version `to` names among `files` ('0' when `allowZero`: before the first), or why none. */
+export function resolveTarget(
+  to: string,
+  files: readonly MigrationFile[],
+  allowZero: boolean,
+): string | MigrationError {
   if (!/^\d+$/.test(to))
-    throw new MigrationError('migration_target_invalid', `--to: expected a version number, got "${to}"`);
+    return new MigrationError('migration_target_invalid', `--to: expected a version number, got "${to}"`);
   if (allowZero && Number(to) === 0) return '0';
   const file = files.find((f) => Number(f.version) === Number(to));
   if (!file) {
     const known = files.map((f) => f.version).join(', ') || 'none';
-    throw new MigrationError(
+    return new MigrationError(
       'migration_target_unknown',
       `--to: no migration numbered ${to} (known: ${known})`,
     );
@@ -78,8 +99,10 @@ function planUp(
   files: readonly MigrationFile[],
   status: readonly MigrationStatus[],
   to?: string,
-): MigrationPlan {
-  const limit = to === undefined ? Infinity : Number(parseTarget(to, files, false));
+): MigrationPlan | MigrationError {
+  const target = to === undefined ? undefined : resolveTarget(to, files, false);
+  if (target instanceof MigrationError) return target;
+  const limit = target === undefined ? Infinity : Number(target);
   const pending = new Set(status.filter((m) => m.state === 'pending').map((m) => m.version));
   const blockers = findProblems(status)
     .filter((p) => blockingProblemKinds.has(p.kind))
@@ -95,8 +118,10 @@ function planDown(
   files: readonly MigrationFile[],
   status: readonly MigrationStatus[],
   to: string,
-): MigrationPlan {
-  const limit = Number(parseTarget(to, files, true));
+): MigrationPlan | MigrationError {
+  const target = resolveTarget(to, files, true);
+  if (target instanceof MigrationError) return target;
+  const limit = Number(target);
   const byVersion = new Map(files.map((f) => [f.version, f]));
   const toRevert = status.filter((m) => m.state !== 'pending' && Number(m.version) > limit).reverse();
   const blockers: string[] = [];
@@ -111,6 +136,15 @@ function planDown(
     else steps.push(file);
   }
   return { direction: 'down', steps, blockers };
+}
+
+function planFor(
+  direction: Direction,
+  files: readonly MigrationFile[],
+  status: readonly MigrationStatus[],
+  to: string | undefined,
+): MigrationPlan | MigrationError {
+  return direction === 'up' ? planUp(files, status, to) : planDown(files, status, to ?? '0');
 }
 
 /** Applies, reverts and inspects the SQL migrations of one directory against one database. */
@@ -148,7 +182,10 @@ export class Migrator {
     }
     const files = this.files();
     const status = computeStatus(files, await readAppliedMigrations(this.#options.pool));
-    return direction === 'up' ? planUp(files, status, to) : planDown(files, status, to ?? '0');
+    // plan() answers a question, so a bad `to` is thrown to the asker; up() and down() return it.
+    const plan = planFor(direction, files, status, to);
+    if (plan instanceof MigrationError) throw plan;
+    return plan;
   }
 
   up(to?: string): Promise<MigrationRunResult> {
@@ -161,23 +198,44 @@ export class Migrator {
 
   async #run(direction: Direction, to: string | undefined): Promise<MigrationRunResult> {
     const { pool, lockWaitMs } = this.#options;
-    return withMigrationLock(pool, lockWaitMs, async (client) => {
-      await ensureSchemaMigrationsTable(client);
-      // Planned under the lock: a run that waited sees what the other one applied.
-      const files = this.files();
-      const status = computeStatus(files, await readAppliedMigrations(client));
-      const plan = direction === 'up' ? planUp(files, status, to) : planDown(files, status, to ?? '0');
-      if (plan.blockers.length > 0) {
-        return {
-          direction,
-          results: plan.steps.map((f) => notExecuted(f, direction)),
-          error: new MigrationError('migration_blocked', `migrate ${direction} refused`, {
-            details: plan.blockers,
-          }),
-        };
-      }
-      return this.#apply(client, plan);
-    });
+    const locked = await tryWithMigrationLock(pool, lockWaitMs, (client) =>
+      this.#planAndApply(client, direction, to),
+    );
+    return locked.locked ? locked.value : { direction, error: locked.error };
+  }
+
+  /** Under the migration lock: a run that waited plans with what the other one applied. */
+  async #planAndApply(
+    client: PoolClient,
+    direction: Direction,
+    to: string | undefined,
+  ): Promise<MigrationRunResult> {
+    await ensureSchemaMigrationsTable(client);
+    const files = this.#filesOrError();
+    if (files instanceof MigrationError) return { direction, error: files };
+    const status = computeStatus(files, await readAppliedMigrations(client));
+    const plan = planFor(direction, files, status, to);
+    if (plan instanceof MigrationError) return { direction, error: plan };
+    if (plan.blockers.length > 0) {
+      return {
+        direction,
+        results: plan.steps.map((f) => notExecuted(f, direction)),
+        error: new MigrationError('migration_blocked', `migrate ${direction} refused`, {
+          details: plan.blockers,
+        }),
+      };
+    }
+    return this.#apply(client, plan);
+  }
+
+  /** The files, or the MigrationError that says why they cannot be read (no directory, bad names). */
+  #filesOrError(): MigrationFile[] | MigrationError {
+    try {
+      return this.files();
+    } catch (error) {
+      if (error instanceof MigrationError) return error;
+      throw error;
+    }
   }
 
   async #apply(client: PoolClient, plan: MigrationPlan): Promise<MigrationRunResult> {

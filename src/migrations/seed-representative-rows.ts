@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/queryable.ts';
-import { insertSyntheticLeads } from '../gates/builtin/db/insert-synthetic-leads.ts';
+import { insertSyntheticLeads } from '../leads/insert-synthetic-leads.ts';
 import { userTablesSql, type UserTable } from './user-tables.ts';
 
 /** Synthetic leads per seeding: enough to count a loss, few enough to keep the gate fast. */

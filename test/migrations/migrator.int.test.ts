@@ -41,7 +41,7 @@ describe('Migrator', () => {
 
     const run = await migrator.up();
     expect(run.error).toBeUndefined();
-    expect(run.results.map((r) => [r.name, r.status])).toEqual([
+    expect(run.results?.map((r) => [r.name, r.status])).toEqual([
       ['0001_people', 'success'],
       ['0002_pets', 'success'],
       ['0003_people_email', 'success'],
@@ -62,12 +62,12 @@ describe('Migrator', () => {
 
   it('applies up to --to, and rolls back to a version with the downs', async () => {
     const { db, migrator } = await setup(writeMigrations(twoTables));
-    expect((await migrator.up('2')).results.map((r) => r.name)).toEqual(['0001_people', '0002_pets']);
+    expect((await migrator.up('2')).results?.map((r) => r.name)).toEqual(['0001_people', '0002_pets']);
     expect((await migrator.status()).map((s) => s.state)).toEqual(['applied', 'applied', 'pending']);
     await migrator.up();
 
     const down = await migrator.down('1');
-    expect(down.results.map((r) => [r.name, r.status])).toEqual([
+    expect(down.results?.map((r) => [r.name, r.status])).toEqual([
       ['0003_people_email', 'success'],
       ['0002_pets', 'success'],
     ]);
@@ -76,10 +76,60 @@ describe('Migrator', () => {
     expect((await migrator.down('0')).results).toHaveLength(1);
   });
 
-  it('refuses an unknown target', async () => {
-    const { migrator } = await setup(writeMigrations(twoTables));
-    await expect(migrator.up('7')).rejects.toThrow(/no migration numbered 7 \(known: 0001, 0002, 0003\)/);
+  it("returns an unknown target as the run's error, having run nothing", async () => {
+    const { db, migrator } = await setup(writeMigrations(twoTables));
+    const up = await migrator.up('7');
+    expect(up.results).toBeUndefined();
+    expect(up.error?.code).toBe('migration_target_unknown');
+    expect(up.error?.message).toMatch(/no migration numbered 7 \(known: 0001, 0002, 0003\)/);
+    const down = await migrator.down('x');
+    expect(down).toMatchObject({ direction: 'down', error: { code: 'migration_target_invalid' } });
+    expect(down.results).toBeUndefined();
+    expect((await db.pool.query('SELECT count(*)::int AS n FROM schema_migrations')).rows[0]).toEqual({
+      n: 0,
+    });
+    // plan() answers a question: it still throws for a target it cannot plan to.
+    await expect(migrator.plan('up', '7')).rejects.toThrow(/no migration numbered 7/);
     await expect(migrator.plan('down')).rejects.toThrow(/needs --to/);
+  });
+
+  it("returns a migration lock held past lockWaitMs as the run's error, having run nothing", async () => {
+    const dir = writeMigrations(twoTables);
+    const { db } = await setup(dir);
+    const impatient = new Migrator({
+      pool: db.pool,
+      dir,
+      lockTimeoutMs: 2_000,
+      statementTimeoutMs: 10_000,
+      lockWaitMs: 100,
+    });
+    const holder = await db.pool.connect();
+    try {
+      // Another migrating process: it holds the same advisory lock (key in migration-lock.ts).
+      await holder.query(`SELECT pg_advisory_lock('7284391113004')`);
+      const run = await impatient.up();
+      expect(run.results).toBeUndefined();
+      expect(run.error?.code).toBe('migration_lock_timeout');
+      expect(run.error?.message).toBe('another migration held the migration lock for more than 100 ms');
+      expect((await impatient.down('0')).error?.code).toBe('migration_lock_timeout');
+    } finally {
+      holder.release(true);
+    }
+    expect((await impatient.status()).map((s) => s.state)).toEqual(['pending', 'pending', 'pending']);
+    expect((await impatient.up()).error).toBeUndefined();
+  });
+
+  it("returns a missing migrations directory as the run's error", async () => {
+    const { db } = await setup(writeMigrations(twoTables));
+    const nowhere = new Migrator({
+      pool: db.pool,
+      dir: '/nonexistent/hermes-migrations',
+      lockTimeoutMs: 2_000,
+      statementTimeoutMs: 10_000,
+    });
+    const run = await nowhere.up();
+    expect(run.results).toBeUndefined();
+    expect(run.error?.code).toBe('migrations_dir_missing');
   });
 
   it('reports a tampered applied file by name and refuses to migrate past it', async () => {
@@ -95,7 +145,7 @@ describe('Migrator', () => {
     const run = await migrator.up();
     expect(run.error?.code).toBe('migration_blocked');
     expect(run.error?.details).toEqual(['0001_people: checksum mismatch (the applied up file was changed)']);
-    expect(run.results.map((r) => r.status)).toEqual(['not_executed']);
+    expect(run.results?.map((r) => r.status)).toEqual(['not_executed']);
   });
 
   it('leaves no partial change when a migration fails, and names it with the SQL error', async () => {
@@ -115,7 +165,7 @@ describe('Migrator', () => {
     })();
 
     const run = await migrator.up();
-    expect(run.results.map((r) => [r.name, r.status])).toEqual([
+    expect(run.results?.map((r) => [r.name, r.status])).toEqual([
       ['0002_broken', 'failed'],
       ['0003_never', 'not_executed'],
     ]);

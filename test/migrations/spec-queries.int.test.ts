@@ -1,12 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../support/test-database.ts';
 
 describe("the specification's SQL on the migrated schema", () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await createTestDatabase({ migrate: true });
-  });
-  afterAll(() => db.drop());
+  const db = useTestDatabase();
 
   it('§1.3.1: the migration validation query runs as written', async () => {
     const { rows } = await db.pool.query<{
