@@ -3,6 +3,49 @@ import security from 'eslint-plugin-security';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+// DESIGN.md "Dependencies point inwards": the parts (folders of src/) each part may not import.
+// Patterns match the import's text, so `**/leads/**` catches `../../leads/lead-rules.ts`. Type
+// imports count too: a type from another part is a dependency on it all the same. One entry per
+// folder, because a later flat-config entry replaces an earlier one's options for the same rule.
+const allParts = ['errors', 'config', 'db', 'observability', 'migrations', 'leads', 'delivery', 'ops'];
+const allBut = (...allowed) =>
+  [...allParts, 'gates', 'intake', 'cli'].filter((part) => !allowed.includes(part));
+const layering = {
+  'src/errors': { forbidden: allBut(), why: 'errors imports no other part' },
+  'src/db': { forbidden: allBut('errors'), why: 'db uses no other part but errors' },
+  'src/config': { forbidden: allBut('errors'), why: 'config uses no other part but errors' },
+  'src/observability': { forbidden: allBut('errors'), why: 'observability uses no other part but errors' },
+  'src/leads': {
+    forbidden: ['gates', 'intake', 'cli'],
+    why: 'a part does not import the gates or the edges',
+  },
+  'src/delivery': {
+    forbidden: ['gates', 'intake', 'cli'],
+    why: 'a part does not import the gates or the edges',
+  },
+  'src/migrations': {
+    forbidden: ['gates', 'intake', 'cli'],
+    why: 'a part does not import the gates or the edges',
+  },
+  'src/ops': { forbidden: ['gates', 'intake', 'cli'], why: 'a part does not import the gates or the edges' },
+  'src/gates': { forbidden: ['intake', 'cli'], why: 'the gate engine does not import the edges' },
+  'src/gates/builtin': { forbidden: ['cli'], why: 'nothing imports the CLI' },
+  'src/intake': { forbidden: ['gates', 'cli'], why: 'the intake does not import the gates or the CLI' },
+};
+const restrict = (forbidden, why) => ({
+  'no-restricted-imports': [
+    'error',
+    { patterns: [{ group: forbidden.map((part) => `**/${part}/**`), message: `${why} (DESIGN.md)` }] },
+  ],
+});
+export const layeringRules = [
+  ...Object.entries(layering).map(([folder, { forbidden, why }]) => ({
+    name: `layering/${folder}`,
+    files: [`${folder}/**/*.ts`],
+    rules: restrict(forbidden, why),
+  })),
+];
+
 export default tseslint.config(
   { ignores: ['dist/', 'coverage/', 'node_modules/', '.hermes/', 'reports/', 'test/fixtures/'] },
   js.configs.recommended,
@@ -30,4 +73,5 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],
   },
+  ...layeringRules,
 );

@@ -14,8 +14,10 @@ function commanderMessage(error: CommanderError): string {
  * 0 done, 1 a check failed, 2 Hermes could not run (bad config, no database, bad usage).
  */
 export async function main(argv: readonly string[]): Promise<number> {
-  const { command, context } = buildProgram();
+  const { command, context, declareGroupsNamedIn } = buildProgram();
   try {
+    // argv[0] is node, argv[1] the script: commander's default ('node' convention).
+    await declareGroupsNamedIn(argv.slice(2));
     await command.parseAsync([...argv]);
     return 0;
   } catch (error) {

@@ -1,5 +1,4 @@
 import { InvalidArgumentError } from 'commander';
-import { z } from 'zod';
 import { parseSince } from '../delivery/parse-since.ts';
 import { HermesError } from '../errors/hermes-error.ts';
 import { leadIdPattern } from '../leads/lead-id.ts';
@@ -113,13 +112,4 @@ export function parseLeadId(value: string): string {
 /** `[lead_id...]`: commander calls a variadic argument's parser once per value, with the list so far. */
 export function parseLeadIds(value: string, previous: readonly string[] | undefined): string[] {
   return [...(previous ?? []), parseLeadId(value)];
-}
-
-const emailSchema = z.string().trim().max(254).regex(z.regexes.email);
-
-/** An email address, trimmed and lower-cased as the intake stores it. */
-export function parseEmail(value: string): string {
-  const result = emailSchema.safeParse(value);
-  if (!result.success) throw new ExpectedValue('an email address', value.slice(0, 40));
-  return result.data.toLowerCase();
 }

@@ -1,13 +1,7 @@
 import { Command } from 'commander';
 import { hermesVersion } from '../observability/version.ts';
-import { registerConfig } from './commands/config/index.ts';
-import { registerGates } from './commands/gates/index.ts';
-import { registerLeads } from './commands/leads/index.ts';
-import { registerMigrate } from './commands/migrate/index.ts';
-import { registerOps } from './commands/ops/index.ts';
 import { registerServe } from './commands/serve/index.ts';
 import { registerWorker } from './commands/worker/index.ts';
-import { registerDeliveries } from './commands/deliveries/index.ts';
 import { createContext, type CliContext, type GlobalOptions } from './context.ts';
 import { nameBadValues } from './name-bad-values.ts';
 import { nonEmpty } from './parse-values.ts';
@@ -15,6 +9,65 @@ import { nonEmpty } from './parse-values.ts';
 export interface Program {
   command: Command;
   context: CliContext;
+  /**
+   * Declares the subcommands of every group the command line names, before it is parsed (so
+   * `hermes help gates` sees them too). Any argument equal to a group's name counts: a group
+   * declared for nothing (`hermes -c gates ...`) only costs the time to declare it.
+   */
+  readonly declareGroupsNamedIn: (args: readonly string[]) => Promise<void>;
+}
+
+type Register = (command: Command, ctx: CliContext) => void;
+
+/**
+ * A top-level command. A leaf (`serve`, `worker`) is declared at start-up, its options shown in
+ * `hermes --help`, and loads its code in its action. A group's subcommands are declared only when
+ * the command line names the group: `hermes --help` and `hermes config print` load no gate, no
+ * migrator, no HTTP server.
+ */
+type TopCommand =
+  { name: string; register: Register } | { name: string; description: string; load: () => Promise<Register> };
+
+// In the order `hermes --help` lists them.
+const topCommands: readonly TopCommand[] = [
+  { name: 'serve', register: registerServe },
+  {
+    name: 'migrate',
+    description: 'apply, revert and check the SQL migrations',
+    load: async () => (await import('./commands/migrate/index.ts')).registerMigrate,
+  },
+  {
+    name: 'config',
+    description: 'inspect the effective configuration',
+    load: async () => (await import('./commands/config/index.ts')).registerConfig,
+  },
+  {
+    name: 'gates',
+    description: 'quality gates: list, run a stage, explain, validate, history',
+    load: async () => (await import('./commands/gates/index.ts')).registerGates,
+  },
+  {
+    name: 'leads',
+    description: 'look up, export, erase and expire leads (GDPR); every call is audited',
+    load: async () => (await import('./commands/leads/index.ts')).registerLeads,
+  },
+  { name: 'worker', register: registerWorker },
+  {
+    name: 'deliveries',
+    description: 'see and replay the deliveries of leads to n8n',
+    load: async () => (await import('./commands/deliveries/index.ts')).registerDeliveries,
+  },
+  {
+    name: 'ops',
+    description: "Hermes's own operations tables on this database",
+    load: async () => (await import('./commands/ops/index.ts')).registerOps,
+  },
+];
+
+/** Every value is checked while the command line is parsed: before any action opens anything. */
+function prepareForParse(command: Command): void {
+  command.exitOverride();
+  nameBadValues(command);
 }
 
 /** `hermes` and its commands, sharing one context. */
@@ -32,23 +85,27 @@ export function buildProgram(): Program {
     .showHelpAfterError();
 
   const context = createContext(() => command.opts<GlobalOptions>());
-  for (const register of [
-    registerServe,
-    registerMigrate,
-    registerConfig,
-    registerGates,
-    registerLeads,
-    registerWorker,
-    registerDeliveries,
-    registerOps,
-  ])
-    register(command, context);
-  // Every value is checked while the command line is parsed: before any action opens anything.
-  applyToAll(command, (c) => {
-    c.exitOverride();
-    nameBadValues(c);
-  });
-  return { command, context };
+  const groups = new Map<string, () => Promise<Register>>();
+  for (const top of topCommands) {
+    if ('register' in top) top.register(command, context);
+    else {
+      command.command(top.name).description(top.description);
+      groups.set(top.name, top.load);
+    }
+  }
+  applyToAll(command, prepareForParse);
+
+  const declareGroupsNamedIn = async (args: readonly string[]): Promise<void> => {
+    for (const group of command.commands) {
+      const load = groups.get(group.name());
+      if (!load || group.commands.length > 0 || !args.includes(group.name())) continue;
+      (await load())(group, context);
+      for (const sub of group.commands) applyToAll(sub, prepareForParse);
+    }
+  };
+  // Loads the config reader before any action runs, so that `ctx.loaded()` stays synchronous.
+  command.hook('preAction', () => context.prepare());
+  return { command, context, declareGroupsNamedIn };
 }
 
 function applyToAll(command: Command, apply: (c: Command) => void): void {

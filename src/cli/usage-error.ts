@@ -18,7 +18,7 @@ export class UsageError extends HermesError {
     message: string,
     options: { fields?: readonly UsageField[]; details?: readonly string[] } = {},
   ) {
-    super('usage_invalid', message, { exitCode: 2, details: options.details ?? [] });
+    super('usage_invalid', message, { details: options.details ?? [] });
     this.fields = options.fields ?? [];
   }
 }

@@ -1,4 +1,4 @@
-import { HermesError } from '../errors/hermes-error.ts';
+import { HermesError, type HermesCode } from '../errors/hermes-error.ts';
 
 /**
  * The database failures Hermes reacts to, by SQLSTATE class or code
@@ -101,6 +101,22 @@ export function classifyDatabaseError(error: unknown): DatabaseErrorKind {
   return 'other';
 }
 
+/** Each kind's catalogue code, spelt out so that the catalogue test finds every one in the source. */
+const codeOfKind: Readonly<Record<DatabaseErrorKind, HermesCode>> = {
+  unique_violation: 'db_unique_violation',
+  foreign_key_violation: 'db_foreign_key_violation',
+  not_null_violation: 'db_not_null_violation',
+  check_violation: 'db_check_violation',
+  lock_timeout: 'db_lock_timeout',
+  statement_timeout: 'db_statement_timeout',
+  serialization_failure: 'db_serialization_failure',
+  connection_failure: 'db_connection_failure',
+  unavailable: 'db_unavailable',
+  undefined_object: 'db_undefined_object',
+  auth_failure: 'db_auth_failure',
+  other: 'db_other',
+};
+
 /** A driver error with its kind; the message never contains query parameters. */
 export class DatabaseError extends HermesError {
   readonly kind: DatabaseErrorKind;
@@ -108,7 +124,7 @@ export class DatabaseError extends HermesError {
   readonly constraint: string | undefined;
 
   constructor(kind: DatabaseErrorKind, message: string, cause: unknown) {
-    super(`db_${kind}`, message, { cause, exitCode: 2 });
+    super(codeOfKind[kind], message, { cause });
     this.kind = kind;
     this.sqlstate = errorCode(cause);
     const constraint =

@@ -10,7 +10,6 @@ export interface GatePolicy {
   errorAs: 'error' | 'warn' | 'fail';
   exclusive: boolean;
   noData: 'pass' | 'warn' | 'fail' | 'error';
-  minSamples: number;
 }
 
 export function overrideOf(config: Readonly<HermesConfig>, gateId: string): GateOverride {
@@ -26,7 +25,6 @@ export function gatePolicy(config: Readonly<HermesConfig>, gate: Gate): GatePoli
     errorAs: override.errorAs ?? 'error',
     exclusive: override.exclusive ?? gate.exclusive ?? false,
     noData: override.noData ?? config.gates.noData,
-    minSamples: override.minSamples ?? config.gates.minSamples,
   };
 }
 

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { HermesError } from '../errors/hermes-error.ts';
 import { loadMigrationFiles } from '../migrations/migration-file.ts';
 
 /**
@@ -30,7 +31,11 @@ export function loadOpsSteps(): OpsStep[] {
   const files = loadMigrationFiles(hermesMigrationsDir);
   return opsMigrations.map(({ name, creates }) => {
     const file = files.find((f) => f.name === name);
-    if (!file) throw new Error(`Hermes's migration ${name} is missing from ${hermesMigrationsDir}`);
+    if (!file)
+      throw new HermesError(
+        'ops_migration_missing',
+        `Hermes's migration ${name} is missing from ${hermesMigrationsDir}`,
+      );
     return { version: file.version, name, checksum: file.checksum, sql: file.upSql, creates };
   });
 }

@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import { parse as parseJunit } from 'junit2json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import type { StageRun } from '../../src/gates/stage-run.ts';
+import type { StageRun } from '../../src/gates/stage-run-result.ts';
 import { runCli } from '../support/run-cli.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { useTestDatabase } from '../support/test-database.ts';
 
 // The CLI as a user runs it, with the team's own gates (shell, SQL, HTTP) in the `deploy` stage.
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let dir: string;
 let server: Server;
 let configPath: string;
@@ -66,7 +66,6 @@ const gates = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
   runCli(['gates', ...args], { env: { ...env(), ...extraEnv }, cwd: dir, timeoutMs: 120_000 });
 
 beforeAll(async () => {
-  db = await createTestDatabase({ migrate: true });
   dir = await mkdtemp(join(tmpdir(), 'hermes-gates-cli-'));
   server = createServer((req, res) => {
     if (req.url === '/health') {
@@ -82,7 +81,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
   await rm(dir, { recursive: true, force: true });
-  await db.drop();
 });
 
 describe('hermes gates run', () => {

@@ -9,13 +9,17 @@ describe('gates: config section', () => {
     expect(config.gates).toMatchObject({
       concurrency: 4,
       noData: 'warn',
-      minSamples: 10,
       overrides: {},
       reports: { dir: 'reports/gates', formats: ['json', 'junit', 'md', 'html'] },
       history: { enabled: true },
       custom: [],
     });
     expect(config.gates.thresholds.tests.coverage.lines).toBe(90);
+  });
+
+  it('has no minSamples: no gate samples, so the setting was removed rather than left doing nothing', () => {
+    expect(parse({ minSamples: 10 }).error?.issues.map((i) => i.code)).toEqual(['unrecognized_keys']);
+    expect(parse({ overrides: { 'db.integrity': { minSamples: 3 } } }).success).toBe(false);
   });
 
   it('parses a SQL expectation into comparisons', () => {

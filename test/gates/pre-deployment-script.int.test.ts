@@ -6,21 +6,19 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { cleanEnv } from '../support/run-cli.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { useTestDatabase } from '../support/test-database.ts';
 
 const script = fileURLToPath(new URL('../../scripts/pre-deployment-check.sh', import.meta.url));
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let dir: string;
 
 beforeAll(async () => {
-  db = await createTestDatabase({ migrate: true });
   dir = await mkdtemp(join(tmpdir(), 'hermes-predeploy-script-'));
 });
 
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
-  await db.drop();
 });
 
 function runScript(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {

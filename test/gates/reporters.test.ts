@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse as parseJunit, type Property, type TestCase } from 'junit2json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportFileName, writeReports } from '../../src/gates/reporters/write-reports.ts';
-import type { StageRun } from '../../src/gates/stage-run.ts';
+import type { StageRun } from '../../src/gates/stage-run-result.ts';
 import { configWith, fakeGate, passing, runFakes } from './support/fake-gate.ts';
 
 // Output as tools really print it: ANSI colours, XML/HTML specials, a NUL, backticks, pipes.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GateOutcome } from '../../src/gates/gate.ts';
 import { planStage } from '../../src/gates/runner/plan-stage.ts';
-import type { GateResult, StageRun } from '../../src/gates/stage-run.ts';
+import type { GateResult, StageRun } from '../../src/gates/stage-run-result.ts';
 import { configWith, fakeGate, passing, passWith, runFakes } from './support/fake-gate.ts';
 
 const byId = (run: StageRun, id: string): GateResult => {

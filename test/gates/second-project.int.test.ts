@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { builtinGates } from '../../src/gates/builtin/index.ts';
-import type { StageRun } from '../../src/gates/stage-run.ts';
+import type { StageRun } from '../../src/gates/stage-run-result.ts';
 import { runCli } from '../support/run-cli.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 

@@ -8,10 +8,10 @@ import { configSchema, type HermesConfig } from '../../src/config/schema.ts';
 import type { CustomGateConfig } from '../../src/config/sections/gates.ts';
 import { runReadOnlyQuery } from '../../src/gates/custom/run-read-only-query.ts';
 import { sqlGate } from '../../src/gates/custom/sql-gate.ts';
-import type { StageRun } from '../../src/gates/stage-run.ts';
+import type { StageRun } from '../../src/gates/stage-run-result.ts';
 import { insertLeads } from '../delivery/support/insert-leads.ts';
 import { runCli } from '../support/run-cli.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { useTestDatabase } from '../support/test-database.ts';
 import { runFakes } from './support/fake-gate.ts';
 
 // A custom SQL gate observes; it never writes, whatever its query says (issue 10).
@@ -22,11 +22,10 @@ const suffix = randomBytes(4).toString('hex');
 const reader = `hermes_gate_reader_${suffix}`;
 const writer = `hermes_gate_writer_${suffix}`;
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let dir: string;
 
 beforeAll(async () => {
-  db = await createTestDatabase({ migrate: true });
   dir = await mkdtemp(join(tmpdir(), 'hermes-sql-gate-'));
   await insertLeads(db.pool, 3);
   // Roles are cluster-wide: unique names, dropped after.
@@ -39,7 +38,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await db.pool.query(`DROP OWNED BY ${reader}, ${writer}`);
   await db.pool.query(`DROP ROLE ${reader}, ${writer}`);
-  await db.drop();
   await rm(dir, { recursive: true, force: true });
 });
 

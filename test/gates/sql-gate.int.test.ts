@@ -1,19 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.ts';
 import { customGates } from '../../src/gates/custom/custom-gates.ts';
 import { sqlGate } from '../../src/gates/custom/sql-gate.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { useTestDatabase } from '../support/test-database.ts';
 import { runFakes } from './support/fake-gate.ts';
 
-let db: TestDatabase;
-
-beforeAll(async () => {
-  db = await createTestDatabase({ migrate: true });
-});
-
-afterAll(async () => {
-  await db.drop();
-});
+const db = useTestDatabase();
 
 describe('custom SQL gate', () => {
   it('observes only: a query that writes is refused and changes nothing', async () => {

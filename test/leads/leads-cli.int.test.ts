@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { insertLeadWithOutbox } from '../../src/leads/insert-lead-with-outbox.ts';
 import { validateLead } from '../../src/leads/validate-lead.ts';
 import { runCli } from '../support/run-cli.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { useTestDatabase } from '../support/test-database.ts';
 
-let database: TestDatabase;
+const database = useTestDatabase();
 const email = 'cli.subject@example.com';
 
 async function store(leadId: string, address: string, ageDays = 0): Promise<void> {
@@ -37,12 +37,8 @@ async function store(leadId: string, address: string, ageDays = 0): Promise<void
 const hermes = (...args: string[]) => runCli(args, { env: { DATABASE_URL: database.url } });
 
 beforeAll(async () => {
-  database = await createTestDatabase({ migrate: true });
   await store('HS-20250101-AAAAAA', email);
   await store('HS-20250101-BBBBBB', 'someone.else@example.com', 1000);
-});
-afterAll(async () => {
-  await database.drop();
 });
 
 describe('hermes leads', () => {

@@ -1,19 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/run-cli.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { type TestDatabase, useTestDatabase } from '../support/test-database.ts';
 
 // `hermes ops init` run in Hermes's own repository, whose migrations make hermes_ops themselves.
 describe('hermes ops init on Hermes’s own database', () => {
-  let migrated: TestDatabase;
-  let fresh: TestDatabase;
-  beforeAll(async () => {
-    migrated = await createTestDatabase({ migrate: true });
-    fresh = await createTestDatabase();
-  });
-  afterAll(async () => {
-    await migrated.drop();
-    await fresh.drop();
-  });
+  const migrated = useTestDatabase();
+  const fresh = useTestDatabase({ migrate: false });
   const hermes = (db: TestDatabase, args: string[]) => runCli(args, { env: { DATABASE_URL: db.url } });
 
   it('is a no-op that says so on a migrated database', async () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkReadOnlyStatement } from '../../gates/custom/read-only-statement.ts';
+import { checkReadOnlyStatement } from '../read-only-statement.ts';
 
 /**
  * Thresholds and settings of the built-in gates (`gates.thresholds` in hermes.yaml), grouped by

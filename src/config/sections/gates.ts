@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkReadOnlyStatement } from '../../gates/custom/read-only-statement.ts';
+import { checkReadOnlyStatement } from '../read-only-statement.ts';
 import { gateThresholdsSection } from './gate-thresholds.ts';
 
 /**
@@ -38,7 +38,6 @@ const override = z.strictObject({
   /** What an `error` (the gate could not judge) counts as, e.g. `warn` when no advisory source exists. */
   errorAs: z.enum(['error', 'warn', 'fail']).optional(),
   noData: noDataPolicy.optional(),
-  minSamples: z.int().min(1).optional(),
   /** Run with no other gate at the same time (measurements that parallel work would distort). */
   exclusive: z.boolean().optional(),
 });
@@ -138,8 +137,6 @@ export const gatesSection = z
     /** Used when neither the gate nor `overrides` sets a timeout. */
     defaultTimeoutMs: timeoutMs.default(600_000),
     noData: noDataPolicy.default('warn'),
-    /** Fewer samples than this count as no data (a rate over 3 requests proves nothing). */
-    minSamples: z.int().min(1).default(10),
     /** Keyed by gate id, e.g. `security.dependencies: { errorAs: warn }`. */
     overrides: z
       .record(gateId, override, {

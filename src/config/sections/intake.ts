@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { leadFieldNames } from '../../leads/lead-rules.ts';
+import { envelopeFieldNames, leadFormFieldNames } from './form-field-names.ts';
 
-const reservedFieldNames = new Set<string>([...leadFieldNames, 'form_token', 'privacy_policy_version']);
+const reservedFieldNames = new Set<string>([...leadFormFieldNames, ...envelopeFieldNames]);
 
 /** The contact endpoint's guards: spam, rate limits, idempotency, and what the form page shows. */
 export const intakeSection = z

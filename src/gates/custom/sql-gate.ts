@@ -5,7 +5,7 @@ import type { Gate, GateOutcome, ThresholdInfo } from '../gate.ts';
 import { gatePolicy } from '../gate-policy.ts';
 import { noDataOutcome } from '../no-data.ts';
 import { evaluateExpectation } from './evaluate-expectation.ts';
-import { checkReadOnlyStatement } from './read-only-statement.ts';
+import { checkReadOnlyStatement } from '../../config/read-only-statement.ts';
 import { runReadOnlyQuery } from './run-read-only-query.ts';
 
 type SqlGateConfig = Extract<CustomGateConfig, { kind: 'sql' }>;

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/queryable.ts';
 import type { Stage } from '../gate.ts';
-import type { RunStatus } from '../stage-run.ts';
+import type { RunStatus } from '../stage-run-result.ts';
 
 export interface GateRunSummary {
   id: string;

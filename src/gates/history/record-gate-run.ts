@@ -2,7 +2,7 @@ import { toDatabaseError } from '../../db/database-error.ts';
 import type { Database } from '../../db/open-database.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import { isHermesError } from '../../errors/hermes-error.ts';
-import type { StageRun } from '../stage-run.ts';
+import type { StageRun } from '../stage-run-result.ts';
 
 const insertRun = `
 INSERT INTO hermes_ops.gate_runs (

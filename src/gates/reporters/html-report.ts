@@ -1,5 +1,5 @@
 import type { Evidence } from '../gate.ts';
-import type { GateResult, StageRun } from '../stage-run.ts';
+import type { GateResult, StageRun } from '../stage-run-result.ts';
 import {
   cleanText,
   countsText,

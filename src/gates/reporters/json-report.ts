@@ -1,4 +1,4 @@
-import type { StageRun } from '../stage-run.ts';
+import type { StageRun } from '../stage-run-result.ts';
 
 /** The run object itself: what tools and the dashboard read. */
 export function jsonReport(run: StageRun): string {

@@ -1,5 +1,5 @@
 import XMLBuilder from 'fast-xml-builder';
-import type { GateResult, StageRun } from '../stage-run.ts';
+import type { GateResult, StageRun } from '../stage-run-result.ts';
 import { cleanText, evidenceText, formatMeasurement, statusLabel } from './report-text.ts';
 
 const builder = new XMLBuilder({

@@ -1,4 +1,4 @@
-import type { GateResult, StageRun } from '../stage-run.ts';
+import type { GateResult, StageRun } from '../stage-run-result.ts';
 import {
   cleanText,
   countsText,

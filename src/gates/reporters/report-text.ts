@@ -1,6 +1,6 @@
 import { stripVTControlCharacters } from 'node:util';
 import type { Evidence, GateStatus, Measurement } from '../gate.ts';
-import type { RunCounts } from '../stage-run.ts';
+import type { RunCounts } from '../stage-run-result.ts';
 
 /** Shared wording of the reporters, so every format says the same thing. */
 

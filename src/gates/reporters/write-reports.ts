@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ReportFormat } from '../../config/sections/gates.ts';
 import { HermesError } from '../../errors/hermes-error.ts';
-import type { StageRun } from '../stage-run.ts';
+import type { StageRun } from '../stage-run-result.ts';
 import { htmlReport } from './html-report.ts';
 import { jsonReport } from './json-report.ts';
 import { junitReport } from './junit-report.ts';

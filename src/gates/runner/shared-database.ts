@@ -7,8 +7,6 @@ export interface SharedDatabase {
   get(): Promise<Database>;
   /** Set when opening failed: the database was needed and could not be reached. */
   failure(): HermesError | undefined;
-  /** Whether a gate or the history has opened it. */
-  opened(): boolean;
   close(): Promise<void>;
 }
 
@@ -40,7 +38,6 @@ export function createSharedDatabase(open: () => Promise<Database>): SharedDatab
       return opening;
     },
     failure: () => failure,
-    opened: () => opening !== undefined && failure === undefined,
     async close() {
       if (!opening) return;
       const db = await opening.catch(() => undefined);

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { connectivityGate } from '../../../src/gates/builtin/db/connectivity.ts';
 import { integrityGate } from '../../../src/gates/builtin/db/integrity.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
+import { createTestDatabase, useTestDatabase } from '../../support/test-database.ts';
 import { gateContext, unreachableUrl } from './support/gate-context.ts';
 
 const insertLead = `INSERT INTO hermes_leads (lead_id, first_name, last_name, email, country, phone_number,
@@ -9,14 +9,10 @@ const insertLead = `INSERT INTO hermes_leads (lead_id, first_name, last_name, em
 VALUES ($1, 'Test', 'User', $2, 'United Kingdom', '+44 7700 900000', 'Integrity test', 'soon', TRUE, TRUE)`;
 
 describe('db.integrity and db.connectivity', () => {
-  let db: TestDatabase;
+  const db = useTestDatabase();
   beforeAll(async () => {
-    db = await createTestDatabase({ migrate: true });
     await db.pool.query(insertLead, ['HS-20250101-AAAAAA', 'a@example.test']);
     await db.pool.query(insertLead, ['HS-20250101-BBBBBB', 'a@example.test']);
-  });
-  afterAll(async () => {
-    await db.drop();
   });
 
   it('db.integrity passes and reports duplicate emails as a measurement', async () => {

@@ -1,9 +1,9 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { migrationsReversibleGate } from '../../../src/gates/builtin/db/migrations-reversible.ts';
-import { createTestDatabase, migrationsDir, type TestDatabase } from '../../support/test-database.ts';
+import { migrationsDir, useTestDatabase } from '../../support/test-database.ts';
 import { gateContext } from './support/gate-context.ts';
 
 const purge = '0099_add_hermes_leads_purge_flag';
@@ -21,13 +21,9 @@ function withPurgingDown(downPrefix: string): string {
 }
 
 describe('db.migrations.reversible and a down that destroys data', () => {
-  let db: TestDatabase;
+  const db = useTestDatabase();
   const dirs: string[] = [];
-  beforeAll(async () => {
-    db = await createTestDatabase({ migrate: true });
-  });
-  afterAll(async () => {
-    await db.drop();
+  afterAll(() => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
   const run = async (dir: string) => {

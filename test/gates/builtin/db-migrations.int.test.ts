@@ -5,19 +5,13 @@ import { migrationsLintGate } from '../../../src/gates/builtin/db/migrations-lin
 import { migrationsReversibleGate } from '../../../src/gates/builtin/db/migrations-reversible.ts';
 import { schemaBreakingGate } from '../../../src/gates/builtin/db/schema-breaking.ts';
 import { Migrator } from '../../../src/migrations/migrator.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
+import { createTestDatabase, type TestDatabase, useTestDatabase } from '../../support/test-database.ts';
 import { fixturesDir, gateContext, makeProject, unreachableUrl } from './support/gate-context.ts';
 
 const fixture = (name: string) => join(fixturesDir, 'migrations', name);
 
 describe('db.migrations.* and db.schema.breaking', () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await createTestDatabase({ migrate: true });
-  });
-  afterAll(async () => {
-    await db.drop();
-  });
+  const db = useTestDatabase();
 
   it('db.migrations.reversible passes on the project migrations', async () => {
     const ctx = gateContext({ databaseUrl: db.url });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { indexesGate } from '../../../src/gates/builtin/db/indexes.ts';
-import { insertSyntheticLeads } from '../../../src/gates/builtin/db/insert-synthetic-leads.ts';
+import { insertSyntheticLeads } from '../../../src/leads/insert-synthetic-leads.ts';
 import { queryPlansGate } from '../../../src/gates/builtin/db/query-plans.ts';
 import type { Gate, GateOutcome } from '../../../src/gates/gate.ts';
 import { createTestDatabase, migrationsDir, type TestDatabase } from '../../support/test-database.ts';

@@ -7,9 +7,9 @@ import { integrationTestsGate } from '../../../src/gates/builtin/tests/integrati
 import { unitTestsGate } from '../../../src/gates/builtin/tests/unit.ts';
 import type { Gate } from '../../../src/gates/gate.ts';
 import { planStage } from '../../../src/gates/runner/plan-stage.ts';
-import { runStage } from '../../../src/gates/runner/run-stage.ts';
+import { runPlannedGates } from '../../../src/gates/runner/run-planned-gates.ts';
 import { createSharedDatabase } from '../../../src/gates/runner/shared-database.ts';
-import type { StageRun } from '../../../src/gates/stage-run.ts';
+import type { StageRun } from '../../../src/gates/stage-run-result.ts';
 import { gateContext, makeProject } from './support/gate-context.ts';
 
 // A tiny vitest project whose test files each append their name to runs.log when they run:
@@ -63,7 +63,7 @@ async function runGates(cwd: string, gates: readonly Gate[]): Promise<StageRun> 
   const config = configSchema.parse(thresholds(anyCoverage));
   const plan = planStage(gates, config, { stage: 'pre-deploy' });
   const database = createSharedDatabase(() => Promise.reject(new Error('no database in this test')));
-  return runStage({ plan, config, cwd, env: {}, database, concurrency: 2 });
+  return runPlannedGates({ plan, config, cwd, env: {}, database, concurrency: 2 });
 }
 const resultOf = (run: StageRun, id: string) => run.results.find((r) => r.id === id);
 

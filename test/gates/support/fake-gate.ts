@@ -1,9 +1,9 @@
 import { configSchema, type HermesConfig } from '../../../src/config/schema.ts';
 import type { Gate, GateContext, GateOutcome, Stage } from '../../../src/gates/gate.ts';
 import { planStage } from '../../../src/gates/runner/plan-stage.ts';
-import { runStage, type RunEvent } from '../../../src/gates/runner/run-stage.ts';
+import { runPlannedGates, type RunEvent } from '../../../src/gates/runner/run-planned-gates.ts';
 import { createSharedDatabase } from '../../../src/gates/runner/shared-database.ts';
-import type { StageRun } from '../../../src/gates/stage-run.ts';
+import type { StageRun } from '../../../src/gates/stage-run-result.ts';
 import { openDatabase, type Database } from '../../../src/db/open-database.ts';
 
 /** A gate for runner tests: `run` decides the outcome. */
@@ -58,7 +58,7 @@ export async function runFakes(
   const plan = planStage(gates, config, { stage: options.stage ?? 'pre-deploy', only: options.only });
   const database = createSharedDatabase(openUrl(options.databaseUrl ?? unreachableUrl));
   try {
-    return await runStage({
+    return await runPlannedGates({
       plan,
       config,
       cwd: process.cwd(),

@@ -7,9 +7,7 @@ function flatten(value: unknown, prefix = ''): [string, unknown][] {
   return Object.entries(value).flatMap(([key, child]) => flatten(child, prefix ? `${prefix}.${key}` : key));
 }
 
-export function registerConfig(program: Command, ctx: CliContext): void {
-  const config = program.command('config').description('inspect the effective configuration');
-
+export function registerConfig(config: Command, ctx: CliContext): void {
   config
     .command('print')
     .description('the effective config, secrets redacted, with where each value came from')

@@ -4,7 +4,7 @@ import { deliveryStatuses, type DeliveryStatus } from '../../../delivery/deliver
 import { checkReplayRequest, replay, type ReplayRequest } from '../../../delivery/replay.ts';
 import { findDelivery } from '../../../delivery/sql/find-delivery.ts';
 import { listDeliveries } from '../../../delivery/sql/list-deliveries.ts';
-import { HermesError, isHermesError } from '../../../errors/hermes-error.ts';
+import { HermesError, hasCode } from '../../../errors/hermes-error.ts';
 import { audited } from '../../../leads/audited.ts';
 import type { CliContext } from '../../context.ts';
 import { integerFrom, oneOf, parseLeadId, parseLeadIds, parseSinceValue } from '../../parse-values.ts';
@@ -17,17 +17,12 @@ function checkReplayUsage(request: ReplayRequest): void {
   try {
     checkReplayRequest(request);
   } catch (error) {
-    if (isHermesError(error) && error.code === 'invalid_argument')
-      throw new UsageError(error.message, { details: error.details });
+    if (hasCode(error, 'invalid_argument')) throw new UsageError(error.message, { details: error.details });
     throw error;
   }
 }
 
-export function registerDeliveries(program: Command, ctx: CliContext): void {
-  const deliveries = program
-    .command('deliveries')
-    .description('see and replay the deliveries of leads to n8n');
-
+export function registerDeliveries(deliveries: Command, ctx: CliContext): void {
   deliveries
     .command('list')
     .description('list deliveries, newest first')
@@ -61,7 +56,6 @@ export function registerDeliveries(program: Command, ctx: CliContext): void {
           throw new HermesError(
             'delivery_not_found',
             `no delivery for ${leadId} (unknown lead, or spam: never forwarded)`,
-            { exitCode: 1 },
           );
         }
         ctx.output.result(detail, () => printDelivery(ctx.output, detail));

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { HermesError } from '../../../errors/hermes-error.ts';
 import { gatePolicy } from '../../../gates/gate-policy.ts';
 import type { CliContext } from '../../context.ts';
-import { allGates } from './all-gates.ts';
+import { allGates } from '../../../gates/all-gates.ts';
 
 interface Setting {
   key: string;
@@ -73,12 +73,6 @@ export function registerGatesExplain(gates: Command, ctx: CliContext): void {
           value: policy.noData,
           source: sourceOf(overridden('noData') ? override('noData') : 'gates.noData'),
           description: 'status when there is nothing to judge',
-        },
-        {
-          key: overridden('minSamples') ? override('minSamples') : 'gates.minSamples',
-          value: policy.minSamples,
-          source: sourceOf(overridden('minSamples') ? override('minSamples') : 'gates.minSamples'),
-          description: 'fewer samples count as no data',
         },
       ];
       const thresholds: Setting[] = (gate.thresholds?.(config) ?? []).map((t) => ({

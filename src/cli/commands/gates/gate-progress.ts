@@ -1,5 +1,5 @@
 import type { StagePlan } from '../../../gates/runner/plan-stage.ts';
-import type { RunEvent } from '../../../gates/runner/run-stage.ts';
+import type { RunEvent } from '../../../gates/runner/run-planned-gates.ts';
 
 /** How a stage run is shown while it runs: live on a terminal, line by line elsewhere. */
 export interface GateProgress {

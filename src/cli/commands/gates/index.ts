@@ -6,10 +6,7 @@ import { registerGatesList } from './list-command.ts';
 import { registerGatesRun } from './run-command.ts';
 import { registerGatesValidate } from './validate-command.ts';
 
-export function registerGates(program: Command, ctx: CliContext): void {
-  const gates = program
-    .command('gates')
-    .description('quality gates: list, run a stage, explain, validate, history');
+export function registerGates(gates: Command, ctx: CliContext): void {
   registerGatesList(gates, ctx);
   registerGatesRun(gates, ctx);
   registerGatesExplain(gates, ctx);

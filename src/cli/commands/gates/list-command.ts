@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { gatePolicy } from '../../../gates/gate-policy.ts';
 import type { CliContext } from '../../context.ts';
-import { allGates } from './all-gates.ts';
+import { allGates } from '../../../gates/all-gates.ts';
 import type { Stage } from '../../../gates/gate.ts';
 import { parseStage } from './run-command.ts';
 

@@ -1,8 +1,8 @@
 import { Listr } from 'listr2';
 import { formatDuration } from '../../../gates/reporters/report-text.ts';
 import type { StagePlan } from '../../../gates/runner/plan-stage.ts';
-import type { RunEvent } from '../../../gates/runner/run-stage.ts';
-import type { GateResult } from '../../../gates/stage-run.ts';
+import type { RunEvent } from '../../../gates/runner/run-planned-gates.ts';
+import type { GateResult } from '../../../gates/stage-run-result.ts';
 import type { GateProgress } from './gate-progress.ts';
 
 /** One gate as the runner reports it; the listr task that shows it may start later. */

@@ -1,6 +1,6 @@
-import type { RunEvent } from '../../../gates/runner/run-stage.ts';
+import type { RunEvent } from '../../../gates/runner/run-planned-gates.ts';
 import { formatDuration, statusLabel } from '../../../gates/reporters/report-text.ts';
-import type { GateResult } from '../../../gates/stage-run.ts';
+import type { GateResult } from '../../../gates/stage-run-result.ts';
 import type { GateProgress } from './gate-progress.ts';
 
 const icon: Record<GateResult['status'], string> = { pass: '✔', warn: '⚠', fail: '✘', skip: '↓', error: '✘' };

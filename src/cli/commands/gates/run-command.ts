@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { reportFormats, type ReportFormat } from '../../../config/sections/gates.ts';
 import { HermesError } from '../../../errors/hermes-error.ts';
-import { executeStage } from '../../../gates/execute-stage.ts';
+import { runAndRecordStage } from '../../../gates/run-and-record-stage.ts';
 import { stages, type Stage } from '../../../gates/gate.ts';
 import { countsText, formatDuration } from '../../../gates/reporters/report-text.ts';
-import type { StageRun } from '../../../gates/stage-run.ts';
+import type { StageRun } from '../../../gates/stage-run-result.ts';
 import type { CliContext } from '../../context.ts';
 import { integerFrom, listOf, namesList, nonEmpty, oneOf } from '../../parse-values.ts';
-import { allGates } from './all-gates.ts';
+import { allGates } from '../../../gates/all-gates.ts';
 import type { GateProgress } from './gate-progress.ts';
 import { liveProgress } from './live-progress.ts';
 import { gateLine, plainProgress } from './plain-progress.ts';
@@ -75,7 +75,7 @@ export function registerGatesRun(gates: Command, ctx: CliContext): void {
       process.once('SIGINT', onSigint);
       let executed;
       try {
-        executed = await executeStage({
+        executed = await runAndRecordStage({
           gates: allGates(config),
           config: concurrency ? { ...config, gates: { ...config.gates, concurrency } } : config,
           stage,
@@ -110,17 +110,11 @@ export function registerGatesRun(gates: Command, ctx: CliContext): void {
         throw new HermesError(
           'gates_database_unreachable',
           `the database the gates need is unreachable (${ids})`,
-          {
-            exitCode: 2,
-            details: run.notes,
-          },
+          { details: run.notes },
         );
       throw new HermesError(
         'gates_failed',
         `${blocked.length} blocking gate${blocked.length > 1 ? 's' : ''} did not pass: ${ids}`,
-        {
-          exitCode: 1,
-        },
       );
     });
 }

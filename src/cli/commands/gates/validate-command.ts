@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { HermesError } from '../../../errors/hermes-error.ts';
 import { validateGates } from '../../../gates/runner/validate-gates.ts';
 import type { CliContext } from '../../context.ts';
-import { allGates } from './all-gates.ts';
+import { allGates } from '../../../gates/all-gates.ts';
 
 export function registerGatesValidate(gates: Command, ctx: CliContext): void {
   gates

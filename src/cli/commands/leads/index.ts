@@ -9,17 +9,14 @@ import { eraseSubject } from '../../../leads/erase-subject.ts';
 import { exportSubjectData } from '../../../leads/export-subject-data.ts';
 import { runRetention } from '../../../leads/run-retention.ts';
 import type { CliContext } from '../../context.ts';
-import { integerFrom, nonEmpty, parseEmail, parseLeadId } from '../../parse-values.ts';
+import { parseEmail } from '../../parse-email.ts';
+import { integerFrom, nonEmpty, parseLeadId } from '../../parse-values.ts';
 import { withDatabase } from '../../with-database.ts';
 
 const actor = () => `cli:${userInfo().username}`;
 
 /** `hermes leads show|export|erase|retention`: the GDPR operations, each audited in hermes_ops.audit_log. */
-export function registerLeads(program: Command, ctx: CliContext): void {
-  const leads = program
-    .command('leads')
-    .description('look up, export, erase and expire leads (GDPR); every call is audited');
-
+export function registerLeads(leads: Command, ctx: CliContext): void {
   leads
     .command('show')
     .description('print one lead by its reference')
@@ -33,7 +30,7 @@ export function registerLeads(program: Command, ctx: CliContext): void {
           work: (q) => findLead(q, leadId),
           describe: (found) => ({ outcome: found ? 'ok' : 'not_found' }),
         });
-        if (!lead) throw new HermesError('lead_not_found', `no lead ${leadId}`, { exitCode: 1 });
+        if (!lead) throw new HermesError('lead_not_found', `no lead ${leadId}`);
         ctx.output.result(lead, () => {
           for (const [key, value] of Object.entries(lead)) {
             ctx.output.line(

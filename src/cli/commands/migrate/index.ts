@@ -51,19 +51,22 @@ function printPlan(ctx: CliContext, plan: MigrationPlan): void {
     },
   );
   if (plan.blockers.length > 0)
-    throw new HermesError('migration_blocked', `migrate ${plan.direction} would be refused`, { exitCode: 1 });
+    throw new HermesError('migration_blocked', `migrate ${plan.direction} would be refused`);
 }
 
 function printRun(ctx: CliContext, run: MigrationRunResult): void {
+  // Stopped before planning (lock not free, unknown --to): the error is the whole answer.
+  if (run.results === undefined) throw run.error;
+  const { results } = run;
   ctx.output.result(
     run.error
       ? { ...run, error: { code: run.error.code, message: run.error.message, details: run.error.details } }
       : run,
     () => {
       const verb = run.direction === 'up' ? 'applied' : 'reverted';
-      const done = run.results.filter((r) => r.status === 'success');
-      if (run.results.length === 0) ctx.output.line(`nothing to migrate ${run.direction}`);
-      for (const r of run.results) {
+      const done = results.filter((r) => r.status === 'success');
+      if (results.length === 0) ctx.output.line(`nothing to migrate ${run.direction}`);
+      for (const r of results) {
         if (r.status === 'success') ctx.output.line(`✔ ${verb} ${r.name} (${r.durationMs} ms)`);
         if (r.status === 'failed') ctx.output.line(`✘ ${r.name} failed after ${r.durationMs} ms`);
         if (r.status === 'not_executed') ctx.output.line(`· ${r.name} not run`);
@@ -75,9 +78,7 @@ function printRun(ctx: CliContext, run: MigrationRunResult): void {
   if (run.error) throw run.error;
 }
 
-export function registerMigrate(program: Command, ctx: CliContext): void {
-  const migrate = program.command('migrate').description('apply, revert and check the SQL migrations');
-
+export function registerMigrate(migrate: Command, ctx: CliContext): void {
   migrate
     .command('status')
     .description('list every migration: applied, pending, checksum mismatch, missing file, unknown applied')
@@ -133,10 +134,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
           throw new HermesError(
             'migrations_invalid',
             `${problems.length} migration problem${problems.length > 1 ? 's' : ''}`,
-            {
-              exitCode: 1,
-              details: problems,
-            },
+            { details: problems },
           );
         }
       }),
@@ -163,7 +161,6 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
         });
         if (!report.ok) {
           throw new HermesError('migrations_not_reversible', 'migrations are not reversible', {
-            exitCode: 1,
             details: report.problems,
           });
         }

@@ -26,13 +26,11 @@ function printInit(ctx: CliContext, result: OpsInitResult, dryRun: boolean): voi
     );
   });
   if (plan.kind === 'refused')
-    throw new HermesError('ops_init_refused', plan.message, { exitCode: 1, details: plan.details });
+    throw new HermesError('ops_init_refused', plan.message, { details: plan.details });
 }
 
 /** `hermes ops init`: Hermes's own tables (gate history) on a project whose migrations are its own. */
-export function registerOps(program: Command, ctx: CliContext): void {
-  const ops = program.command('ops').description("Hermes's own operations tables on this database");
-
+export function registerOps(ops: Command, ctx: CliContext): void {
   ops
     .command('init')
     .description(

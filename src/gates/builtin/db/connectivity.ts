@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import type { Queryable } from '../../../db/queryable.ts';
+import { HermesError } from '../../../errors/hermes-error.ts';
 import type { Gate, GateStatus } from '../../gate.ts';
 import { withGateDatabase } from '../support/database-guard.ts';
 import { quoteQualifiedName, relationExists } from './record-table.ts';
@@ -63,13 +64,15 @@ async function probeReadWrite(client: PoolClient, recordsTable: string): Promise
       const leadId = `DEPLOYMENT-TEST-${randomBytes(4).toString('hex').toUpperCase()}`;
       const inserted = await client.query<{ id: number }>(insertProbeSql, [leadId]);
       const read = await client.query<{ lead_id: string }>(readProbeSql, [inserted.rows[0]?.id]);
-      if (read.rows[0]?.lead_id !== leadId) throw new Error('the row written was not read back');
+      if (read.rows[0]?.lead_id !== leadId)
+        throw new HermesError('gate_probe_mismatch', 'the row written was not read back');
       return describeProbe(target);
     }
     await client.query('CREATE TEMP TABLE hermes_connectivity_probe (v int) ON COMMIT DROP');
     await client.query('INSERT INTO hermes_connectivity_probe VALUES (1)');
     const read = await client.query<{ v: number }>('SELECT v FROM hermes_connectivity_probe');
-    if (read.rows[0]?.v !== 1) throw new Error('the row written was not read back');
+    if (read.rows[0]?.v !== 1)
+      throw new HermesError('gate_probe_mismatch', 'the row written was not read back');
     // A quoted identifier: the one splice a table name allows.
     if (target.recordsExist) await client.query(`SELECT 1 FROM ${table} LIMIT 1`);
     return describeProbe(target);

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../../db/queryable.ts';
-import { insertSyntheticLeads } from './insert-synthetic-leads.ts';
+import { insertSyntheticLeads } from '../../../leads/insert-synthetic-leads.ts';
 import { quoteIdentifier, quoteQualifiedName, type RecordsConfig } from './record-table.ts';
 
 /** A column of the records table, as the catalog describes it. */

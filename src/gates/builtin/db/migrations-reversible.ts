@@ -1,4 +1,4 @@
-import { MigrationError } from '../../../migrations/migration-error.ts';
+import { hasCode } from '../../../errors/hermes-error.ts';
 import { verifyReversible, type DataLoss } from '../../../migrations/verify-reversible.ts';
 import type { Evidence, Gate } from '../../gate.ts';
 import { withGateDatabase } from '../support/database-guard.ts';
@@ -26,7 +26,7 @@ export const migrationsReversibleGate: Gate = {
         });
       } catch (error) {
         // A destructive marker without its reason (or a stray file) is the migrations' fault.
-        if (error instanceof MigrationError && error.code === 'migrations_invalid') {
+        if (hasCode(error, 'migrations_invalid')) {
           return {
             status: 'fail',
             summary: `invalid migration files: ${listSome(error.details)}`,

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { HermesError } from '../../../errors/hermes-error.ts';
-import { checkReadOnlyStatement } from '../../custom/read-only-statement.ts';
+import { checkReadOnlyStatement } from '../../../config/read-only-statement.ts';
 import type { Evidence, Gate, GateContext, GateOutcome, Measurement } from '../../gate.ts';
 import { explain, scansOf, type ExplainResult, type ExplainTarget } from '../support/explain.ts';
 import { withGateDatabase } from '../support/database-guard.ts';

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { HermesError } from '../../../errors/hermes-error.ts';
 
 export interface RunningService {
   url: string;
@@ -64,7 +65,8 @@ export async function startService(
     options.signal.addEventListener('abort', onAbort, { once: true });
   }).catch(async (error: unknown) => {
     await stop();
-    throw new Error(`${error instanceof Error ? error.message : String(error)}: ${output.slice(-2_000)}`);
+    const reason = `${error instanceof Error ? error.message : String(error)}: ${output.slice(-2_000)}`;
+    throw new HermesError('gate_service_start_failed', reason, { cause: error });
   });
   return {
     url,

@@ -7,12 +7,13 @@ import { openDatabase, type Database } from '../../../../src/db/open-database.ts
 import { configSchema, type HermesConfig } from '../../../../src/config/schema.ts';
 import type { GateContext } from '../../../../src/gates/gate.ts';
 import { createStageMemo } from '../../../../src/gates/runner/stage-memo.ts';
+import { afterThisTest } from '../../../support/after-this-test.ts';
 
 export const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 export const fixturesDir = join(repoRoot, 'test', 'fixtures');
 
 export interface TestGateContext extends GateContext {
-  /** Closes the database the context opened, if any. */
+  /** Closes the database the context opened, if any; again is a no-op. */
   close(): Promise<void>;
   readonly logs: string[];
 }
@@ -35,6 +36,14 @@ export function gateContext(options: GateContextOptions = {}): TestGateContext {
   }
   const config: HermesConfig = configSchema.parse(tree);
   let opened: Promise<Database> | undefined;
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      const db = await opened?.catch(() => undefined);
+      await db?.close();
+    })());
+  // Made inside a test: closed when it ends, pass or fail, whether or not the test closes it.
+  afterThisTest(close);
   const logs: string[] = [];
   return {
     config,
@@ -67,10 +76,7 @@ export function gateContext(options: GateContextOptions = {}): TestGateContext {
       })();
       return opened;
     },
-    async close() {
-      const db = await opened?.catch(() => undefined);
-      await db?.close();
-    },
+    close,
   };
 }
 

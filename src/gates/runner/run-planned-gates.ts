@@ -8,7 +8,7 @@ const report = { report: true } as const;
 import { hermesVersion } from '../../observability/version.ts';
 import type { Gate, GateOutcome } from '../gate.ts';
 import { effectiveStatus } from '../gate-policy.ts';
-import { countResults, type GateResult, type RunExitCode, type StageRun } from '../stage-run.ts';
+import { countResults, type GateResult, type RunExitCode, type StageRun } from '../stage-run-result.ts';
 import type { PlannedGate, StagePlan } from './plan-stage.ts';
 import { runGate } from './run-gate.ts';
 import type { SharedDatabase } from './shared-database.ts';
@@ -19,7 +19,7 @@ export type RunEvent =
   | { type: 'log'; gate: Gate; message: string }
   | { type: 'finish'; gate: Gate; result: GateResult };
 
-export interface RunStageOptions {
+export interface RunPlannedGatesOptions {
   plan: StagePlan;
   config: Readonly<HermesConfig>;
   cwd: string;
@@ -86,7 +86,7 @@ export function exitCodeOf(results: readonly GateResult[], databaseUnreachable: 
  * `concurrency` at a time (an exclusive gate only when nothing else runs); a gate whose
  * dependency did not pass (or warn) is skipped with the reason.
  */
-export async function runStage(options: RunStageOptions): Promise<StageRun> {
+export async function runPlannedGates(options: RunPlannedGatesOptions): Promise<StageRun> {
   const { plan, config, signal } = options;
   const concurrency = options.concurrency ?? config.gates.concurrency;
   const emit = options.onEvent ?? (() => undefined);

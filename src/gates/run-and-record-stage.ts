@@ -6,11 +6,11 @@ import type { Gate, Stage } from './gate.ts';
 import { recordGateRun } from './history/record-gate-run.ts';
 import { writeReports } from './reporters/write-reports.ts';
 import { planStage, type StagePlan } from './runner/plan-stage.ts';
-import { runStage, type RunEvent } from './runner/run-stage.ts';
+import { runPlannedGates, type RunEvent } from './runner/run-planned-gates.ts';
 import { createSharedDatabase } from './runner/shared-database.ts';
-import type { StageRun } from './stage-run.ts';
+import type { StageRun } from './stage-run-result.ts';
 
-export interface ExecuteStageOptions {
+export interface RunAndRecordStageOptions {
   gates: readonly Gate[];
   config: Readonly<HermesConfig>;
   stage: Stage;
@@ -34,13 +34,13 @@ export interface ExecutedStage {
 }
 
 /** A whole stage run: plan, run the gates, record the history (best effort), write the reports. */
-export async function executeStage(options: ExecuteStageOptions): Promise<ExecutedStage> {
+export async function runAndRecordStage(options: RunAndRecordStageOptions): Promise<ExecutedStage> {
   const { config } = options;
   const plan = planStage(options.gates, config, { stage: options.stage, only: options.only });
   options.onPlan?.(plan);
   const database = createSharedDatabase(options.openDatabase);
   try {
-    const run = await runStage({
+    const run = await runPlannedGates({
       plan,
       config,
       cwd: options.cwd,

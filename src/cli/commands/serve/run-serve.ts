@@ -1,0 +1,100 @@
+import type { FastifyInstance } from 'fastify';
+import { redactUrl } from '../../../config/redact.ts';
+import type { HermesConfig } from '../../../config/schema.ts';
+import type { Database } from '../../../db/open-database.ts';
+import { HermesError } from '../../../errors/hermes-error.ts';
+import { buildServer } from '../../../intake/build-server.ts';
+import { findProblems } from '../../../migrations/migration-status.ts';
+import { createLogger } from '../../../observability/logger.ts';
+import { createMetricsRegistry } from '../../../observability/metrics-registry.ts';
+import type { DeliveryWorker } from '../../../delivery/delivery-worker.ts';
+import { startServeWorker } from '../../../delivery/start-serve-worker.ts';
+import type { CliContext } from '../../context.ts';
+import { createMigrator } from '../migrate/create-migrator.ts';
+import { withDatabase } from '../../with-database.ts';
+
+/** Applies pending migrations when allowed (always on the embedded database by default), else refuses to serve an old schema. */
+async function prepareSchema(
+  ctx: CliContext,
+  db: Database,
+  config: Readonly<HermesConfig>,
+  migrate: boolean,
+): Promise<void> {
+  const migrator = createMigrator(ctx, db);
+  const { applyOnStart } = config.migrations;
+  if (migrate || applyOnStart === 'always' || (applyOnStart === 'embedded' && db.embedded)) {
+    const run = await migrator.up();
+    const applied = (run.results ?? []).filter((r) => r.status === 'success').length;
+    if (applied > 0) ctx.output.error(`hermes: applied ${applied} migration${applied > 1 ? 's' : ''}`);
+    if (run.error) throw run.error;
+    return;
+  }
+  // A missing down file does not stop serving; anything else means the schema is not this code's.
+  const problems = findProblems(await migrator.status()).filter((p) => p.kind !== 'no_down');
+  if (problems.length > 0) {
+    throw new HermesError(
+      'schema_not_ready',
+      'the database schema does not match this version: run `hermes migrate up` first, or `hermes serve --migrate`',
+      { details: problems.map((p) => p.message) },
+    );
+  }
+}
+
+/**
+ * Closes the server, giving in-flight requests `graceMs`; then drops the connections still open
+ * (a client that never finishes its request must not hold the exit). False when time ran out.
+ */
+async function closeWithin(app: FastifyInstance, graceMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), graceMs);
+  });
+  const closing = app.close();
+  try {
+    const closed = await Promise.race([closing.then(() => true as const), timedOut]);
+    if (!closed) {
+      app.server.closeAllConnections();
+      await closing;
+    }
+    return closed;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export interface ServeOptions {
+  migrate?: boolean;
+  port?: number;
+}
+
+/** `hermes serve`: migrate (or check) the schema, listen, deliver, and shut down in order on a signal. */
+export function runServe(
+  ctx: CliContext,
+  opts: ServeOptions,
+  signalled: Promise<NodeJS.Signals>,
+): Promise<void> {
+  return withDatabase(ctx, async (db) => {
+    const config = ctx.config();
+    const logger = createLogger(config.log.level);
+    await prepareSchema(ctx, db, config, opts.migrate ?? false);
+    const metrics = createMetricsRegistry();
+    // Started once the server listens; the intake wakes it after each committed lead.
+    const delivery: { worker?: DeliveryWorker | undefined } = {};
+    const onLeadCommitted = () => delivery.worker?.wake();
+    const app = await buildServer({ config, db, logger, metrics, onLeadCommitted });
+    const port = opts.port ?? config.server.port;
+    await app.listen({ host: config.server.host, port });
+    const address = app.server.address();
+    const actualPort = typeof address === 'object' && address ? address.port : port;
+    const where = db.embedded ? `embedded PostgreSQL in ${config.embedded.dataDir}` : redactUrl(db.url);
+    delivery.worker = startServeWorker({ config, db, logger, metrics });
+    ctx.output.line(`Hermes listening on http://${config.server.host}:${actualPort} (database: ${where})`);
+    const signal = await signalled;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    // In-flight requests get shutdownGraceMs; a request stuck on a dead connection must not hold the exit.
+    const closed = await closeWithin(app, config.server.shutdownGraceMs);
+    if (!closed)
+      logger.warn({ graceMs: config.server.shutdownGraceMs }, 'shutdown grace elapsed: closing anyway');
+    await delivery.worker?.stop();
+  });
+}

@@ -1,0 +1,70 @@
+import { fileURLToPath } from 'node:url';
+import { ESLint, type Linter } from 'eslint';
+import tseslint from 'typescript-eslint';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+// eslint.config.js is plain JavaScript without types: what it exports is taken as ESLint's config.
+const config: unknown = await import(new URL('../../eslint.config.js', import.meta.url).href);
+const { layeringRules } = config as { layeringRules: Linter.Config[] };
+
+// Only the layering entries of the project's config (plus a parser for TypeScript): the rule under
+// test, without the type-aware rules that would load the whole program.
+const eslint = new ESLint({
+  cwd: root,
+  overrideConfigFile: true,
+  overrideConfig: [{ files: ['**/*.ts'], languageOptions: { parser: tseslint.parser } }, ...layeringRules],
+});
+
+async function restrictedImports(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath });
+  return (result?.messages ?? []).map((m) => `${m.ruleId ?? 'parse error'}: ${m.message}`);
+}
+
+/** A file in `from` that imports `specifier`: the wrong way round unless `allowed`. */
+const planted: [from: string, specifier: string][] = [
+  ['src/config/sections/intake.ts', '../../leads/lead-rules.ts'],
+  ['src/config/load-config.ts', '../db/open-database.ts'],
+  ['src/db/open-database.ts', '../observability/logger.ts'],
+  ['src/observability/logger.ts', '../config/schema.ts'],
+  ['src/errors/hermes-error.ts', '../config/schema.ts'],
+  ['src/delivery/replay.ts', '../cli/context.ts'],
+  ['src/leads/find-lead.ts', '../intake/build-server.ts'],
+  ['src/intake/build-server.ts', '../gates/all-gates.ts'],
+  ['src/intake/build-server.ts', '../gates/builtin/index.ts'],
+  ['src/gates/all-gates.ts', '../cli/program.ts'],
+  ['src/gates/builtin/index.ts', '../../cli/context.ts'],
+  ['src/migrations/migrator.ts', '../gates/builtin/db/index.ts'],
+];
+
+describe('the layering rule (DESIGN.md: dependencies point inwards)', () => {
+  it.each(planted)('refuses %s importing %s', async (from, specifier) => {
+    const messages = await restrictedImports(
+      from,
+      `import { x } from '${specifier}';\nexport const y = x;\n`,
+    );
+    expect(messages).toEqual([expect.stringMatching(/^no-restricted-imports: .*\(DESIGN\.md\)$/)]);
+  });
+
+  it('refuses a type import the wrong way too', async () => {
+    const messages = await restrictedImports(
+      'src/config/schema.ts',
+      "import type { Gate } from '../gates/gate.ts';\nexport type G = Gate;\n",
+    );
+    expect(messages).toHaveLength(1);
+  });
+
+  it.each([
+    ['src/config/sections/intake.ts', './form-field-names.ts'],
+    ['src/db/open-database.ts', '../errors/hermes-error.ts'],
+    ['src/delivery/replay.ts', '../leads/find-lead.ts'],
+    ['src/intake/build-server.ts', '../delivery/delivery-worker.ts'],
+    ['src/gates/all-gates.ts', './builtin/index.ts'],
+    ['src/gates/builtin/db/index.ts', '../../../migrations/migrator.ts'],
+    ['src/cli/program.ts', '../gates/all-gates.ts'],
+  ])('lets %s import %s', async (from, specifier) => {
+    expect(await restrictedImports(from, `import { x } from '${specifier}';\nexport const y = x;\n`)).toEqual(
+      [],
+    );
+  });
+});
