@@ -1,5 +1,6 @@
 import { getCountries } from 'libphonenumber-js';
 import { z } from 'zod';
+import type { leadFormFieldNames } from '../config/sections/form-field-names.ts';
 
 /**
  * The rules of a lead, as plain data: the zod schema (lead-schema.ts) is built from them, the form
@@ -107,7 +108,9 @@ export const leadFields = {
     kind: 'consent',
     expected: 'true (consent to the privacy policy is required)',
   },
-} as const satisfies Record<string, FieldRule>;
+  // The names config reserves for the form (config may not import leads): a field added here or
+  // there without the other is a type error.
+} as const satisfies Record<(typeof leadFormFieldNames)[number], FieldRule>;
 
 export type LeadField = keyof typeof leadFields;
 export const leadFieldNames = Object.keys(leadFields) as LeadField[];
