@@ -1,31 +1,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { integrationTestsGate } from '../../../src/gates/builtin/tests/integration.ts';
 import { unitTestsGate } from '../../../src/gates/builtin/tests/unit.ts';
-import { gateContext, makeProject } from './support/gate-context.ts';
+import { gateContext } from './support/gate-context.ts';
+import { vitestProjects } from './support/vitest-project.ts';
 
 // What a person needs from a failed test gate: which file is slow, what the assertion said.
-const vitestConfig = `export default {
-  test: {
-    globals: true,
-    projects: [
-      { extends: true, test: { name: 'unit', include: ['unit/*.test.js'] } },
-      { extends: true, test: { name: 'integration', include: ['int/*.test.js'] } },
-    ],
-  },
-};
-`;
-const projects: { remove: () => void }[] = [];
-function project(files: Record<string, string>): string {
-  const made = makeProject({
-    'vitest.config.mjs': vitestConfig,
-    'package.json': '{ "type": "module" }\n',
-    ...files,
-  });
-  projects.push(made);
-  return made.dir;
-}
+const fixtures = vitestProjects();
+const project = (files: Record<string, string>) => fixtures.project(files);
 afterAll(() => {
-  for (const p of projects) p.remove();
+  fixtures.removeAll();
 });
 
 describe('the test gates name what a person needs', () => {

@@ -4,34 +4,17 @@ import { integrationTestsGate } from '../../../src/gates/builtin/tests/integrati
 import { performanceGate } from '../../../src/gates/builtin/tests/performance.ts';
 import { unitTestsGate } from '../../../src/gates/builtin/tests/unit.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
-import { gateContext, makeProject, unreachableUrl } from './support/gate-context.ts';
+import { gateContext, unreachableUrl } from './support/gate-context.ts';
+import { vitestProjects } from './support/vitest-project.ts';
 
-// A tiny project with vitest's two projects; globals, so its tests need no import from /tmp.
-const vitestConfig = `export default {
-  test: {
-    globals: true,
-    projects: [
-      { extends: true, test: { name: 'unit', include: ['unit/*.test.js'] } },
-      { extends: true, test: { name: 'integration', include: ['int/*.test.js'] } },
-    ],
-  },
-};
-`;
+// Tiny projects with vitest's two projects (support/vitest-project.ts).
 const passing = "test('adds', () => { expect(1 + 1).toBe(2); });\n";
 const failing = "test('subtracts', () => { expect(2 - 1).toBe(3); });\n";
 
-const projects: { remove: () => void }[] = [];
-function project(files: Record<string, string>): string {
-  const made = makeProject({
-    'vitest.config.mjs': vitestConfig,
-    'package.json': '{ "type": "module" }\n',
-    ...files,
-  });
-  projects.push(made);
-  return made.dir;
-}
+const fixtures = vitestProjects();
+const project = (files: Record<string, string>) => fixtures.project(files);
 afterAll(() => {
-  for (const p of projects) p.remove();
+  fixtures.removeAll();
 });
 
 describe('tests.unit and tests.integration', () => {

@@ -10,44 +10,28 @@ import { planStage } from '../../../src/gates/runner/plan-stage.ts';
 import { runPlannedGates } from '../../../src/gates/runner/run-planned-gates.ts';
 import { createSharedDatabase } from '../../../src/gates/runner/shared-database.ts';
 import type { StageRun } from '../../../src/gates/stage-run-result.ts';
-import { gateContext, makeProject } from './support/gate-context.ts';
+import { gateContext } from './support/gate-context.ts';
+import { vitestProjects } from './support/vitest-project.ts';
 
 // A tiny vitest project whose test files each append their name to runs.log when they run:
 // the log says how often each file ran, whatever the gates report.
-const vitestConfig = `export default {
-  test: {
-    globals: true,
-    projects: [
-      { extends: true, test: { name: 'unit', include: ['unit/*.test.js'] } },
-      { extends: true, test: { name: 'integration', include: ['int/*.test.js'] } },
-    ],
-  },
-};
-`;
 const counted = (name: string, body: string) =>
   `import { appendFileSync } from 'node:fs';\nimport { add } from '../src/add.js';\n` +
   `appendFileSync(new URL('../runs.log', import.meta.url), '${name}\\n');\n${body}`;
 const passing = "test('adds', () => { expect(add(1, 1)).toBe(2); });\n";
 const failing = "test('subtracts', () => { expect(add(2, -1)).toBe(3); });\n";
 
-const projects: { remove: () => void }[] = [];
+const fixtures = vitestProjects();
 afterAll(() => {
-  for (const p of projects) p.remove();
+  fixtures.removeAll();
 });
 
 /** Every file written a minute ago, so a results file written now is newer without waiting. */
-function project(files: Record<string, string>, withVitest = true): string {
-  const made = makeProject({
-    ...(withVitest ? { 'vitest.config.mjs': vitestConfig } : {}),
-    'package.json': '{ "type": "module" }\n',
-    'src/add.js': 'export const add = (a, b) => a + b;\n',
-    ...files,
-  });
-  projects.push(made);
-  const past = new Date(Date.now() - 60_000);
-  for (const path of Object.keys(files).concat('src/add.js')) utimesSync(join(made.dir, path), past, past);
-  return made.dir;
-}
+const project = (files: Record<string, string>, vitest = true): string =>
+  fixtures.project(
+    { 'src/add.js': 'export const add = (a, b) => a + b;\n', ...files },
+    { vitest, backdate: true },
+  );
 
 function runs(cwd: string): string[] {
   const log = join(cwd, 'runs.log');
