@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Migrator } from '../../src/migrations/migrator.ts';
 import { takeSchemaSnapshot } from '../../src/migrations/schema-snapshot.ts';
 import { createTestDatabase, migrationsDir } from '../support/test-database.ts';
 import { startIntake, type IntakeUnderTest } from './support/start-intake.ts';
+import { testMigrator } from '../support/migration-dir.ts';
 
 const key = 'the-right-admin-key-0123456789abcdef';
 const authenticatedMax = 30;
@@ -236,12 +236,7 @@ describe('migration 0014', () => {
   it('creates hermes_ops.admin_refusals, and its down restores the schema exactly', async () => {
     const db = await createTestDatabase();
     try {
-      const migrator = new Migrator({
-        pool: db.pool,
-        dir: migrationsDir,
-        lockTimeoutMs: 5_000,
-        statementTimeoutMs: 60_000,
-      });
+      const migrator = testMigrator(db.pool, migrationsDir);
       expect((await migrator.up('0013')).error).toBeUndefined();
       const before = await takeSchemaSnapshot(db.pool);
       expect((await migrator.up('0014')).error).toBeUndefined();

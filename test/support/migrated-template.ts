@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createPool } from '../../src/db/pool.ts';
-import { Migrator } from '../../src/migrations/migrator.ts';
 import { adminUrl } from './admin-url.ts';
 import { adminQuery, databaseUrl } from './test-server.ts';
+import { testMigrator } from './migration-dir.ts';
 
 /** The project's own migrations. */
 export const migrationsDir = fileURLToPath(new URL('../../migrations', import.meta.url));
@@ -55,12 +55,7 @@ async function buildTemplate(name: string): Promise<void> {
     statementTimeoutMs: 0,
   });
   try {
-    const run = await new Migrator({
-      pool,
-      dir: migrationsDir,
-      lockTimeoutMs: 5_000,
-      statementTimeoutMs: 60_000,
-    }).up();
+    const run = await testMigrator(pool, migrationsDir).up();
     if (run.error) throw run.error;
   } finally {
     // A template must have no sessions when it is cloned.

@@ -1,6 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Pool } from 'pg';
+import { Migrator } from '../../src/migrations/migrator.ts';
 
 export interface MigrationSource {
   up: string;
@@ -16,4 +18,9 @@ export function writeMigrations(migrations: Record<string, MigrationSource>): st
     if (source.down !== undefined) writeFileSync(join(dir, `${name}.down.sql`), source.down);
   }
   return dir;
+}
+
+/** A migrator over `dir` with the timeouts the tests use (the defaults' lock wait is minutes). */
+export function testMigrator(pool: Pool, dir: string): Migrator {
+  return new Migrator({ pool, dir, lockTimeoutMs: 5_000, statementTimeoutMs: 60_000 });
 }

@@ -4,9 +4,9 @@ import { migrationsAppliedGate } from '../../../src/gates/builtin/db/migrations-
 import { migrationsLintGate } from '../../../src/gates/builtin/db/migrations-lint.ts';
 import { migrationsReversibleGate } from '../../../src/gates/builtin/db/migrations-reversible.ts';
 import { schemaBreakingGate } from '../../../src/gates/builtin/db/schema-breaking.ts';
-import { Migrator } from '../../../src/migrations/migrator.ts';
 import { createTestDatabase, type TestDatabase, useTestDatabase } from '../../support/test-database.ts';
 import { fixturesDir, gateContext, makeProject, unreachableUrl } from './support/gate-context.ts';
+import { testMigrator } from '../../support/migration-dir.ts';
 
 const fixture = (name: string) => join(fixturesDir, 'migrations', name);
 
@@ -86,12 +86,7 @@ describe('db.migrations.* and db.schema.breaking', () => {
 
   it('db.migrations.applied reports a pending newest migration as applied by the deploy', async () => {
     const partial = await createTestDatabase();
-    const migrator = new Migrator({
-      pool: partial.pool,
-      dir: fixture('breaking'),
-      lockTimeoutMs: 5_000,
-      statementTimeoutMs: 60_000,
-    });
+    const migrator = testMigrator(partial.pool, fixture('breaking'));
     await migrator.up('0001');
     const ctx = gateContext({
       databaseUrl: partial.url,
@@ -110,12 +105,7 @@ describe('db.migrations.* and db.schema.breaking', () => {
     beforeAll(async () => {
       // The deployed database is at 0001; 0002 (dropping a column) is pending.
       deployed = await createTestDatabase();
-      const run = await new Migrator({
-        pool: deployed.pool,
-        dir: fixture('breaking'),
-        lockTimeoutMs: 5_000,
-        statementTimeoutMs: 60_000,
-      }).up('0001');
+      const run = await testMigrator(deployed.pool, fixture('breaking')).up('0001');
       if (run.error) throw run.error;
     });
     afterAll(async () => {

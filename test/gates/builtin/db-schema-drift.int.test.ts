@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { schemaDriftGate } from '../../../src/gates/builtin/db/schema-drift.ts';
 import type { GateOutcome } from '../../../src/gates/gate.ts';
-import { Migrator } from '../../../src/migrations/migrator.ts';
 import { createTestDatabase, migrationsDir, type TestDatabase } from '../../support/test-database.ts';
 import { gateContext, unreachableUrl } from './support/gate-context.ts';
+import { testMigrator } from '../../support/migration-dir.ts';
 
 /** Each fault is planted alone, on a database of its own, so one cannot hide another. */
 describe('db.schema.drift', () => {
@@ -96,12 +96,7 @@ describe('db.schema.drift', () => {
 
   it('passes on a database with a pending migration: pending is not drift', async () => {
     const db = await database({ migrate: false });
-    const migrator = new Migrator({
-      pool: db.pool,
-      dir: migrationsDir,
-      lockTimeoutMs: 5_000,
-      statementTimeoutMs: 60_000,
-    });
+    const migrator = testMigrator(db.pool, migrationsDir);
     const older = migrator.files().at(-2)?.version;
     expect(older).toBeDefined();
     const run = await migrator.up(older);

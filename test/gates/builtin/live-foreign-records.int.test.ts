@@ -3,8 +3,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { indexesGate } from '../../../src/gates/builtin/db/indexes.ts';
 import { queryPlansGate } from '../../../src/gates/builtin/db/query-plans.ts';
 import type { Gate, GateOutcome } from '../../../src/gates/gate.ts';
-import { Migrator } from '../../../src/migrations/migrator.ts';
-import { writeMigrations } from '../../support/migration-dir.ts';
+import { testMigrator, writeMigrations } from '../../support/migration-dir.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { gateContext } from './support/gate-context.ts';
 
@@ -57,12 +56,7 @@ describe('db.schema.indexes and db.query-plans on another project', () => {
   async function migratedWith(dir: string): Promise<TestDatabase> {
     const db = await createTestDatabase();
     databases.push(db);
-    const run = await new Migrator({
-      pool: db.pool,
-      dir,
-      lockTimeoutMs: 5_000,
-      statementTimeoutMs: 60_000,
-    }).up();
+    const run = await testMigrator(db.pool, dir).up();
     if (run.error) throw run.error;
     return db;
   }

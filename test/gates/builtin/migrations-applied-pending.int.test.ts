@@ -2,8 +2,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrationsAppliedGate } from '../../../src/gates/builtin/db/migrations-applied.ts';
-import { Migrator } from '../../../src/migrations/migrator.ts';
-import { writeMigrations } from '../../support/migration-dir.ts';
+import { testMigrator, writeMigrations } from '../../support/migration-dir.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { gateContext } from './support/gate-context.ts';
 
@@ -27,12 +26,7 @@ describe('db.migrations.applied before a deploy', () => {
   async function migrated(dir: string): Promise<TestDatabase> {
     const db = await createTestDatabase();
     databases.push(db);
-    const run = await new Migrator({
-      pool: db.pool,
-      dir,
-      lockTimeoutMs: 5_000,
-      statementTimeoutMs: 60_000,
-    }).up();
+    const run = await testMigrator(db.pool, dir).up();
     if (run.error) throw run.error;
     return db;
   }

@@ -3,10 +3,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { schemaBreakingGate } from '../../../src/gates/builtin/db/schema-breaking.ts';
-import { Migrator } from '../../../src/migrations/migrator.ts';
 import { runCli } from '../../support/run-cli.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { gateContext, makeProject, repoRoot } from './support/gate-context.ts';
+import { testMigrator } from '../../support/migration-dir.ts';
 
 // A project whose last migration drops a column without `-- hermes:breaking`.
 const migrations: Record<string, string> = {
@@ -108,12 +108,7 @@ describe('db.schema.breaking compares with the release being replaced, not the d
     const db = await database();
     const { dir } = project('1.4.0');
     // Applied by a migrator from before releases were recorded: no column at all.
-    const old = new Migrator({
-      pool: db.pool,
-      dir: join(dir, 'migrations'),
-      lockTimeoutMs: 5_000,
-      statementTimeoutMs: 60_000,
-    });
+    const old = testMigrator(db.pool, join(dir, 'migrations'));
     const run = await old.up('0002');
     if (run.error) throw run.error;
     await db.pool.query('ALTER TABLE schema_migrations DROP COLUMN release');
