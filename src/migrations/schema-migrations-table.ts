@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/queryable.ts';
+import { relationExists } from '../db/relation-exists.ts';
 
 /** A row of `schema_migrations`; the spec's §1.3.1 query reads it as written. */
 export interface AppliedMigration {
@@ -35,10 +36,7 @@ export async function ensureSchemaMigrationsTable(db: Queryable): Promise<void> 
 }
 
 export async function schemaMigrationsTableExists(db: Queryable): Promise<boolean> {
-  const { rows } = await db.query<{ exists: boolean }>(
-    `SELECT to_regclass('schema_migrations') IS NOT NULL AS exists`,
-  );
-  return rows[0]?.exists ?? false;
+  return relationExists(db, 'schema_migrations');
 }
 
 export async function readAppliedMigrations(db: Queryable): Promise<AppliedMigration[]> {

@@ -1,13 +1,11 @@
 import type { Queryable } from '../db/queryable.ts';
+import { relationExists } from '../db/relation-exists.ts';
 import type { SchemaObject } from '../migrations/schema-snapshot.ts';
 import { opsSchema } from './ops-schema.ts';
 
 /** True when `hermes ops init` made hermes_ops here (its version record is there). */
 export async function hasOpsInitSchema(db: Queryable): Promise<boolean> {
-  const { rows } = await db.query<{ exists: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS exists`, [
-    `${opsSchema}.schema_version`,
-  ]);
-  return rows[0]?.exists ?? false;
+  return relationExists(db, `${opsSchema}.schema_version`);
 }
 
 const inOps = (name: string) => name === opsSchema || name.startsWith(`${opsSchema}.`);

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Queryable } from '../../../db/queryable.ts';
+export { relationExists } from '../../../db/relation-exists.ts';
 import type { GateThresholds } from '../../../config/sections/gate-thresholds.ts';
 import { quotedKeywords } from './sql-keywords.ts';
 
@@ -51,14 +52,6 @@ export function quoteRecords(records: RecordsConfig): QuotedRecords {
     createdAtColumn: quoteOptional(records.createdAtColumn, quoteIdentifier),
     outboxTable: quoteOptional(records.outboxTable, quoteQualifiedName),
   };
-}
-
-/** Whether `quoted` (perhaps schema-qualified) names a relation on this database. */
-export async function relationExists(db: Queryable, quoted: SqlIdentifier): Promise<boolean> {
-  const { rows } = await db.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [
-    quoted,
-  ]);
-  return rows[0]?.exists ?? false;
 }
 
 /** The column names of a table; none when there is no such table. */

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Queryable } from '../../../db/queryable.ts';
+import { relationExists } from '../../../db/relation-exists.ts';
 
 // The service's own operations on a lead: store it, find it by email, find it by its reference.
 const insertSql = `INSERT INTO hermes_leads (lead_id, first_name, last_name, email, country, phone_number,
@@ -8,7 +9,6 @@ VALUES ($1, 'Perf', 'Test', $2, 'United Kingdom', '+44 7700 900000', 'Performanc
         'deployment-test')`;
 const byEmailSql = 'SELECT id, lead_id FROM hermes_leads WHERE email = $1';
 const byLeadIdSql = 'SELECT id, email FROM hermes_leads WHERE lead_id = $1';
-const hasLeadsSql = "SELECT to_regclass('hermes_leads') IS NOT NULL AS exists";
 
 /**
  * The average time (ms) of `iterations` rounds of insert, lookup by email, lookup by lead_id; null
@@ -20,8 +20,7 @@ export async function measureDbOperations(
   db: Queryable,
   iterations: number,
 ): Promise<{ avgMs: number; operations: number } | null> {
-  const { rows } = await db.query<{ exists: boolean }>(hasLeadsSql);
-  if (!rows[0]?.exists) return null;
+  if (!(await relationExists(db, 'hermes_leads'))) return null;
   let total = 0;
   let operations = 0;
   const timed = async (sql: string, values: unknown[]) => {
