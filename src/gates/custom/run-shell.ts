@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { boundedCapture } from '../../subprocess/bounded-capture.ts';
+import { spawnGroup } from '../../subprocess/spawn-group.ts';
 
 export interface ShellRun {
   /** null when the command was killed (timeout or cancellation). */
@@ -11,41 +12,25 @@ const keepBytes = 256 * 1024;
 
 /**
  * Runs `command` with `/bin/sh -c` in its own process group, so that aborting `signal` ends
- * the command and everything it started, not only the shell.
+ * the command and everything it started, not only the shell (SIGKILL at once: a timed-out
+ * gate has had its time).
  */
-export function runShell(
+export async function runShell(
   command: string,
   options: { cwd: string; env: NodeJS.ProcessEnv; signal: AbortSignal },
 ): Promise<ShellRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', ['-c', command], {
+  const output = boundedCapture(keepBytes, 'tail');
+  const run = spawnGroup(
+    { shell: command },
+    {
       cwd: options.cwd,
       env: options.env,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const collect = (chunk: Buffer): void => {
-      output += chunk.toString();
-      if (output.length > keepBytes * 2) output = output.slice(-keepBytes);
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    const kill = (): void => {
-      if (child.pid !== undefined && child.exitCode === null) {
-        try {
-          process.kill(-child.pid, 'SIGKILL');
-        } catch {
-          // Already gone.
-        }
-      }
-    };
-    if (options.signal.aborted) kill();
-    else options.signal.addEventListener('abort', kill, { once: true });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      options.signal.removeEventListener('abort', kill);
-      resolve({ code, output: output.length > keepBytes ? output.slice(-keepBytes) : output });
-    });
-  });
+      signal: options.signal,
+      abortGraceMs: 0,
+      stdout: output,
+      stderr: output,
+    },
+  );
+  const { code } = await run.done;
+  return { code, output: output.text() };
 }

@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { boundedCapture } from '../../../subprocess/bounded-capture.ts';
+import { spawnGroup } from '../../../subprocess/spawn-group.ts';
 
 export interface ToolRun {
   /** null when killed (timeout or cancellation). */
@@ -17,29 +18,31 @@ export interface RunToolOptions {
 /** Keeps the gates' memory bounded when a tool is chatty; a report needs the tail at most. */
 const maxCapture = 64 * 1024 * 1024;
 
-/** Runs a command to completion, capturing its output; the gate's signal kills it. */
-export function runTool(command: string, args: readonly string[], options: RunToolOptions): Promise<ToolRun> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
+/** A tool asked to stop (SIGTERM) gets this long to end its workers before they are killed. */
+const abortGraceMs = 2_000;
+
+/**
+ * Runs a command to completion, capturing its output; the gate's signal ends it and whatever it
+ * started (npm's node, vitest's workers), since it runs in its own process group.
+ */
+export async function runTool(
+  command: string,
+  args: readonly string[],
+  options: RunToolOptions,
+): Promise<ToolRun> {
+  const stdout = boundedCapture(maxCapture, 'head');
+  const stderr = boundedCapture(maxCapture, 'head');
+  const run = spawnGroup(
+    { file: command, args },
+    {
       cwd: options.cwd,
       env: options.env ?? process.env,
       signal: options.signal,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (stdout.length < maxCapture) stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      if (stderr.length < maxCapture) stderr += chunk.toString();
-    });
-    child.on('error', (error) => {
-      if (error.name !== 'AbortError') reject(error);
-    });
-    child.on('close', (code) => {
-      resolve({ code, stdout, stderr, durationMs: Math.round(performance.now() - started) });
-    });
-  });
+      abortGraceMs,
+      stdout,
+      stderr,
+    },
+  );
+  const { code, durationMs } = await run.done;
+  return { code, stdout: stdout.text(), stderr: stderr.text(), durationMs };
 }

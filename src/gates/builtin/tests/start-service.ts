@@ -1,7 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { HermesError } from '../../../errors/hermes-error.ts';
+import { boundedCapture } from '../../../subprocess/bounded-capture.ts';
+import { spawnGroup } from '../../../subprocess/spawn-group.ts';
+import { errorMessage } from '../../../errors/error-message.ts';
 
 export interface RunningService {
   url: string;
@@ -12,74 +13,82 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
+/** How long a service asked to stop (SIGTERM) may take to close before it is killed. */
+const stopGraceMs = 10_000;
+
 /**
  * Starts the service as a subprocess and waits for it to print its URL (`hermes serve` prints
  * `Hermes listening on http://host:port`); the command gets PORT=0, so it picks a free port.
+ * It runs in its own process group: stopping it, or aborting `signal` at any time, ends it and
+ * whatever it started.
  */
 export async function startService(
   command: readonly string[],
   options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number; signal: AbortSignal },
 ): Promise<RunningService> {
   const [program = 'node', ...args] = command;
-  const child: ChildProcess = spawn(program === 'node' ? process.execPath : program, args, {
-    cwd: options.cwd,
-    env: options.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const collect = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-20_000);
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
+  const output = boundedCapture(20_000, 'tail');
+  let onStdout = (): void => undefined;
+  const service = spawnGroup(
+    { file: program === 'node' ? process.execPath : program, args },
+    {
+      cwd: options.cwd,
+      env: options.env,
+      signal: options.signal,
+      abortGraceMs: stopGraceMs,
+      stdout: output,
+      stderr: output,
+      onOutput: (stream) => {
+        if (stream === 'stdout') onStdout();
+      },
+    },
+  );
   const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, 'exit');
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
+    await service.stop(stopGraceMs).catch(() => undefined);
   };
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
       () => finish(new Error(`no URL printed within ${options.timeoutMs} ms`)),
       options.timeoutMs,
     );
-    const onData = () => {
-      const match = /https?:\/\/[^\s)]+/.exec(output);
+    onStdout = () => {
+      const match = /https?:\/\/[^\s)]+/.exec(output.text());
       if (match) finish(undefined, match[0]);
     };
-    const onExit = (code: number | null) =>
-      finish(new Error(`the service exited (code ${String(code)}) before listening`));
     const onAbort = () => finish(new Error('cancelled'));
     function finish(error: Error | undefined, found?: string) {
       clearTimeout(timer);
-      child.stdout?.off('data', onData);
-      child.off('exit', onExit);
+      onStdout = () => undefined;
       options.signal.removeEventListener('abort', onAbort);
       if (error || found === undefined) reject(error ?? new Error('no URL'));
       else resolve(found);
     }
-    child.stdout?.on('data', onData);
-    child.on('exit', onExit);
-    options.signal.addEventListener('abort', onAbort, { once: true });
+    service.done.then(
+      ({ code }) => finish(new Error(`the service exited (code ${String(code)}) before listening`)),
+      (error: unknown) => finish(error instanceof Error ? error : new Error(String(error))),
+    );
+    if (options.signal.aborted) onAbort();
+    else options.signal.addEventListener('abort', onAbort, { once: true });
   }).catch(async (error: unknown) => {
     await stop();
-    const reason = `${error instanceof Error ? error.message : String(error)}: ${output.slice(-2_000)}`;
+    const reason = `${errorMessage(error)}: ${output.text().slice(-2_000)}`;
     throw new HermesError('gate_service_start_failed', reason, { cause: error });
   });
   return {
     url,
-    pid: child.pid ?? 0,
+    pid: service.pid ?? 0,
     rssMb() {
+      // Once it has ended the pid is no longer the service's: another process may get it.
+      if (!service.running()) return undefined;
       try {
-        const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${String(child.pid)}/status`, 'utf8'))?.[1];
+        const status = readFileSync(`/proc/${String(service.pid)}/status`, 'utf8');
+        const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
         return kb === undefined ? undefined : Math.round(Number(kb) / 1024);
       } catch {
         return undefined;
       }
     },
-    output: () => output,
+    output: () => output.text(),
     stop,
   };
 }
