@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/queryable.ts';
-import { leadColumns, type StoredLead } from './find-lead.ts';
+import { leadRowSelect, type LeadRow } from './lead-row.ts';
 
 export interface DeliveryRecord {
   lead_id: string;
@@ -13,11 +13,11 @@ export interface DeliveryRecord {
 export interface DataExport {
   email: string;
   exported_at: string;
-  leads: StoredLead[];
+  leads: LeadRow[];
   deliveries: DeliveryRecord[];
 }
 
-const leadsSql = `SELECT ${leadColumns} FROM hermes_leads WHERE email = $1 ORDER BY created_at`;
+const leadsSql = `SELECT ${leadRowSelect} FROM hermes_leads WHERE email = $1 ORDER BY created_at`;
 const deliveriesSql = `
 SELECT o.lead_id, o.delivery_id, o.status, o.attempts, o.delivered_at, o.created_at
 FROM hermes_outbox o JOIN hermes_leads l ON l.lead_id = o.lead_id
@@ -27,7 +27,7 @@ ORDER BY o.created_at`;
 /** Everything held about an email address (GDPR art. 15): its leads and where each was forwarded. */
 export async function exportLeadsByEmail(db: Queryable, email: string): Promise<DataExport> {
   const normalised = email.trim().toLowerCase();
-  const leads = await db.query<StoredLead & Record<string, unknown>>(leadsSql, [normalised]);
+  const leads = await db.query<LeadRow & Record<string, unknown>>(leadsSql, [normalised]);
   const deliveries = await db.query<DeliveryRecord & Record<string, unknown>>(deliveriesSql, [normalised]);
   return {
     email: normalised,

@@ -1,13 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { audited } from '../../leads/audited.ts';
 import { describeGot } from '../../leads/describe-got.ts';
-import { findLead } from '../../leads/find-lead.ts';
 import { eraseSubject } from '../../leads/erase-subject.ts';
 import { exportSubjectData } from '../../leads/export-subject-data.ts';
 import { runRetention } from '../../leads/run-retention.ts';
 import { leadIdPattern } from '../../leads/lead-id.ts';
+import { showLead } from '../../leads/show-lead.ts';
 import { HttpProblem } from '../http-problem.ts';
 import { parseRequestInput } from '../parse-request-input.ts';
 
@@ -44,13 +43,7 @@ export function adminPlugin(app: FastifyInstance, options: AdminOptions, done: (
         },
       });
     }
-    const lead = await audited(pool, {
-      actor: actorOf(request),
-      action: 'lead.show',
-      subject: leadId,
-      work: (db) => findLead(db, leadId),
-      describe: (found) => ({ outcome: found ? 'ok' : 'not_found' }),
-    });
+    const lead = await showLead(pool, actorOf(request), leadId);
     if (!lead) throw new HttpProblem('lead_not_found', `no lead ${leadId}`);
     return { lead };
   });

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import { z } from 'zod';
+import { auditedReplay } from '../../delivery/audited-replay.ts';
 import { deliveryStatuses } from '../../delivery/delivery-status.ts';
 import { parseSince } from '../../delivery/parse-since.ts';
-import { checkReplayRequest, replay } from '../../delivery/replay.ts';
 import { findDelivery } from '../../delivery/sql/find-delivery.ts';
 import { listDeliveries } from '../../delivery/sql/list-deliveries.ts';
 import { audited } from '../../leads/audited.ts';
@@ -106,17 +106,7 @@ export function deliveriesAdminPlugin(
     const replayRequest = { leadIds: body.lead_ids, dead: body.dead, since: since(body.since) };
     // A request that is not valid, or names a lead without a delivery, throws: the HTTP edge
     // (error-answers.ts) answers it, with its status from the error catalogue.
-    checkReplayRequest(replayRequest);
-    return await audited(pool, {
-      actor: actorOf(request),
-      action: 'deliveries.replay',
-      subject: body.lead_ids.length === 1 ? (body.lead_ids[0] ?? null) : null,
-      work: (db) => replay(db, replayRequest),
-      describe: (r) => ({
-        outcome: 'ok',
-        details: { replayed: r.replayed.length, dead: body.dead, since: body.since ?? null },
-      }),
-    });
+    return await auditedReplay(pool, actorOf(request), replayRequest);
   });
 
   done();

@@ -1,11 +1,11 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { deliveryStatuses, type DeliveryStatus } from '../../../delivery/delivery-status.ts';
-import { checkReplayRequest, replay, type ReplayRequest } from '../../../delivery/replay.ts';
+import { auditedReplay } from '../../../delivery/audited-replay.ts';
+import { checkReplayRequest, type ReplayRequest } from '../../../delivery/replay.ts';
 import { findDelivery } from '../../../delivery/sql/find-delivery.ts';
 import { listDeliveries } from '../../../delivery/sql/list-deliveries.ts';
 import { HermesError, hasCode } from '../../../errors/hermes-error.ts';
-import { audited } from '../../../leads/audited.ts';
 import type { CliContext } from '../../context.ts';
 import { integerFrom, oneOf, parseLeadId, parseLeadIds, parseSinceValue } from '../../parse-values.ts';
 import { UsageError } from '../../usage-error.ts';
@@ -73,20 +73,10 @@ export function registerDeliveries(deliveries: Command, ctx: CliContext): void {
       parseSinceValue,
     )
     .action((leadIds: string[], opts: { dead?: boolean; since?: Date }) => {
-      const { since } = opts;
-      const request = { leadIds, dead: opts.dead ?? false, since };
+      const request = { leadIds, dead: opts.dead ?? false, since: opts.since };
       checkReplayUsage(request);
       return withDatabase(ctx, async (db) => {
-        const report = await audited(db.pool, {
-          actor: `cli:${userInfo().username}`,
-          action: 'deliveries.replay',
-          subject: leadIds.length === 1 ? (leadIds[0] ?? null) : null,
-          work: (client) => replay(client, request),
-          describe: (r) => ({
-            outcome: 'ok',
-            details: { replayed: r.replayed.length, dead: request.dead, since: since ?? null },
-          }),
-        });
+        const report = await auditedReplay(db.pool, `cli:${userInfo().username}`, request);
         ctx.output.result(report, () => {
           ctx.output.line(
             `replayed ${String(report.replayed.length)} deliver${report.replayed.length === 1 ? 'y' : 'ies'}`,

@@ -2,12 +2,11 @@ import { writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { HermesError } from '../../../errors/hermes-error.ts';
-import { audited } from '../../../leads/audited.ts';
 import { countLeadsOlderThan } from '../../../leads/count-leads-older-than.ts';
-import { findLead } from '../../../leads/find-lead.ts';
 import { eraseSubject } from '../../../leads/erase-subject.ts';
 import { exportSubjectData } from '../../../leads/export-subject-data.ts';
 import { runRetention } from '../../../leads/run-retention.ts';
+import { showLead } from '../../../leads/show-lead.ts';
 import type { CliContext } from '../../context.ts';
 import { parseEmail } from '../../parse-email.ts';
 import { integerFrom, nonEmpty, parseLeadId } from '../../parse-values.ts';
@@ -23,13 +22,7 @@ export function registerLeads(leads: Command, ctx: CliContext): void {
     .argument('<lead_id>', 'the reference, e.g. HS-20261124-7KQ2M9', parseLeadId)
     .action((leadId: string) =>
       withDatabase(ctx, async (db) => {
-        const lead = await audited(db.pool, {
-          actor: actor(),
-          action: 'lead.show',
-          subject: leadId,
-          work: (q) => findLead(q, leadId),
-          describe: (found) => ({ outcome: found ? 'ok' : 'not_found' }),
-        });
+        const lead = await showLead(db.pool, actor(), leadId);
         if (!lead) throw new HermesError('lead_not_found', `no lead ${leadId}`);
         ctx.output.result(lead, () => {
           for (const [key, value] of Object.entries(lead)) {

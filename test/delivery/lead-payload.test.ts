@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import type { ClaimedRow } from '../../src/delivery/claimed-row.ts';
+import { leadPayload } from '../../src/delivery/lead-payload.ts';
+
+const row: ClaimedRow = {
+  outbox_id: 7,
+  delivery_id: 'msg_2f1c',
+  topic: 'lead.created',
+  attempts: 2,
+  due: true,
+  lead_id: 'HS-20250101-AAAAAA',
+  first_name: 'Ada',
+  last_name: 'Lovelace',
+  email: 'ada@example.com',
+  country: 'GB',
+  phone_number: '+442079460958',
+  problem_description: 'Our mail server was breached.',
+  service_urgency: 'urgent',
+  agree_to_terms: true,
+  privacy_consent: true,
+  gdpr_compliant: true,
+  consent_at: new Date('2025-01-01T10:00:00Z'),
+  privacy_policy_version: null,
+  source: 'api',
+  review_reason: 'over_email_limit',
+  created_at: new Date('2025-01-01T10:00:01Z'),
+};
+
+describe('leadPayload', () => {
+  // The body is signed and n8n workflows read it: its bytes, key order included, are the contract.
+  it('is the same JSON, byte for byte, as n8n has always received', () => {
+    expect(JSON.stringify(leadPayload(row))).toBe(
+      '{"event":"lead.created","delivery_id":"msg_2f1c","lead_id":"HS-20250101-AAAAAA",' +
+        '"first_name":"Ada","last_name":"Lovelace","email":"ada@example.com","country":"GB",' +
+        '"phone_number":"+442079460958","problem_description":"Our mail server was breached.",' +
+        '"service_urgency":"urgent","agree_to_terms":true,"privacy_consent":true,"gdpr_compliant":true,' +
+        '"consent_at":"2025-01-01T10:00:00.000Z","privacy_policy_version":null,"source":"api",' +
+        '"review_reason":"over_email_limit","created_at":"2025-01-01T10:00:01.000Z"}',
+    );
+  });
+
+  it('carries no outbox bookkeeping and nothing the row holds beyond the forwarded columns', () => {
+    const extra = { ...row, status: 'received', spam_reason: null } as ClaimedRow;
+    const keys = Object.keys(leadPayload(extra));
+    expect(keys).not.toContain('outbox_id');
+    expect(keys).not.toContain('attempts');
+    expect(keys).not.toContain('due');
+    expect(keys).not.toContain('status');
+    expect(keys).not.toContain('spam_reason');
+  });
+});
