@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { validLead } from '../../test/intake/support/valid-lead.ts';
 
 export interface IntakeLoadResult {
   reqPerSec: number;
@@ -53,28 +54,13 @@ async function startServe(
   return { child, port };
 }
 
-/** autocannon against POST /api/contact with a distinct valid lead per request. */
+/** autocannon against POST /api/contact with a distinct valid lead per request (the tests' leads). */
 export async function loadIntake(
   databaseUrl: string,
   options: { connections: number; seconds: number; workers: number },
 ): Promise<IntakeLoadResult> {
   const { child, port } = await startServe(databaseUrl, options.workers);
   try {
-    let n = 0;
-    const lead = () => {
-      n += 1;
-      return JSON.stringify({
-        first_name: 'Ada',
-        last_name: 'Lovelace',
-        email: `ada.${process.pid}.${n}@example.com`,
-        country: 'GB',
-        phone_number: '+44 20 7946 0958',
-        problem_description: 'Our web shop was defaced last night and customers see a ransom note.',
-        service_urgency: 'urgent',
-        agree_to_terms: true,
-        privacy_consent: true,
-      });
-    };
     const url = `http://127.0.0.1:${port}`;
     // Warm up (JIT, pool connections) before measuring.
     await autocannon({ url: `${url}/health`, connections: options.connections, duration: 1 });
@@ -84,7 +70,7 @@ export async function loadIntake(
       duration: options.seconds,
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      requests: [{ setupRequest: (request) => ({ ...request, body: lead() }) }],
+      requests: [{ setupRequest: (request) => ({ ...request, body: JSON.stringify(validLead()) }) }],
     });
     return {
       reqPerSec: result.requests.average,

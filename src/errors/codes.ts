@@ -231,8 +231,7 @@ export const codes = {
   bad_url: { meaning: 'The URL is not valid (a malformed %-escape).', exitCode: 2, httpStatus: 400 },
   uri_too_long: { meaning: 'The URL is longer than accepted.', exitCode: 2, httpStatus: 414 },
   bad_request: {
-    // Also carries the status of the framework's own client errors (408, 413, 415, 431).
-    meaning: 'The request is not valid HTTP/1.1.',
+    meaning: 'The request line or headers are not valid HTTP/1.1.',
     exitCode: 2,
     httpStatus: 400,
   },

@@ -2,6 +2,11 @@ import { HttpProblem } from './http-problem.ts';
 
 // The answers of the HTTP edge: fixed sentences, never the URL, a header or the body they refuse.
 
+/** `detail` names what is missing; a URL in it is the path only, never the query. */
+export function notFound(detail: string): HttpProblem {
+  return new HttpProblem('not_found', detail);
+}
+
 export function uriTooLong(detail: string): HttpProblem {
   return new HttpProblem('uri_too_long', detail);
 }
@@ -12,6 +17,17 @@ export function badUrl(): HttpProblem {
 
 export function badRequest(): HttpProblem {
   return new HttpProblem('bad_request', 'the request is not valid HTTP/1.1');
+}
+
+export function bodyTooLarge(bodyLimitBytes: number): HttpProblem {
+  return new HttpProblem('body_too_large', `the body is larger than ${bodyLimitBytes} bytes`);
+}
+
+export function unsupportedMediaType(): HttpProblem {
+  return new HttpProblem(
+    'unsupported_media_type',
+    'send application/json or application/x-www-form-urlencoded',
+  );
 }
 
 export function headersTooLarge(): HttpProblem {

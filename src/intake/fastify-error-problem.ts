@@ -1,5 +1,12 @@
 import type { FastifyError } from 'fastify';
-import { badUrl, uriTooLong } from './edge-problems.ts';
+import {
+  badUrl,
+  bodyTooLarge,
+  headersTooLarge,
+  requestTimedOut,
+  unsupportedMediaType,
+  uriTooLong,
+} from './edge-problems.ts';
 import { HttpProblem } from './http-problem.ts';
 
 /** Route parameters longer than this are refused by the router with 414 (ids here are ~20). */
@@ -9,8 +16,24 @@ export function isFastifyError(error: unknown): error is FastifyError {
   return error instanceof Error && typeof (error as Partial<FastifyError>).code === 'string';
 }
 
-// Fastify's own client errors that pass with their status: it says what is wrong, not the body.
-const passedThrough: ReadonlySet<number> = new Set([408, 413, 415, 431]);
+/**
+ * Fastify's other client errors, by their status, each as its own code (a status has one code):
+ * FST_ERR_CTP_BODY_TOO_LARGE is the 413, FST_ERR_CTP_INVALID_MEDIA_TYPE the 415.
+ */
+function clientErrorProblem(statusCode: number | undefined, bodyLimitBytes: number): HttpProblem | undefined {
+  switch (statusCode) {
+    case 408:
+      return requestTimedOut();
+    case 413:
+      return bodyTooLarge(bodyLimitBytes);
+    case 415:
+      return unsupportedMediaType();
+    case 431:
+      return headersTooLarge();
+    default:
+      return undefined;
+  }
+}
 
 /**
  * The answer to an error Fastify raised while reading a request (mostly its body parsers): a fixed
@@ -18,13 +41,6 @@ const passedThrough: ReadonlySet<number> = new Set([408, 413, 415, 431]);
  */
 export function fastifyErrorProblem(error: FastifyError, bodyLimitBytes: number): HttpProblem | undefined {
   switch (error.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new HttpProblem('body_too_large', `the body is larger than ${bodyLimitBytes} bytes`);
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new HttpProblem(
-        'unsupported_media_type',
-        'send application/json or application/x-www-form-urlencoded',
-      );
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new HttpProblem('invalid_body', 'the Content-Length does not match the body');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -33,10 +49,7 @@ export function fastifyErrorProblem(error: FastifyError, bodyLimitBytes: number)
       break;
   }
   if (error.statusCode === 400) return new HttpProblem('invalid_body', 'the body is not valid JSON');
-  if (error.statusCode !== undefined && passedThrough.has(error.statusCode)) {
-    return new HttpProblem('bad_request', error.message, { statusCode: error.statusCode });
-  }
-  return undefined;
+  return clientErrorProblem(error.statusCode, bodyLimitBytes);
 }
 
 /**

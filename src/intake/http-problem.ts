@@ -14,14 +14,12 @@ export interface HttpProblemOptions {
   retryAfterS?: number;
   extra?: Record<string, unknown>;
   cause?: unknown;
-  /**
-   * Only for the framework's own client errors (`bad_request`), which keep the status Fastify
-   * gave them (408, 413, 415, 431); every other answer's status is its code's, from the catalogue.
-   */
-  statusCode?: number;
 }
 
-/** An answer other than success, as JSON: `{"error": {"code", "message", ...extra}}`. */
+/**
+ * An answer other than success, as JSON: `{"error": {"code", "message", ...extra}}`. Its status is
+ * always its code's, from the catalogue, so a code means one status.
+ */
 export class HttpProblem extends HermesError {
   readonly statusCode: number;
   readonly retryAfterS: number | undefined;
@@ -29,7 +27,7 @@ export class HttpProblem extends HermesError {
 
   constructor(code: HttpCode, message: string, options: HttpProblemOptions = {}) {
     super(code, message, { cause: options.cause });
-    this.statusCode = options.statusCode ?? codes[code].httpStatus;
+    this.statusCode = codes[code].httpStatus;
     this.retryAfterS = options.retryAfterS;
     this.extra = options.extra ?? {};
   }

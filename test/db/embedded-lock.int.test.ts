@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -7,38 +7,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { lockDataDir, type DataDirLock } from '../../src/db/data-dir-lock.ts';
 import { currentProcessIdentity, processStartTicks } from '../../src/db/process-identity.ts';
 import { HermesError } from '../../src/errors/hermes-error.ts';
-import { cleanEnv, hermesBin, runCli } from '../support/run-cli.ts';
-
-interface Serving {
-  readonly child: ChildProcessWithoutNullStreams;
-  readonly exited: Promise<number | string | null>;
-  output(): string;
-}
+import { serveHermes, type SpawnedProcess } from '../delivery/support/spawn-worker.ts';
+import { runCli } from '../support/run-cli.ts';
 
 /** `hermes serve` on the embedded database in `dataDir`; resolves once it listens. */
-function startServe(dataDir: string): Promise<Serving> {
-  const child = spawn(process.execPath, [hermesBin, 'serve'], {
-    env: { ...cleanEnv(), HERMES_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn' },
-  });
-  let output = '';
-  const exited = new Promise<number | string | null>((resolve) =>
-    child.on('exit', (code, signal) => resolve(code ?? signal)),
-  );
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (/Hermes listening on http:\/\/\S+/.test(output)) resolve({ child, exited, output: () => output });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    void exited.then((code) =>
-      reject(new Error(`serve exited (${String(code)}) before listening:\n${output}`)),
-    );
-  });
-}
+const startServe = (dataDir: string): Promise<SpawnedProcess> => serveHermes({ HERMES_DATA_DIR: dataDir });
 
 describe('the embedded database lock', () => {
-  const started: Serving[] = [];
+  const started: SpawnedProcess[] = [];
 
   afterEach(async () => {
     for (const serving of started.splice(0)) {

@@ -1,18 +1,11 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Pool } from 'pg';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { replay } from '../../src/delivery/replay.ts';
-import { startN8nReceiver, type N8nReceiver } from '../support/n8n-receiver.ts';
-import { useTestDatabase } from '../support/test-database.ts';
-import {
-  eventually,
-  outboxCounts,
-  startTestWorker,
-  testConfig,
-  type RunningWorker,
-} from './support/delivery-setup.ts';
+import { eventually, outboxCounts, testConfig } from './support/delivery-setup.ts';
 import { insertLeads } from './support/insert-leads.ts';
+import { useWorkerHarness } from './support/use-worker-harness.ts';
 
 interface OddReceiver {
   readonly url: string;
@@ -56,73 +49,58 @@ const attemptsOf = async (pool: Pool) =>
   ).rows;
 
 describe('delivery recovery and robustness', () => {
-  const db = useTestDatabase();
-  let pool: Pool;
-  let receiver: N8nReceiver;
-  let running: RunningWorker | undefined;
-
-  beforeAll(() => {
-    pool = db.pool;
-  });
-  beforeEach(async () => {
-    await pool.query('TRUNCATE hermes_leads CASCADE');
-    receiver = await startN8nReceiver();
-  });
-  afterEach(async () => {
-    await running?.worker.stop();
-    running = undefined;
-    await receiver.close();
-  });
-
-  const start = (url: string, overrides: Parameters<typeof testConfig>[1] = {}) => {
-    running = startTestWorker(pool, db.url, testConfig(url, overrides));
-    return running;
-  };
+  const harness = useWorkerHarness();
+  const start = (url: string, overrides: Parameters<typeof testConfig>[1] = {}) =>
+    harness.startWorker(testConfig(url, overrides));
   const waitingAnHour = async () =>
     (
-      await pool.query<{ n: number }>(
+      await harness.pool.query<{ n: number }>(
         "SELECT count(*)::int AS n FROM hermes_outbox WHERE status = 'pending' AND next_attempt_at > now() + interval '30 minutes'",
       )
     ).rows[0]?.n ?? 0;
-
-  it('a quiet worker probes n8n while leads wait for a later retry, and releases them when it answers', async () => {
-    // Too few failures to open the circuit: a contact form's traffic.
-    receiver.failNext(6, 'server-error');
-    start(receiver.url, {
-      delivery: {
-        retrySchedule: ['20ms', '1h'],
-        jitter: 0,
-        circuitBreaker: { failureThreshold: 100, cooldown: '100ms', maxCooldown: '1s' },
-      },
-    });
-    await insertLeads(pool, 3);
-    await eventually(async () => (await waitingAnHour()) === 3, 'the three leads waiting an hour');
-    await receiver.waitForDelivered(3, 30_000);
-    await eventually(async () => (await outboxCounts(pool)).delivered === 3, 'three rows delivered');
-    const delivered = (await attemptsOf(pool)).filter((a) => a.result === 'delivered');
-    // One probe found n8n back; the other two were released, not probed one by one.
-    expect(delivered.filter((a) => a.probe)).toHaveLength(1);
-    expect(delivered.filter((a) => !a.probe)).toHaveLength(2);
-  });
-
-  it('releases the leads waiting for a later retry when a delivery succeeds after failures', async () => {
-    receiver.failNext(1, 'server-error');
-    start(receiver.url, {
+  /** A lead fails once and waits an hour for its retry (the circuit stays closed); then a second is committed. */
+  const secondLeadAfterAFailure = async () => {
+    harness.receiver.failNext(1, 'server-error');
+    start(harness.receiver.url, {
       delivery: {
         retrySchedule: ['1h'],
         jitter: 0,
         circuitBreaker: { failureThreshold: 100, cooldown: '100ms', maxCooldown: '1h' },
       },
     });
-    await insertLeads(pool, 1);
+    await insertLeads(harness.pool, 1);
     await eventually(async () => (await waitingAnHour()) === 1, 'the first lead waiting an hour');
-    await insertLeads(pool, 1);
-    await receiver.waitForDelivered(2, 30_000);
-    await eventually(async () => (await outboxCounts(pool)).delivered === 2, 'both rows delivered');
+    await insertLeads(harness.pool, 1);
+  };
+
+  it('a quiet worker probes n8n while leads wait for a later retry, and releases them when it answers', async () => {
+    // Too few failures to open the circuit: a contact form's traffic.
+    harness.receiver.failNext(6, 'server-error');
+    start(harness.receiver.url, {
+      delivery: {
+        retrySchedule: ['20ms', '1h'],
+        jitter: 0,
+        circuitBreaker: { failureThreshold: 100, cooldown: '100ms', maxCooldown: '1s' },
+      },
+    });
+    await insertLeads(harness.pool, 3);
+    await eventually(async () => (await waitingAnHour()) === 3, 'the three leads waiting an hour');
+    await harness.receiver.waitForDelivered(3, 30_000);
+    await eventually(async () => (await outboxCounts(harness.pool)).delivered === 3, 'three rows delivered');
+    const delivered = (await attemptsOf(harness.pool)).filter((a) => a.result === 'delivered');
+    // One probe found n8n back; the other two were released, not probed one by one.
+    expect(delivered.filter((a) => a.probe)).toHaveLength(1);
+    expect(delivered.filter((a) => !a.probe)).toHaveLength(2);
+  });
+
+  it('releases the leads waiting for a later retry when a delivery succeeds after failures', async () => {
+    await secondLeadAfterAFailure();
+    await harness.receiver.waitForDelivered(2, 30_000);
+    await eventually(async () => (await outboxCounts(harness.pool)).delivered === 2, 'both rows delivered');
   });
 
   it('retries a backlog release the database refused', async () => {
-    await pool.query(`
+    await harness.pool.query(`
       CREATE TABLE IF NOT EXISTS test_release_block (blocked boolean NOT NULL);
       TRUNCATE test_release_block; INSERT INTO test_release_block VALUES (true);
       CREATE SEQUENCE IF NOT EXISTS test_release_tries;
@@ -138,26 +116,16 @@ describe('delivery recovery and robustness', () => {
         EXECUTE FUNCTION test_block_release();
       SELECT setval('test_release_tries', 1, false);`);
     try {
-      receiver.failNext(1, 'server-error');
-      start(receiver.url, {
-        delivery: {
-          retrySchedule: ['1h'],
-          jitter: 0,
-          circuitBreaker: { failureThreshold: 100, cooldown: '100ms', maxCooldown: '1h' },
-        },
-      });
-      await insertLeads(pool, 1);
-      await eventually(async () => (await waitingAnHour()) === 1, 'the first lead waiting an hour');
-      await insertLeads(pool, 1);
-      await receiver.waitForDelivered(1, 30_000);
+      await secondLeadAfterAFailure();
+      await harness.receiver.waitForDelivered(1, 30_000);
       const tried = async () =>
-        (await pool.query<{ is_called: boolean }>('SELECT is_called FROM test_release_tries')).rows[0]
+        (await harness.pool.query<{ is_called: boolean }>('SELECT is_called FROM test_release_tries')).rows[0]
           ?.is_called === true;
       await eventually(tried, 'a refused release');
-      await pool.query('UPDATE test_release_block SET blocked = false');
-      await receiver.waitForDelivered(2, 30_000);
+      await harness.pool.query('UPDATE test_release_block SET blocked = false');
+      await harness.receiver.waitForDelivered(2, 30_000);
     } finally {
-      await pool.query('DROP TRIGGER IF EXISTS test_block_release ON hermes_outbox');
+      await harness.pool.query('DROP TRIGGER IF EXISTS test_block_release ON hermes_outbox');
     }
   });
 
@@ -168,16 +136,18 @@ describe('delivery recovery and robustness', () => {
     });
     try {
       start(odd.url);
-      await insertLeads(pool, 1);
-      await eventually(async () => (await outboxCounts(pool)).delivered === 1, 'the row marked delivered');
-      const { rows } = await pool.query<{ response_excerpt: string; result: string }>(
+      await insertLeads(harness.pool, 1);
+      await eventually(
+        async () => (await outboxCounts(harness.pool)).delivered === 1,
+        'the row marked delivered',
+      );
+      const { rows } = await harness.pool.query<{ response_excerpt: string; result: string }>(
         'SELECT response_excerpt, result FROM hermes_deliveries',
       );
       expect(rows).toEqual([{ response_excerpt: 'okdone', result: 'delivered' }]);
       expect(odd.requests()).toBe(1);
     } finally {
-      await running?.worker.stop();
-      running = undefined;
+      await harness.stopWorker();
       await odd.close();
     }
   });
@@ -192,29 +162,28 @@ describe('delivery recovery and robustness', () => {
         n8n: { timeoutMs: 1_500 },
         delivery: { retrySchedule: ['50ms'], jitter: 0, lease: '5s' },
       });
-      await insertLeads(pool, 1);
-      await eventually(async () => (await attemptsOf(pool)).length > 0, 'the attempt recorded');
-      expect((await attemptsOf(pool)).map(({ probe: _, ...a }) => a)).toEqual([
+      await insertLeads(harness.pool, 1);
+      await eventually(async () => (await attemptsOf(harness.pool)).length > 0, 'the attempt recorded');
+      expect((await attemptsOf(harness.pool)).map(({ probe: _, ...a }) => a)).toEqual([
         { attempt: 1, outcome: 'delivered', result: 'delivered' },
       ]);
-      expect(await outboxCounts(pool)).toEqual({ delivered: 1 });
+      expect(await outboxCounts(harness.pool)).toEqual({ delivered: 1 });
       expect(odd.requests()).toBe(1);
     } finally {
-      await running?.worker.stop();
-      running = undefined;
+      await harness.stopWorker();
       await odd.close();
     }
   });
 
   it('replay --dead leaves erased leads alone', async () => {
-    const [kept, erased] = await insertLeads(pool, 2);
-    await pool.query("UPDATE hermes_outbox SET status = 'dead', dead_at = now()");
-    await pool.query(
+    const [kept, erased] = await insertLeads(harness.pool, 2);
+    await harness.pool.query("UPDATE hermes_outbox SET status = 'dead', dead_at = now()");
+    await harness.pool.query(
       "UPDATE hermes_leads SET status = 'erased', erased_at = now(), first_name = '[erased]' WHERE lead_id = $1",
       [erased?.lead_id],
     );
-    const report = await replay(pool, { leadIds: [], dead: true });
+    const report = await replay(harness.pool, { leadIds: [], dead: true });
     expect(report.replayed.map((r) => r.lead_id)).toEqual([kept?.lead_id]);
-    expect(await outboxCounts(pool)).toEqual({ dead: 1, pending: 1 });
+    expect(await outboxCounts(harness.pool)).toEqual({ dead: 1, pending: 1 });
   });
 });

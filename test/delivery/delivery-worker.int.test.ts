@@ -1,53 +1,27 @@
 import { randomBytes } from 'node:crypto';
-import type { Pool } from 'pg';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { useTestDatabase } from '../support/test-database.ts';
-import { startN8nReceiver, type N8nReceiver } from '../support/n8n-receiver.ts';
+import { describe, expect, it } from 'vitest';
 import { insertLeads } from './support/insert-leads.ts';
-import {
-  eventually,
-  outboxCounts,
-  startTestWorker,
-  testConfig,
-  type RunningWorker,
-} from './support/delivery-setup.ts';
+import { eventually, outboxCounts, testConfig } from './support/delivery-setup.ts';
+import { useWorkerHarness } from './support/use-worker-harness.ts';
 
 const newSecret = () => `whsec_${randomBytes(24).toString('base64')}`;
 const secret = newSecret();
 
 describe('the delivery worker against an n8n-like receiver', () => {
-  const db = useTestDatabase();
-  let pool: Pool;
-  let receiver: N8nReceiver;
-  let running: RunningWorker | undefined;
-
-  beforeAll(() => {
-    pool = db.pool;
-  });
-  beforeEach(async () => {
-    await pool.query('TRUNCATE hermes_leads CASCADE');
-    receiver = await startN8nReceiver({ secrets: [secret] });
-  });
-  afterEach(async () => {
-    await running?.worker.stop();
-    running = undefined;
-    await receiver.close();
-  });
-
-  const start = (overrides: Parameters<typeof testConfig>[1] = {}) => {
-    const config = testConfig(receiver.url, {
-      ...overrides,
-      n8n: { signingSecrets: [secret], ...overrides.n8n },
-    });
-    running = startTestWorker(pool, db.url, config);
-    return running;
-  };
+  const harness = useWorkerHarness({ secrets: [secret] });
+  const start = (overrides: Parameters<typeof testConfig>[1] = {}) =>
+    harness.startWorker(
+      testConfig(harness.receiver.url, {
+        ...overrides,
+        n8n: { signingSecrets: [secret], ...overrides.n8n },
+      }),
+    );
 
   it('delivers a committed lead, signed, with every field and a stable delivery id', async () => {
     start();
-    const [lead] = await insertLeads(pool, 1);
-    await receiver.waitForDelivered(1);
-    const [got] = receiver.received;
+    const [lead] = await insertLeads(harness.pool, 1);
+    await harness.receiver.waitForDelivered(1);
+    const [got] = harness.receiver.received;
     expect(got?.signatureValid).toBe(true);
     expect(got?.id).toBe(lead?.delivery_id);
     expect(got?.headers['content-type']).toBe('application/json');
@@ -71,8 +45,11 @@ describe('the delivery worker against an n8n-like receiver', () => {
       review_reason: null,
       created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown,
     });
-    await eventually(async () => (await outboxCounts(pool)).delivered === 1, 'the row marked delivered');
-    const { rows } = await pool.query<{
+    await eventually(
+      async () => (await outboxCounts(harness.pool)).delivered === 1,
+      'the row marked delivered',
+    );
+    const { rows } = await harness.pool.query<{
       attempt: number;
       status_code: number;
       outcome: string;
@@ -83,33 +60,32 @@ describe('the delivery worker against an n8n-like receiver', () => {
 
   it('signs with every configured secret, so a receiver holding either one verifies during a rotation', async () => {
     const next = newSecret();
-    await receiver.close();
-    receiver = await startN8nReceiver({ secrets: [next] });
+    await harness.replaceReceiver({ secrets: [next] });
     start({ n8n: { signingSecrets: [secret, next] } });
-    await insertLeads(pool, 1);
-    await receiver.waitForDelivered(1);
-    expect(receiver.received[0]?.headers['webhook-signature']).toMatch(/^v1,\S+ v1,\S+$/);
-    expect(receiver.received[0]?.signatureValid).toBe(true);
+    await insertLeads(harness.pool, 1);
+    await harness.receiver.waitForDelivered(1);
+    expect(harness.receiver.received[0]?.headers['webhook-signature']).toMatch(/^v1,\S+ v1,\S+$/);
+    expect(harness.receiver.received[0]?.signatureValid).toBe(true);
   });
 
   it(
     'delivers all 500 leads committed while n8n was down once it is back, none dead',
     { timeout: 120_000 },
     async () => {
-      await receiver.stop();
+      await harness.receiver.stop();
       const { worker } = start();
-      const leads = await insertLeads(pool, 500);
+      const leads = await insertLeads(harness.pool, 500);
       await eventually(() => worker.circuitState !== 'closed', 'the circuit to open');
-      await receiver.start();
-      await receiver.waitForDelivered(500, 100_000);
-      expect(receiver.deliveredIds()).toEqual(new Set(leads.map((l) => l.delivery_id)));
-      expect(receiver.received.every((r) => r.signatureValid)).toBe(true);
+      await harness.receiver.start();
+      await harness.receiver.waitForDelivered(500, 100_000);
+      expect(harness.receiver.deliveredIds()).toEqual(new Set(leads.map((l) => l.delivery_id)));
+      expect(harness.receiver.received.every((r) => r.signatureValid)).toBe(true);
       await eventually(
-        async () => (await outboxCounts(pool)).delivered === 500,
+        async () => (await outboxCounts(harness.pool)).delivered === 500,
         'every row marked delivered',
       );
-      expect(await outboxCounts(pool)).toEqual({ delivered: 500 });
-      const { rows } = await pool.query<{ outcome: string }>(
+      expect(await outboxCounts(harness.pool)).toEqual({ delivered: 500 });
+      const { rows } = await harness.pool.query<{ outcome: string }>(
         "SELECT DISTINCT outcome FROM hermes_deliveries WHERE result <> 'delivered'",
       );
       expect(rows.map((r) => r.outcome)).toEqual(['connection_error']);
@@ -117,18 +93,16 @@ describe('the delivery worker against an n8n-like receiver', () => {
   );
 
   it('reports a wrong Header Auth credential as auth_rejected, and sends the right one', async () => {
-    await receiver.close();
     const value = randomBytes(16).toString('hex');
-    receiver = await startN8nReceiver({ secrets: [secret], requireHeader: { name: 'X-Hermes-Key', value } });
+    await harness.replaceReceiver({ secrets: [secret], requireHeader: { name: 'X-Hermes-Key', value } });
     const { worker } = start({
       n8n: { headerAuth: { name: 'X-Hermes-Key', secret: 'wrong-value' } },
       delivery: { circuitBreaker: { failureThreshold: 1 } },
     });
-    await insertLeads(pool, 1);
+    await insertLeads(harness.pool, 1);
     await eventually(() => worker.circuitState !== 'closed', 'the circuit to open');
-    await worker.stop();
-    running = undefined;
-    const { rows } = await pool.query<{ status_code: number; outcome: string }>(
+    await harness.stopWorker();
+    const { rows } = await harness.pool.query<{ status_code: number; outcome: string }>(
       'SELECT status_code, outcome FROM hermes_deliveries',
     );
     expect(rows).toEqual([{ status_code: 403, outcome: 'auth_rejected' }]);
@@ -137,22 +111,25 @@ describe('the delivery worker against an n8n-like receiver', () => {
       n8n: { headerAuth: { name: 'X-Hermes-Key', secret: value } },
       delivery: { retrySchedule: ['10ms'] },
     });
-    await receiver.waitForDelivered(1);
-    expect(receiver.received[0]?.headers['x-hermes-key']).toBe(value);
+    await harness.receiver.waitForDelivered(1);
+    expect(harness.receiver.received[0]?.headers['x-hermes-key']).toBe(value);
   });
 
   it('retries 500s, timeouts and dropped connections, then delivers; every attempt is recorded', async () => {
-    receiver.failNext(2, 'server-error');
-    receiver.failNext(1, 'timeout');
-    receiver.failNext(1, 'drop');
+    harness.receiver.failNext(2, 'server-error');
+    harness.receiver.failNext(1, 'timeout');
+    harness.receiver.failNext(1, 'drop');
     start({
       n8n: { timeoutMs: 300 },
       delivery: { retrySchedule: ['50ms', '50ms', '50ms', '50ms', '50ms'], jitter: 0, lease: '5s' },
     });
-    const [lead] = await insertLeads(pool, 1);
-    await receiver.waitForDelivered(1);
-    await eventually(async () => (await outboxCounts(pool)).delivered === 1, 'the row marked delivered');
-    const { rows } = await pool.query<{
+    const [lead] = await insertLeads(harness.pool, 1);
+    await harness.receiver.waitForDelivered(1);
+    await eventually(
+      async () => (await outboxCounts(harness.pool)).delivered === 1,
+      'the row marked delivered',
+    );
+    const { rows } = await harness.pool.query<{
       attempt: number;
       status_code: number | null;
       outcome: string;
@@ -169,28 +146,28 @@ describe('the delivery worker against an n8n-like receiver', () => {
       { attempt: 5, status_code: 200, outcome: 'delivered', result: 'delivered' },
     ]);
     expect(rows[0]?.response_excerpt).toContain('There was a problem executing the workflow');
-    expect(new Set(receiver.received.map((r) => r.id))).toEqual(new Set([lead?.delivery_id]));
+    expect(new Set(harness.receiver.received.map((r) => r.id))).toEqual(new Set([lead?.delivery_id]));
   });
 
   it('dead-letters after the last retry of the schedule', async () => {
-    receiver.setMode('server-error');
+    harness.receiver.setMode('server-error');
     start({
       delivery: { retrySchedule: ['20ms', '20ms'], jitter: 0, circuitBreaker: { failureThreshold: 100 } },
     });
-    await insertLeads(pool, 1);
-    await eventually(async () => (await outboxCounts(pool)).dead === 1, 'the row to go dead');
-    const { rows } = await pool.query<{ result: string }>(
+    await insertLeads(harness.pool, 1);
+    await eventually(async () => (await outboxCounts(harness.pool)).dead === 1, 'the row to go dead');
+    const { rows } = await harness.pool.query<{ result: string }>(
       'SELECT result FROM hermes_deliveries ORDER BY attempt',
     );
     expect(rows.map((r) => r.result)).toEqual(['retry', 'retry', 'dead']);
   });
 
   it('sends a 413 to the dead letter at once', async () => {
-    receiver.failNext(1, 'payload-too-large');
+    harness.receiver.failNext(1, 'payload-too-large');
     const { registry } = start();
-    await insertLeads(pool, 1);
-    await eventually(async () => (await outboxCounts(pool)).dead === 1, 'the row to go dead');
-    const { rows } = await pool.query<{ status_code: number; outcome: string; result: string }>(
+    await insertLeads(harness.pool, 1);
+    await eventually(async () => (await outboxCounts(harness.pool)).dead === 1, 'the row to go dead');
+    const { rows } = await harness.pool.query<{ status_code: number; outcome: string; result: string }>(
       'SELECT status_code, outcome, result FROM hermes_deliveries',
     );
     expect(rows).toEqual([{ status_code: 413, outcome: 'payload_too_large', result: 'dead' }]);
@@ -200,26 +177,29 @@ describe('the delivery worker against an n8n-like receiver', () => {
   });
 
   it('releases the whole backlog at once when a probe succeeds, not at each row’s next retry', async () => {
-    receiver.setMode('server-error');
+    harness.receiver.setMode('server-error');
     const { worker } = start({ delivery: { retrySchedule: ['1h'], jitter: 0 } });
-    await insertLeads(pool, 20);
+    await insertLeads(harness.pool, 20);
     await eventually(() => worker.circuitState !== 'closed', 'the circuit to open');
     // The breaker opens before the failures that opened it are written (group commit): poll.
     const waiting = async () =>
       (
-        await pool.query<{ waiting: number }>(
+        await harness.pool.query<{ waiting: number }>(
           "SELECT count(*)::int AS waiting FROM hermes_outbox WHERE next_attempt_at > now() + interval '30 minutes'",
         )
       ).rows[0]?.waiting ?? 0;
     await eventually(async () => (await waiting()) >= 5, 'the failed rows to wait for their retry in 1h');
-    receiver.setMode('ok');
-    await receiver.waitForDelivered(20);
-    await eventually(async () => (await outboxCounts(pool)).delivered === 20, 'every row marked delivered');
+    harness.receiver.setMode('ok');
+    await harness.receiver.waitForDelivered(20);
+    await eventually(
+      async () => (await outboxCounts(harness.pool)).delivered === 20,
+      'every row marked delivered',
+    );
     expect(worker.circuitState).toBe('closed');
   });
 
   it('keeps a probe on a row that is not due from using up its schedule', async () => {
-    receiver.setMode('server-error');
+    harness.receiver.setMode('server-error');
     const { worker } = start({
       delivery: {
         retrySchedule: ['1h'],
@@ -227,14 +207,14 @@ describe('the delivery worker against an n8n-like receiver', () => {
         circuitBreaker: { failureThreshold: 1, cooldown: '20ms', maxCooldown: '20ms' },
       },
     });
-    await insertLeads(pool, 1);
+    await insertLeads(harness.pool, 1);
     await eventually(() => worker.circuitState !== 'closed', 'the circuit to open');
-    await receiver.waitForRequests(4);
-    const { rows } = await pool.query<{ status: string; attempts: number }>(
+    await harness.receiver.waitForRequests(4);
+    const { rows } = await harness.pool.query<{ status: string; attempts: number }>(
       'SELECT status, attempts FROM hermes_outbox',
     );
     expect(rows).toEqual([{ status: 'pending', attempts: 1 }]);
-    const probes = await pool.query<{ n: number }>(
+    const probes = await harness.pool.query<{ n: number }>(
       "SELECT count(*)::int AS n FROM hermes_deliveries WHERE probe AND result = 'probe_failed'",
     );
     expect(probes.rows[0]?.n).toBeGreaterThanOrEqual(2);

@@ -5,7 +5,7 @@ import { validLead } from '../intake/support/start-intake.ts';
 import { startN8nReceiver, type N8nReceiver } from '../support/n8n-receiver.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { eventually } from './support/delivery-setup.ts';
-import { spawnHermes, type SpawnedProcess } from './support/spawn-worker.ts';
+import { serveHermes, type ServingHermes } from './support/spawn-worker.ts';
 
 const run = promisify(execFile);
 
@@ -29,26 +29,18 @@ async function ensureClusterRunning(): Promise<void> {
 describe('PostgreSQL restarted while leads flow', () => {
   let db: TestDatabase;
   let receiver: N8nReceiver;
-  let serve: SpawnedProcess;
-  let base: string;
+  let serve: ServingHermes;
 
   beforeAll(async () => {
     db = await createTestDatabase({ migrate: true });
     db.pool.on('error', () => undefined);
     receiver = await startN8nReceiver();
-    serve = await spawnHermes(
-      ['serve'],
-      {
-        DATABASE_URL: db.url,
-        PORT: '0',
-        HERMES_N8N_WEBHOOK_URL: receiver.url,
-        HERMES_MIN_FILL_MS: '0',
-        HERMES_RATE_LIMIT: 'off',
-        LOG_LEVEL: 'warn',
-      },
-      /Hermes listening on http:\/\/\S+/,
-    );
-    base = /Hermes listening on (http:\/\/\S+)/.exec(serve.output())?.[1] ?? '';
+    serve = await serveHermes({
+      DATABASE_URL: db.url,
+      HERMES_N8N_WEBHOOK_URL: receiver.url,
+      HERMES_MIN_FILL_MS: '0',
+      HERMES_RATE_LIMIT: 'off',
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -61,7 +53,7 @@ describe('PostgreSQL restarted while leads flow', () => {
   }, 60_000);
 
   const post = () =>
-    fetch(`${base}/api/contact`, {
+    fetch(`${serve.base}/api/contact`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(validLead()),
@@ -95,7 +87,7 @@ describe('PostgreSQL restarted while leads flow', () => {
         expect(down.status).toBe(503);
         expect(down.headers.get('retry-after')).toMatch(/^\d+$/);
         await down.body?.cancel();
-        const database = await fetch(`${base}/health/database`);
+        const database = await fetch(`${serve.base}/health/database`);
         expect(database.status).toBe(503);
         await database.body?.cancel();
       } finally {

@@ -4,7 +4,7 @@ import { validLead } from '../intake/support/start-intake.ts';
 import { startN8nReceiver, type N8nReceiver } from '../support/n8n-receiver.ts';
 import { useTestDatabase } from '../support/test-database.ts';
 import { eventually } from './support/delivery-setup.ts';
-import { spawnHermes, type SpawnedProcess } from './support/spawn-worker.ts';
+import { serveHermes, type ServingHermes } from './support/spawn-worker.ts';
 
 interface HealthBody {
   status: string;
@@ -18,27 +18,19 @@ describe('hermes serve delivers what POST /api/contact commits', () => {
   const adminKey = randomBytes(24).toString('hex');
   const db = useTestDatabase();
   let receiver: N8nReceiver;
-  let serve: SpawnedProcess;
-  let base: string;
+  let serve: ServingHermes;
   const admin = { authorization: `Bearer ${adminKey}` };
 
   beforeAll(async () => {
     receiver = await startN8nReceiver({ secrets: [secret] });
-    serve = await spawnHermes(
-      ['serve'],
-      {
-        DATABASE_URL: db.url,
-        PORT: '0',
-        HERMES_N8N_WEBHOOK_URL: receiver.url,
-        HERMES_N8N_SIGNING_SECRET: secret,
-        HERMES_ADMIN_API_KEYS: adminKey,
-        HERMES_MIN_FILL_MS: '0',
-        HERMES_RATE_LIMIT: 'off',
-        LOG_LEVEL: 'warn',
-      },
-      /Hermes listening on http:\/\/\S+/,
-    );
-    base = /Hermes listening on (http:\/\/\S+)/.exec(serve.output())?.[1] ?? '';
+    serve = await serveHermes({
+      DATABASE_URL: db.url,
+      HERMES_N8N_WEBHOOK_URL: receiver.url,
+      HERMES_N8N_SIGNING_SECRET: secret,
+      HERMES_ADMIN_API_KEYS: adminKey,
+      HERMES_MIN_FILL_MS: '0',
+      HERMES_RATE_LIMIT: 'off',
+    });
   }, 60_000);
   afterAll(async () => {
     serve.child.kill('SIGTERM');
@@ -47,7 +39,7 @@ describe('hermes serve delivers what POST /api/contact commits', () => {
   });
 
   const post = async (body: unknown) => {
-    const response = await fetch(`${base}/api/contact`, {
+    const response = await fetch(`${serve.base}/api/contact`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -56,7 +48,7 @@ describe('hermes serve delivers what POST /api/contact commits', () => {
     return ((await response.json()) as { lead_id: string }).lead_id;
   };
   const health = async () => {
-    const response = await fetch(`${base}/health/n8n`);
+    const response = await fetch(`${serve.base}/health/n8n`);
     return { status: response.status, body: (await response.json()) as HealthBody };
   };
 
@@ -96,27 +88,27 @@ describe('hermes serve delivers what POST /api/contact commits', () => {
     await eventually(async () => (await health()).status === 503, '/health/n8n to answer 503');
     const { body } = await health();
     expect(body.reasons).toContainEqual(expect.stringContaining('webhook is not registered'));
-    const metrics = await (await fetch(`${base}/metrics`)).text();
+    const metrics = await (await fetch(`${serve.base}/metrics`)).text();
     expect(metrics).toMatch(/^deliveries_total\{outcome="webhook_not_registered"\} [1-9]/m);
     expect(metrics).toMatch(/^outbox_pending 1$/m);
 
-    const unauthorized = await fetch(`${base}/api/admin/deliveries`);
+    const unauthorized = await fetch(`${serve.base}/api/admin/deliveries`);
     expect(unauthorized.status).toBe(401);
-    const failed = await fetch(`${base}/api/admin/deliveries?status=failed`, { headers: admin });
+    const failed = await fetch(`${serve.base}/api/admin/deliveries?status=failed`, { headers: admin });
     const list = (await failed.json()) as {
       deliveries: { lead_id: string; last_status_code: number; delivery_id: string }[];
     };
     expect(list.deliveries).toEqual([expect.objectContaining({ lead_id: leadId, last_status_code: 404 })]);
     const deliveryId = list.deliveries[0]?.delivery_id;
 
-    const shown = await fetch(`${base}/api/admin/deliveries/${leadId}`, { headers: admin });
+    const shown = await fetch(`${serve.base}/api/admin/deliveries/${leadId}`, { headers: admin });
     const { delivery } = (await shown.json()) as {
       delivery: { attempts_log: { status_code: number; outcome: string }[] };
     };
     expect(delivery.attempts_log[0]).toMatchObject({ status_code: 404, outcome: 'webhook_not_registered' });
 
     receiver.setMode('ok');
-    const replayed = await fetch(`${base}/api/admin/deliveries/replay`, {
+    const replayed = await fetch(`${serve.base}/api/admin/deliveries/replay`, {
       method: 'POST',
       headers: { ...admin, 'content-type': 'application/json' },
       body: JSON.stringify({ lead_ids: [leadId] }),
@@ -132,7 +124,7 @@ describe('hermes serve delivers what POST /api/contact commits', () => {
   });
 
   it('rejects a bad replay with the field at fault and replays nothing', async () => {
-    const bad = await fetch(`${base}/api/admin/deliveries/replay`, {
+    const bad = await fetch(`${serve.base}/api/admin/deliveries/replay`, {
       method: 'POST',
       headers: { ...admin, 'content-type': 'application/json' },
       body: JSON.stringify({ since: 'last tuesday' }),
@@ -141,7 +133,7 @@ describe('hermes serve delivers what POST /api/contact commits', () => {
     expect(await bad.json()).toMatchObject({
       error: { code: 'validation_failed', fields: [{ field: 'since', got: expect.any(String) as unknown }] },
     });
-    const unknown = await fetch(`${base}/api/admin/deliveries/replay`, {
+    const unknown = await fetch(`${serve.base}/api/admin/deliveries/replay`, {
       method: 'POST',
       headers: { ...admin, 'content-type': 'application/json' },
       body: JSON.stringify({ lead_ids: ['HS-20250101-ZZZZZZ'] }),

@@ -1,8 +1,9 @@
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FormTokens } from '../../src/intake/form-token.ts';
 import { useTestDatabase } from '../support/test-database.ts';
-import { startIntake, validLead, type IntakeUnderTest } from './support/start-intake.ts';
+import { startIntake, validLead, type StartOptions } from './support/start-intake.ts';
+import { useIntake } from './support/use-intake.ts';
 
 // What an outside probe used against the contact route: each case must leave real people served
 // and the data as it was.
@@ -16,6 +17,11 @@ const tokens = new FormTokens(secret, 24);
 const aged = (ms = 120_000) => tokens.issue(Date.now() - ms);
 
 const database = useTestDatabase();
+
+/** An intake on the shared database whose form tokens this file can sign (`intake` on top). */
+function signingTokens(intake: Record<string, unknown>): StartOptions {
+  return { database, config: { intake: { minFillMs: 60_000, formTokenSecret: secret, ...intake } } };
+}
 
 async function leadsFor(email: string) {
   const { rows } = await database.pool.query<{
@@ -34,22 +40,7 @@ async function leadsFor(email: string) {
 }
 
 describe('spam and the per-email limit', () => {
-  let intake: IntakeUnderTest;
-  beforeAll(async () => {
-    intake = await startIntake({
-      database,
-      config: {
-        intake: {
-          minFillMs: 60_000,
-          formTokenSecret: secret,
-          rateLimit: { perIpMax: 1_000, perEmailMax: 2 },
-        },
-      },
-    });
-  });
-  afterAll(async () => {
-    await intake.close();
-  });
+  const intake = useIntake(signingTokens({ rateLimit: { perIpMax: 1_000, perEmailMax: 2 } }));
 
   it('bot posts with a victim’s address do not use up the victim’s quota', async () => {
     const victim = validLead();
@@ -81,23 +72,7 @@ describe('spam and the per-email limit', () => {
 });
 
 describe('form tokens: one lead each, and a fresh one for a form left open too long', () => {
-  let intake: IntakeUnderTest;
-  beforeAll(async () => {
-    intake = await startIntake({
-      database,
-      config: {
-        intake: {
-          minFillMs: 60_000,
-          formTokenSecret: secret,
-          formTokenTtlHours: 2,
-          rateLimit: { enabled: false },
-        },
-      },
-    });
-  });
-  afterAll(async () => {
-    await intake.close();
-  });
+  const intake = useIntake(signingTokens({ formTokenTtlHours: 2, rateLimit: { enabled: false } }));
 
   function expectFreshToken(body: ErrorBody) {
     const check = tokens.check(body.error.form_token);
@@ -188,17 +163,9 @@ describe('form tokens: one lead each, and a fresh one for a form left open too l
   });
 
   it('sent again after Retry-After with the fresh token, the lead is stored', async () => {
-    const quick = await startIntake({
-      database,
-      config: {
-        intake: {
-          minFillMs: 1_000,
-          formTokenSecret: secret,
-          formTokenTtlHours: 1,
-          rateLimit: { enabled: false },
-        },
-      },
-    });
+    const quick = await startIntake(
+      signingTokens({ minFillMs: 1_000, formTokenTtlHours: 1, rateLimit: { enabled: false } }),
+    );
     try {
       const lead = validLead();
       const refused = await quick.post({ ...lead, form_token: aged(2 * 3_600_000) });
@@ -217,21 +184,15 @@ describe('form tokens: one lead each, and a fresh one for a form left open too l
 });
 
 describe('the privacy policy version a lead consented to', () => {
-  let intake: IntakeUnderTest;
-  beforeAll(async () => {
-    intake = await startIntake({
-      database,
-      config: {
-        intake: {
-          privacyPolicyVersion: '2026-06',
-          acceptedPrivacyPolicyVersions: ['2025-01'],
-          rateLimit: { enabled: false },
-        },
+  const intake = useIntake({
+    database,
+    config: {
+      intake: {
+        privacyPolicyVersion: '2026-06',
+        acceptedPrivacyPolicyVersions: ['2025-01'],
+        rateLimit: { enabled: false },
       },
-    });
-  });
-  afterAll(async () => {
-    await intake.close();
+    },
   });
 
   it('is one the configuration published: the current one, an accepted earlier one, never the client’s invention', async () => {
@@ -254,13 +215,7 @@ describe('the privacy policy version a lead consented to', () => {
 });
 
 describe('the per-IP limit comes before the database', () => {
-  let intake: IntakeUnderTest;
-  beforeAll(async () => {
-    intake = await startIntake({ database, config: { intake: { rateLimit: { perIpMax: 1 } } } });
-  });
-  afterAll(async () => {
-    await intake.close();
-  });
+  const intake = useIntake({ database, config: { intake: { rateLimit: { perIpMax: 1 } } } });
 
   async function keyLookups(): Promise<number> {
     const text = await (await fetch(`${intake.base}/metrics`)).text();
@@ -289,13 +244,7 @@ describe('the per-IP limit comes before the database', () => {
 });
 
 describe('bodies are read as sent, or refused', () => {
-  let intake: IntakeUnderTest;
-  beforeAll(async () => {
-    intake = await startIntake({ database, config: { intake: { rateLimit: { enabled: false } } } });
-  });
-  afterAll(async () => {
-    await intake.close();
-  });
+  const intake = useIntake({ database, config: { intake: { rateLimit: { enabled: false } } } });
 
   it('415 for a charset other than UTF-8 and for any Content-Encoding; nothing stored', async () => {
     const before = await intake.counts();

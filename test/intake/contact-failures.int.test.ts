@@ -1,5 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startIntake, validLead, type IntakeUnderTest } from './support/start-intake.ts';
+import { describe, expect, it } from 'vitest';
+import { leadFormFieldNames } from '../../src/config/sections/form-field-names.ts';
+import { startIntake, validLead } from './support/start-intake.ts';
+import { useIntake } from './support/use-intake.ts';
 
 interface ErrorBody {
   error: {
@@ -10,14 +12,7 @@ interface ErrorBody {
   };
 }
 
-let intake: IntakeUnderTest;
-
-beforeAll(async () => {
-  intake = await startIntake();
-});
-afterAll(async () => {
-  await intake.close();
-});
+const intake = useIntake();
 
 /** Sends, then proves nothing was stored: the same row counts before and after. */
 async function unchanged(send: () => Promise<Response>): Promise<{ response: Response; body: ErrorBody }> {
@@ -30,33 +25,25 @@ async function unchanged(send: () => Promise<Response>): Promise<{ response: Res
 
 describe('POST /api/contact failure answers (nothing stored)', () => {
   it('400 names every field at fault, with what it expected and a short excerpt of what it got', async () => {
-    const { response, body } = await unchanged(() =>
-      intake.post(
-        validLead({
-          first_name: 'Ada\u0000',
-          email: 'not-an-email',
-          country: 'Narnia',
-          phone_number: '12',
-          problem_description: 'x'.repeat(6000),
-          service_urgency: 'whenever',
-          agree_to_terms: false,
-          privacy_consent: 'no',
-        }),
-      ),
-    );
+    const broken = {
+      first_name: 'Ada\u0000',
+      email: 'not-an-email',
+      country: 'Narnia',
+      phone_number: '12',
+      problem_description: 'x'.repeat(6000),
+      service_urgency: 'whenever',
+      agree_to_terms: false,
+      privacy_consent: 'no',
+    };
+    const { response, body } = await unchanged(() => intake.post(validLead(broken)));
     expect(response.status).toBe(400);
     expect(body.error.code).toBe('validation_failed');
     const fields = body.error.fields ?? [];
-    expect(fields.map((f) => f.field)).toEqual([
-      'first_name',
-      'email',
-      'country',
-      'phone_number',
-      'problem_description',
-      'service_urgency',
-      'agree_to_terms',
-      'privacy_consent',
-    ]);
+    // Each field broken, in the form's order.
+    expect(fields.map((f) => f.field)).toEqual(
+      leadFormFieldNames.filter((name) => Object.hasOwn(broken, name)),
+    );
+    expect(fields).toHaveLength(Object.keys(broken).length);
     const byField = Object.fromEntries(fields.map((f) => [f.field, f]));
     expect(byField.first_name?.got).toBe('"Ada\\u0000"');
     expect(byField.email).toMatchObject({
@@ -146,14 +133,8 @@ describe('POST /api/contact failure answers (nothing stored)', () => {
 });
 
 describe('rate limits', () => {
-  let limited: IntakeUnderTest;
-  beforeAll(async () => {
-    limited = await startIntake({
-      config: { intake: { rateLimit: { perIpMax: 4, perEmailMax: 2, perIpWindowMs: 60_000 } } },
-    });
-  });
-  afterAll(async () => {
-    await limited.close();
+  const limited = useIntake({
+    config: { intake: { rateLimit: { perIpMax: 4, perEmailMax: 2, perIpWindowMs: 60_000 } } },
   });
 
   it('past an email’s quota a lead is still stored and forwarded, flagged for review, never refused', async () => {
@@ -200,14 +181,8 @@ describe('rate limits', () => {
 });
 
 describe('Idempotency-Key before the limits', () => {
-  let limited: IntakeUnderTest;
-  beforeAll(async () => {
-    limited = await startIntake({
-      config: { intake: { idempotencyTtlHours: 1, rateLimit: { perIpMax: 2, perEmailMax: 1 } } },
-    });
-  });
-  afterAll(async () => {
-    await limited.close();
+  const limited = useIntake({
+    config: { intake: { idempotencyTtlHours: 1, rateLimit: { perIpMax: 2, perEmailMax: 1 } } },
   });
 
   it('a retry of a committed lead gets its answer, never 429, even once both limits are used up', async () => {

@@ -1,16 +1,10 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { leadFieldNames } from '../../src/leads/lead-rules.ts';
-import { startIntake, validLead, type IntakeUnderTest } from './support/start-intake.ts';
+import { validLead } from './support/start-intake.ts';
+import { useIntake } from './support/use-intake.ts';
 
-let intake: IntakeUnderTest;
-
-beforeAll(async () => {
-  intake = await startIntake({ config: { intake: { rateLimit: { enabled: false } } } });
-});
-afterAll(async () => {
-  await intake.close();
-});
+const intake = useIntake({ config: { intake: { rateLimit: { enabled: false } } } });
 
 const statuses = new Map<number, number>();
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expectSubmissionUnavailable } from './support/expect-unavailable.ts';
 import { TcpProxy } from './support/tcp-proxy.ts';
 import { startIntake, validLead, type IntakeUnderTest } from './support/start-intake.ts';
 import { adminUrl } from '../support/admin-url.ts';
@@ -22,18 +23,7 @@ it('answers 503 with Retry-After while the database is unreachable, stores nothi
 
   await proxy.stop();
   for (let i = 0; i < 3; i++) {
-    const response = await intake.post(validLead());
-    expect(response.status).toBe(503);
-    expect(response.headers.get('retry-after')).toBe('5');
-    expect(await response.json()).toEqual({
-      error: {
-        code: 'database_unavailable',
-        // The connection may drop after COMMIT: never claim that nothing was stored.
-        message:
-          'the database is unavailable; the lead may not have been stored: retry later with the same Idempotency-Key',
-        retry_after_s: 5,
-      },
-    });
+    await expectSubmissionUnavailable(await intake.post(validLead()));
   }
   const health = await fetch(`${intake.base}/health/database`);
   expect(health.status).toBe(503);

@@ -1,19 +1,14 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { useTestDatabase } from '../support/test-database.ts';
+import { expectSubmissionUnavailable } from './support/expect-unavailable.ts';
 import { startIntake, validLead, type IntakeUnderTest } from './support/start-intake.ts';
+import { useIntake } from './support/use-intake.ts';
 
 const database = useTestDatabase();
-let intake: IntakeUnderTest;
 const config = {
   intake: { formTokenSecret: 'a-test-form-token-secret-0123456789', rateLimit: { enabled: false } },
 };
-
-beforeAll(async () => {
-  intake = await startIntake({ database, config });
-});
-afterAll(async () => {
-  await intake.close();
-});
+const intake = useIntake({ database, config });
 
 async function metricsOf(server: IntakeUnderTest): Promise<string> {
   return (await fetch(`${server.base}/metrics`)).text();
@@ -40,16 +35,7 @@ it('a read-only database (a replica after failover) is unavailable: 503 with Ret
   const replica = await startIntake({ database, config });
   try {
     const response = await replica.post(validLead(), { headers: { 'idempotency-key': 'after-failover' } });
-    expect(response.status).toBe(503);
-    expect(response.headers.get('retry-after')).toBe('5');
-    expect(await response.json()).toEqual({
-      error: {
-        code: 'database_unavailable',
-        message:
-          'the database is unavailable; the lead may not have been stored: retry later with the same Idempotency-Key',
-        retry_after_s: 5,
-      },
-    });
+    await expectSubmissionUnavailable(response);
     expect(await metricsOf(replica)).toMatch(/^database_errors_total\{kind="unavailable"\} 1$/m);
   } finally {
     await database.pool.query(`ALTER DATABASE "${database.name}" RESET default_transaction_read_only`);

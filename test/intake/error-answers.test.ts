@@ -86,14 +86,20 @@ describe('toProblem, the one HTTP edge', () => {
       status: 400,
       error: { code: 'invalid_body', message: 'the body is not valid JSON' },
     });
-    // The framework's other client errors keep their status, under bad_request.
-    for (const status of [408, 413, 415, 431]) {
-      expect(answer(fastifyError('FST_ERR_OTHER', status))).toMatchObject({
-        status,
-        error: { code: 'bad_request' },
-      });
-    }
     expect(answer(fastifyError('FST_ERR_OTHER', 418)).status).toBe(500);
+  });
+
+  // One code per status: the framework's other client errors get the code their status has.
+  it.each([
+    [408, 'request_timeout'],
+    [413, 'body_too_large'],
+    [415, 'unsupported_media_type'],
+    [431, 'headers_too_large'],
+  ] as const)('answers the framework’s other %i as %s, in a fixed sentence', (status, code) => {
+    const problem = answer(fastifyError('FST_ERR_OTHER', status, 'quotes "secret"'));
+    expect(problem).toMatchObject({ status, error: { code } });
+    expect(httpStatusOf(code)).toBe(status);
+    expect(JSON.stringify(problem)).not.toContain('secret');
   });
 });
 

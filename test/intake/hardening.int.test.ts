@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startIntake, validLead, type IntakeUnderTest } from './support/start-intake.ts';
+import { describe, expect, it } from 'vitest';
+import { validLead } from './support/start-intake.ts';
+import { useIntake } from './support/use-intake.ts';
 
-let intake: IntakeUnderTest;
-
-beforeAll(async () => {
-  intake = await startIntake({
-    config: {
-      server: { corsOrigins: ['https://www.hermessecurity.io'], trustProxy: true },
-      intake: { rateLimit: { perIpMax: 1 } },
-    },
-  });
-});
-afterAll(async () => {
-  await intake.close();
+const intake = useIntake({
+  config: {
+    server: { corsOrigins: ['https://www.hermessecurity.io'], trustProxy: true },
+    intake: { rateLimit: { perIpMax: 1 } },
+  },
 });
 
 describe('hardening', () => {

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIntake, type IntakeUnderTest } from './support/start-intake.ts';
+import { useIntake } from './support/use-intake.ts';
 import { type TestDatabase, useTestDatabase } from '../support/test-database.ts';
 
 /** n8n's side of /health/n8n: answers `/healthz`, 404 (echoing the path, as n8n does) elsewhere; counts requests. */
@@ -230,14 +231,7 @@ async function probeWrites(database: TestDatabase, pool: pg.Pool): Promise<numbe
 
 describe('/health/database', () => {
   const database = useTestDatabase();
-  let intake: IntakeUnderTest;
-
-  beforeAll(async () => {
-    intake = await startIntake({ database });
-  });
-  afterAll(async () => {
-    await intake.close();
-  });
+  const intake = useIntake({ database });
 
   it('proves a read and a write 300 times without adding a row to the catalog, and leaves nothing behind', async () => {
     const settings = async () =>

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIntake, validLead, type IntakeUnderTest } from './support/start-intake.ts';
+import { useIntake } from './support/use-intake.ts';
 
 // The edge of the HTTP service: what a hostile or broken client can send before any route runs.
 
@@ -102,11 +103,20 @@ function expectUniformError(body: string, code: string): void {
 
 let intake: IntakeUnderTest;
 
+/** A test-only route that fails as Fastify's own client errors do: a code, a status, a message quoting input. */
+const frameworkErrorPath = '/test/framework-error';
+
 beforeAll(async () => {
   intake = await startIntake({
     config: {
       server: { requestTimeoutMs: 1_000 },
       intake: { rateLimit: { perIpMax: 10_000, perEmailMax: 1_000 } },
+    },
+    routes: (app) => {
+      app.get<{ Params: { status: string } }>(`${frameworkErrorPath}/:status`, (request) => {
+        const statusCode = Number(request.params.status);
+        throw Object.assign(new Error('the framework quotes "marker"'), { code: 'FST_ERR_TEST', statusCode });
+      });
     },
   });
 });
@@ -117,14 +127,8 @@ afterAll(async () => {
 describe('long URLs', () => {
   const longPath = `/${'a'.repeat(16_000)}`;
   // Default timeouts: a stalled event loop must show as slow answers, not as request timeouts.
-  let plain: IntakeUnderTest;
-  beforeAll(async () => {
-    plain = await startIntake({
-      config: { intake: { rateLimit: { perIpMax: 10_000, perEmailMax: 1_000 } } },
-    });
-  });
-  afterAll(async () => {
-    await plain.close();
+  const plain = useIntake({
+    config: { intake: { rateLimit: { perIpMax: 10_000, perEmailMax: 1_000 } } },
   });
 
   it('refuses a 16,000-character URL with 414 in the uniform error body, without echoing it', async () => {
@@ -371,5 +375,24 @@ describe('the framework’s own refusals', () => {
     expectUniformError(answer.body, status === 431 ? 'headers_too_large' : 'bad_request');
     expect(answer.text).not.toContain('marker');
     expect(answer.text).toMatch(/\r\nContent-Type: application\/json; charset=utf-8\r\n/i);
+  });
+});
+
+describe('the framework’s other client errors', () => {
+  // One code per status, each in a fixed sentence, with the headers of every other error answer.
+  it.each([
+    [408, 'request_timeout'],
+    [413, 'body_too_large'],
+    [415, 'unsupported_media_type'],
+    [431, 'headers_too_large'],
+  ])('answer %i as %s in the uniform body, without the framework’s message', async (status, code) => {
+    const response = await fetch(`${intake.base}${frameworkErrorPath}/${status}`);
+    const body = await response.text();
+    expect(response.status).toBe(status);
+    expectUniformError(body, code);
+    expect(body).not.toContain('marker');
+    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
   });
 });

@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startIntake, validLead, type IntakeUnderTest } from './support/start-intake.ts';
+import { expect, it } from 'vitest';
+import { validLead } from './support/start-intake.ts';
+import { useIntake } from './support/use-intake.ts';
 
 const adminKey = 'admin-key-for-the-log-test-0123456789';
-let intake: IntakeUnderTest;
-
-beforeAll(async () => {
-  intake = await startIntake({
-    config: { admin: { apiKeys: [adminKey] }, intake: { rateLimit: { perIpMax: 1000, perEmailMax: 2 } } },
-  });
-});
-afterAll(async () => {
-  await intake.close();
+const intake = useIntake({
+  config: { admin: { apiKeys: [adminKey] }, intake: { rateLimit: { perIpMax: 1000, perEmailMax: 2 } } },
 });
 
 const email = 'grace.hopper.pii@example.org';

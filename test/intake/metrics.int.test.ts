@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startIntake, validLead, type IntakeUnderTest } from './support/start-intake.ts';
+import { expect, it } from 'vitest';
+import { validLead } from './support/start-intake.ts';
+import { useIntake } from './support/use-intake.ts';
 
-let intake: IntakeUnderTest;
-
-beforeAll(async () => {
-  intake = await startIntake();
-});
-afterAll(async () => {
-  await intake.close();
-});
+const intake = useIntake();
 
 it('serves the specification’s metrics, counted per route pattern and outcome', async () => {
   expect((await intake.post(validLead())).status).toBe(201);

@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startIntake, type IntakeUnderTest } from './support/start-intake.ts';
+import { describe, expect, it } from 'vitest';
+import { useIntake } from './support/use-intake.ts';
 
 const paths = ['/', '/health', '/no/such/page'];
 
 describe('security headers over plain HTTP, no proxy trusted', () => {
-  let intake: IntakeUnderTest;
-  beforeAll(async () => {
-    intake = await startIntake();
-  });
-  afterAll(async () => {
-    await intake.close();
-  });
+  const intake = useIntake();
 
   it('sends no Strict-Transport-Security on a plain HTTP request', async () => {
     for (const path of paths) {
@@ -26,6 +20,22 @@ describe('security headers over plain HTTP, no proxy trusted', () => {
     expect(response.headers.get('strict-transport-security')).toBeNull();
   });
 
+  it('answers a missing asset as the edge answers a missing route: the uniform body, the same headers', async () => {
+    // The headers that differ by request or by body length, not by who answered.
+    const varying = new Set(['date', 'content-length', 'x-request-id', 'keep-alive', 'connection']);
+    const answer = async (path: string) => {
+      const response = await fetch(`${intake.base}${path}`);
+      const headers = [...response.headers].filter(([name]) => !varying.has(name));
+      return { status: response.status, headers, body: await response.json() };
+    };
+    const asset = await answer('/assets/no-such.js');
+    const route = await answer('/no/such/page');
+    expect(asset.status).toBe(404);
+    expect(asset.body).toEqual({ error: { code: 'not_found', message: 'no such asset' } });
+    expect(asset.headers).toEqual(route.headers);
+    expect(asset.headers).toContainEqual(['content-type', 'application/json; charset=utf-8']);
+  });
+
   it('forbids framing in both headers alike: X-Frame-Options DENY and frame-ancestors none', async () => {
     for (const path of paths) {
       const response = await fetch(`${intake.base}${path}`);
@@ -37,13 +47,7 @@ describe('security headers over plain HTTP, no proxy trusted', () => {
 });
 
 describe('security headers behind a trusted TLS-terminating proxy', () => {
-  let intake: IntakeUnderTest;
-  beforeAll(async () => {
-    intake = await startIntake({ config: { server: { trustProxy: true } } });
-  });
-  afterAll(async () => {
-    await intake.close();
-  });
+  const intake = useIntake({ config: { server: { trustProxy: true } } });
 
   it('sends Strict-Transport-Security when the request came over HTTPS (X-Forwarded-Proto)', async () => {
     for (const path of paths) {

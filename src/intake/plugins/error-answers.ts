@@ -9,6 +9,7 @@ import {
   clientClosedRequest,
   databaseUnavailable,
   internalError,
+  notFound,
   requestTimedOut,
 } from '../edge-problems.ts';
 import { fastifyErrorProblem, isFastifyError } from '../fastify-error-problem.ts';
@@ -59,16 +60,10 @@ export const errorAnswers = fp(
       if (problem.retryAfterS !== undefined) void reply.header('retry-after', String(problem.retryAfterS));
       return reply.code(problem.statusCode).send(problem.body());
     });
-    app.setNotFoundHandler((request, reply) =>
-      reply
-        .code(404)
-        .send(
-          new HttpProblem(
-            'not_found',
-            `no route ${request.method} ${request.url.split('?')[0] ?? ''}`,
-          ).body(),
-        ),
-    );
+    app.setNotFoundHandler((request, reply) => {
+      const problem = notFound(`no route ${request.method} ${request.url.split('?')[0] ?? ''}`);
+      return reply.code(problem.statusCode).send(problem.body());
+    });
     done();
   },
   { name: 'hermes-error-answers' },

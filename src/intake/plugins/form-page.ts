@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import type { HermesConfig } from '../../config/schema.ts';
 import { leadFields } from '../../leads/lead-rules.ts';
+import { notFound } from '../edge-problems.ts';
 import type { FormTokens } from '../form-token.ts';
-import { escapeHtml } from '../pages/escape-html.ts';
+import { escapeHtml } from '../../text/escape-html.ts';
 import { pageLayout } from '../pages/page-layout.ts';
 import { renderFormPage } from '../pages/render-form-page.ts';
 
@@ -44,7 +45,8 @@ export async function formPagePlugin(app: FastifyInstance, options: FormPageOpti
     const { name } = request.params;
     const body = files.get(name);
     if (body === undefined || !Object.hasOwn(assets, name)) {
-      return reply.code(404).send({ error: { code: 'not_found', message: 'no such asset' } });
+      // Thrown, so the one edge answers it as every other error (uniform body, logs, metrics).
+      throw notFound('no such asset');
     }
     return reply
       .type(assets[name as keyof typeof assets])

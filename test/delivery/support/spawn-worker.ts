@@ -31,3 +31,16 @@ export function spawnHermes(
     );
   });
 }
+
+export interface ServingHermes extends SpawnedProcess {
+  /** The URL it said it listens on. */
+  readonly base: string;
+}
+
+const listening = /Hermes listening on (http:\/\/\S+)/;
+
+/** `hermes serve` on a free port, logging warnings only (unless `env` says otherwise); resolves once it listens. */
+export async function serveHermes(env: NodeJS.ProcessEnv): Promise<ServingHermes> {
+  const serve = await spawnHermes(['serve'], { PORT: '0', LOG_LEVEL: 'warn', ...env }, listening);
+  return { ...serve, base: listening.exec(serve.output())?.[1] ?? '' };
+}

@@ -7,6 +7,9 @@ import { buildServer } from '../../../src/intake/build-server.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 
+// Beside the server, as every test that starts one sends leads (bench/ imports it from valid-lead.ts).
+export { validLead } from './valid-lead.ts';
+
 export interface IntakeUnderTest {
   readonly base: string;
   readonly app: FastifyInstance;
@@ -30,6 +33,8 @@ export interface StartOptions {
   /** Connect the server through this URL instead of the database's own (a proxy, to cut it). */
   viaUrl?: (databaseUrl: string) => string;
   database?: TestDatabase;
+  /** Routes a test adds before the server listens (to reach the edge with errors no request causes). */
+  routes?: (app: FastifyInstance) => void;
 }
 
 /** A fresh migrated database and the intake server on port 0, with its logs captured. */
@@ -64,6 +69,7 @@ export async function startIntake(options: StartOptions = {}): Promise<IntakeUnd
       committed.count += 1;
     },
   });
+  options.routes?.(app);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   return {
@@ -94,24 +100,5 @@ export async function startIntake(options: StartOptions = {}): Promise<IntakeUnd
       await pool.end();
       if (!options.database) await database.drop();
     },
-  };
-}
-
-let sequence = 0;
-
-/** A valid submission; each call a different email, so per-email limits never meet. */
-export function validLead(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  sequence += 1;
-  return {
-    first_name: 'Ada',
-    last_name: 'Lovelace',
-    email: `ada.${process.pid}.${sequence}@example.com`,
-    country: 'GB',
-    phone_number: '+44 20 7946 0958',
-    problem_description: 'Our web shop was defaced last night and customers see a ransom note.',
-    service_urgency: 'urgent',
-    agree_to_terms: true,
-    privacy_consent: true,
-    ...overrides,
   };
 }
