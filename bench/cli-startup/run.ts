@@ -1,15 +1,18 @@
 // npx tsx bench/cli-startup/run.ts [runs]: how long `hermes` takes to start, against the runtime's
 // own start. Every CI step and every CLI test pays this, so `--help` and light commands must cost
-// little more than `node --import tsx -e ''` (aim: under 2× the bare tsx start).
+// little more than `node --import tsx -e ''` (aim: under 2× the bare tsx start). Measured from the
+// sources (tsx) and, when `npm run build` has made one that matches them, from the compiled build.
 // Max RSS comes from GNU time (/usr/bin/time) when present; wall time is measured here.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sourceStamp } from '../../bin/source-stamp.js';
 
 interface Subject {
   label: string;
   args: string[];
+  env?: NodeJS.ProcessEnv;
 }
 
 interface Sample {
@@ -26,10 +29,27 @@ const scratch = mkdtempSync(join(tmpdir(), 'hermes-cli-startup-'));
 const { HERMES_CONFIG: _ignored, NODE_OPTIONS: _none, ...env } = process.env;
 
 const reference: Subject = { label: "node --import tsx -e ''", args: ['--import', 'tsx', '-e', ''] };
-const subjects: Subject[] = [
-  { label: 'node bin/hermes.js --help', args: ['bin/hermes.js', '--help'] },
-  { label: 'node bin/hermes.js config print', args: ['bin/hermes.js', 'config', 'print'] },
-];
+const commands = [['--help'], ['config', 'print']];
+const fromSource = { ...env, HERMES_FROM_SOURCE: '1' };
+const subjects: Subject[] = commands.map((command) => ({
+  label: `hermes ${command.join(' ')} (source)`,
+  args: ['bin/hermes.js', ...command],
+  env: fromSource,
+}));
+
+function freshBuild(): boolean {
+  try {
+    const info = JSON.parse(readFileSync('dist/build-info.json', 'utf8')) as { sourceStamp?: string };
+    return info.sourceStamp !== undefined && info.sourceStamp === sourceStamp('.');
+  } catch {
+    return false;
+  }
+}
+const built = freshBuild();
+if (built) {
+  for (const command of commands)
+    subjects.push({ label: `hermes ${command.join(' ')} (build)`, args: ['bin/hermes.js', ...command] });
+}
 
 function runOnce(subject: Subject): Sample {
   const rssFile = join(scratch, 'rss');
@@ -37,7 +57,7 @@ function runOnce(subject: Subject): Sample {
     ? [gnuTime, ['-f', '%M', '-o', rssFile, process.execPath, ...subject.args]]
     : [process.execPath, subject.args];
   const started = performance.now();
-  const result = spawnSync(command, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
+  const result = spawnSync(command, args, { stdio: ['ignore', 'ignore', 'pipe'], env: subject.env ?? env });
   const ms = performance.now() - started;
   if (result.status !== 0)
     throw new Error(`${subject.label} exited ${String(result.status)}: ${result.stderr.toString()}`);
@@ -80,6 +100,7 @@ try {
     const figures = measure(subject);
     console.log(row(subject.label, figures, (figures.ms / base.ms).toFixed(2)));
   }
+  if (!built) console.log('\n(no build matching src/: `npm run build` first to measure the compiled start)');
   if (!hasGnuTime) console.log('\n(max RSS: n/a, /usr/bin/time is not installed)');
 } finally {
   rmSync(scratch, { recursive: true, force: true });
