@@ -2,6 +2,7 @@ import { CommanderError } from 'commander';
 import { isHermesError } from '../errors/hermes-error.ts';
 import { buildProgram } from './program.ts';
 import { UsageError, usageErrorBody } from './usage-error.ts';
+import { errorMessage } from '../errors/error-message.ts';
 
 /** Commander's own usage errors (unknown option, missing argument, no subcommand) in one line. */
 function commanderMessage(error: CommanderError): string {
@@ -39,7 +40,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         output.error(error.cause.stack ?? '');
       return error.exitCode;
     }
-    output.error(`hermes: unexpected error: ${error instanceof Error ? error.message : String(error)}`);
+    output.error(`hermes: unexpected error: ${errorMessage(error)}`);
     if (command.opts<{ verbose?: boolean }>().verbose && error instanceof Error)
       output.error(error.stack ?? '');
     else output.error('  (run with --verbose for the stack trace)');

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { parseSince } from '../delivery/parse-since.ts';
+import { parseSince, sinceExpected } from '../delivery/parse-since.ts';
 import { HermesError } from '../errors/hermes-error.ts';
 import { leadIdPattern } from '../leads/lead-id.ts';
 
@@ -55,10 +55,7 @@ export function parseSinceValue(value: string): Date {
     return parseSince(value);
   } catch (error) {
     if (!(error instanceof HermesError)) throw error;
-    throw new ExpectedValue(
-      'an ISO 8601 date or time (2025-01-31, 2025-01-31T12:00:00Z) or a duration such as 30m, 2h, 7d',
-      value,
-    );
+    throw new ExpectedValue(sinceExpected, value);
   }
 }
 

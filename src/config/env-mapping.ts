@@ -1,3 +1,5 @@
+import { environments } from './sections/environment.ts';
+
 /** Environment variables Hermes reads, and the config key each one sets (names in DESIGN.md). */
 export type EnvKind = 'string' | 'int' | 'list' | 'off-switch' | 'environment';
 
@@ -26,7 +28,7 @@ export const envBindings: readonly EnvBinding[] = [
   { name: 'HERMES_DELIVERY_WORKER', path: ['delivery', 'workerInServe'], kind: 'off-switch' },
 ];
 
-const environments = new Set(['development', 'test', 'staging', 'production']);
+const known: ReadonlySet<string> = new Set(environments);
 
 /**
  * Turns an environment string into the value the schema expects; leaves it as is when it can't
@@ -46,7 +48,7 @@ export function coerceEnvValue(kind: EnvKind, raw: string): unknown {
     case 'off-switch':
       return !['off', 'false', '0', 'no'].includes(raw.trim().toLowerCase());
     case 'environment':
-      return environments.has(raw) ? raw : undefined;
+      return known.has(raw) ? raw : undefined;
     case 'string':
       return raw;
   }

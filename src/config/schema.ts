@@ -6,10 +6,11 @@ import { adminSection } from './sections/admin.ts';
 import { gatesSection } from './sections/gates.ts';
 import { n8nSection } from './sections/n8n.ts';
 import { deliverySection } from './sections/delivery.ts';
+import { environments } from './sections/environment.ts';
 
 /** `hermes.yaml`: one section per part; every key is optional and has a default. */
 export const configSchema = z.strictObject({
-  environment: z.enum(['development', 'test', 'staging', 'production']).default('development'),
+  environment: z.enum(environments).default('development'),
   database: databaseSection,
   embedded: embeddedSection,
   migrations: migrationsSection,

@@ -6,6 +6,7 @@ import { outcomeDescriptions } from './attempt-outcome.ts';
 import { redactErrorText, urlInText } from './redact-error-text.ts';
 import { deliveryHealthFacts, type DeliveryHealthFacts } from './sql/delivery-health-facts.ts';
 import { outboxBacklog, type OutboxBacklog } from './sql/outbox-backlog.ts';
+import { errorMessage } from '../errors/error-message.ts';
 
 export interface N8nHealth {
   readonly healthy: boolean;
@@ -63,7 +64,7 @@ export async function probeN8n(url: string, timeoutMs: number): Promise<N8nProbe
     const code = cause && 'code' in cause && typeof cause.code === 'string' ? cause.code : undefined;
     const detail = timedOut
       ? 'no answer before the timeout'
-      : redactErrorText(cause?.message ?? (error instanceof Error ? error.message : String(error)));
+      : redactErrorText(cause?.message ?? errorMessage(error));
     return {
       reachable: false,
       statusCode: null,
@@ -220,9 +221,7 @@ async function readDeliveryState(
     return { facts, backlog };
   } catch (error) {
     // A driver's message can name hosts and users.
-    const detail = admin
-      ? redactErrorText(error instanceof Error ? error.message : String(error))
-      : toDatabaseError(error).kind;
+    const detail = admin ? redactErrorText(errorMessage(error)) : toDatabaseError(error).kind;
     return { failure: `the database cannot be read: ${detail}` };
   }
 }

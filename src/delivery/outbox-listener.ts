@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Logger } from '../observability/logger.ts';
+import { errorMessage } from '../errors/error-message.ts';
 
 export interface OutboxListener {
   close(): Promise<void>;
@@ -22,10 +23,7 @@ export function listenForOutbox(url: string, onNotify: () => void, logger: Logge
   const reconnectLater = (reason: unknown) => {
     if (closed || timer) return;
     if (!lostLogged) {
-      logger.warn(
-        { reason: reason instanceof Error ? reason.message : String(reason) },
-        'delivery: LISTEN connection lost; reconnecting',
-      );
+      logger.warn({ reason: errorMessage(reason) }, 'delivery: LISTEN connection lost; reconnecting');
       lostLogged = true;
     }
     const old = client;

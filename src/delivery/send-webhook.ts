@@ -3,6 +3,7 @@ import { hermesVersion } from '../observability/version.ts';
 import { outcomeOfStatus, type AttemptOutcome } from './attempt-outcome.ts';
 import { redactErrorText } from './redact-error-text.ts';
 import { webhookSignature } from './sign-webhook.ts';
+import { errorMessage } from '../errors/error-message.ts';
 
 export interface WebhookTarget {
   readonly url: string;
@@ -56,7 +57,7 @@ function describeFailure(error: unknown): { outcome: AttemptOutcome; error: stri
   return {
     outcome: 'connection_error',
     // fetch quotes the URL in some errors (one with user:pass@, say).
-    error: redactErrorText(maskPii(error instanceof Error ? error.message : String(error))),
+    error: redactErrorText(maskPii(errorMessage(error))),
   };
 }
 

@@ -1,10 +1,11 @@
 import type { HermesConfig } from '../config/schema.ts';
 import type { Database } from '../db/open-database.ts';
+import { stages, type Stage } from '../config/sections/stage.ts';
 
 /** The contract between the gate engine and every gate, built-in or custom. */
 
-export type Stage = 'pre-deploy' | 'deploy' | 'post-deploy' | 'rollback';
-export const stages: readonly Stage[] = ['pre-deploy', 'deploy', 'post-deploy', 'rollback'];
+// The one list is config's: it validates a custom gate's stage, and config imports no other part.
+export { stages, type Stage };
 
 /**
  * pass: met; warn: met with a caveat (or an advisory gate's failure); fail: not met;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/queryable.ts';
 import { insertSyntheticLeads } from '../leads/insert-synthetic-leads.ts';
 import { userTablesSql, type UserTable } from './user-tables.ts';
+import { errorMessage } from '../errors/error-message.ts';
 
 /** Synthetic leads per seeding: enough to count a loss, few enough to keep the gate fast. */
 const syntheticLeads = 3;
@@ -144,7 +145,7 @@ async function seedTable(
   } catch (error) {
     return {
       ok: false,
-      why: `insert refused: ${error instanceof Error ? error.message : String(error)}`,
+      why: `insert refused: ${errorMessage(error)}`,
       final: false,
     };
   }

@@ -64,6 +64,9 @@ async function writeConfig(path: string, gates: Record<string, unknown>): Promis
 const env = (): NodeJS.ProcessEnv => ({ DATABASE_URL: db.url, HERMES_CONFIG: configPath, CI: '1' });
 const gates = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
   runCli(['gates', ...args], { env: { ...env(), ...extraEnv }, cwd: dir, timeoutMs: 120_000 });
+/** `hermes gates run deploy --only <only> <options>`. */
+const runDeploy = (only: string, options: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
+  gates(['run', 'deploy', '--only', only, ...options], extraEnv);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'hermes-gates-cli-'));
@@ -86,14 +89,7 @@ afterAll(async () => {
 describe('hermes gates run', () => {
   it('passes with custom gates of all three kinds, writes every report and records the run', async () => {
     const reports = join(dir, 'reports-ok');
-    const result = await gates([
-      'run',
-      'deploy',
-      '--only',
-      'shell.ok,sql.orphans,http.ok',
-      '--report-dir',
-      reports,
-    ]);
+    const result = await runDeploy('shell.ok,sql.orphans,http.ok', ['--report-dir', reports]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^✔ shell\.ok {2}PASS {2}`echo "all good"` exited with 0/m);
@@ -131,11 +127,7 @@ describe('hermes gates run', () => {
 
   it('exits 1 naming the culprit of each kind of failure, skipping what depends on it', async () => {
     const reports = join(dir, 'reports-fail');
-    const result = await gates([
-      'run',
-      'deploy',
-      '--only',
-      'shell.exit,shell.pattern,sql.late,http.down,after.down',
+    const result = await runDeploy('shell.exit,shell.pattern,sql.late,http.down,after.down', [
       '--report-dir',
       reports,
       '--format',
@@ -166,7 +158,7 @@ describe('hermes gates run', () => {
   });
 
   it('ends a gate at its timeout, and an advisory gate does not block', async () => {
-    const result = await gates(['run', 'deploy', '--only', 'shell.slow', '--no-reports']);
+    const result = await runDeploy('shell.slow', ['--no-reports']);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('✘ shell.slow  ERROR  timed out after 300 ms');
 
@@ -181,7 +173,7 @@ describe('hermes gates run', () => {
   });
 
   it('applies the no-data policy to a query that returns nothing', async () => {
-    const result = await gates(['run', 'deploy', '--only', 'sql.empty', '--no-reports', '--json']);
+    const result = await runDeploy('sql.empty', ['--no-reports', '--json']);
     expect(result.code).toBe(0);
     const run = JSON.parse(result.stdout) as StageRun;
     expect(run.results[0]).toMatchObject({ status: 'warn', summary: 'no data: the query returned no rows' });
@@ -189,7 +181,7 @@ describe('hermes gates run', () => {
 
   it('exits 2 when the database is unreachable, still reporting, and says history was not recorded', async () => {
     const reports = join(dir, 'reports-down');
-    const result = await gates(['run', 'deploy', '--only', 'sql.orphans,shell.ok', '--report-dir', reports], {
+    const result = await runDeploy('sql.orphans,shell.ok', ['--report-dir', reports], {
       DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/hermes_unreachable',
     });
     expect(result.code).toBe(2);
@@ -207,7 +199,7 @@ describe('hermes gates run', () => {
     expect(stage.stderr).toContain(
       'stage: expected one of pre-deploy, deploy, post-deploy, rollback, got "predeploy"',
     );
-    const only = await gates(['run', 'deploy', '--only', 'shell.nope']);
+    const only = await runDeploy('shell.nope', []);
     expect(only.code).toBe(2);
     expect(only.stderr).toContain('--only shell.nope: no such gate');
   });

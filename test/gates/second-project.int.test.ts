@@ -200,22 +200,22 @@ describe('the gates on a second project, which is not Hermes', () => {
       const run = await runGates(null);
       for (const result of run.results)
         expect(result.status, `${result.id}: ${result.summary} ${result.reason ?? ''}`).not.toBe('error');
-      expect(resultOf(run, 'db.schema.breaking')?.status).toBe('fail');
-      expect(resultOf(run, 'db.schema.breaking')?.summary).toContain(
+      const breaking = resultOf(run, 'db.schema.breaking');
+      expect(breaking?.status).toBe('fail');
+      expect(breaking?.summary).toContain(
         '0002_drop_phone: dropped or renamed column public.customers.phone (not marked -- hermes:breaking, major version not bumped)',
       );
       // Pending before the deploy, as expected; the drift gate leaves it out.
-      expect(resultOf(run, 'db.migrations.applied')?.status).toBe('pass');
-      expect(resultOf(run, 'db.migrations.applied')?.summary).toContain(
-        '1 pending, applied by the deploy: 0002_drop_phone',
-      );
+      const applied = resultOf(run, 'db.migrations.applied');
+      expect(applied?.status).toBe('pass');
+      expect(applied?.summary).toContain('1 pending, applied by the deploy: 0002_drop_phone');
       expect(resultOf(run, 'db.schema.drift')?.status).toBe('pass');
       expect(resultOf(run, 'db.migrations.lint')?.summary).toContain(
         '0002_drop_phone.up.sql:1 ban-drop-column',
       );
 
       // No git tag here: the deployed version must be told, else no bump can be shown.
-      expect(resultOf(run, 'db.schema.breaking')?.summary).toContain(
+      expect(breaking?.summary).toContain(
         'deployed version unknown (no git tag, and gates.thresholds.db.schemaBreaking.baselineVersion not set)',
       );
 
@@ -227,8 +227,9 @@ describe('the gates on a second project, which is not Hermes', () => {
       );
       const marked = await runGates('db.schema.breaking');
       // Declared and released as a major version: reported, not blocking.
-      expect(resultOf(marked, 'db.schema.breaking')).toMatchObject({ status: 'warn' });
-      expect(resultOf(marked, 'db.schema.breaking')?.summary).toMatch(
+      const declared = resultOf(marked, 'db.schema.breaking');
+      expect(declared).toMatchObject({ status: 'warn' });
+      expect(declared?.summary).toMatch(
         /^breaking changes marked and released as a major version: 0002_drop_phone \(version 2\.0\.0 vs deployed 1\.0\.0/,
       );
     } finally {

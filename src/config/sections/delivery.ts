@@ -1,17 +1,18 @@
 import { z } from 'zod';
+import { parseDuration } from '../../text/duration.ts';
 
-const units: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+/** The units hermes.yaml's delivery durations are written in. */
+const configUnits = ['ms', 's', 'm', 'h', 'd'] as const;
 
 /** A duration as milliseconds, or a string such as `500ms`, `5s`, `30m`, `2h`, `1d`; parsed to milliseconds. */
 const duration = z.union([
   z.int().min(0),
   z
     .string()
-    .regex(/^\d+(ms|s|m|h|d)$/, { error: 'expected a duration such as 500ms, 5s, 30m, 2h or 1d' })
-    .transform((value) => {
-      const [, amount = '0', unit = 'ms'] = /^(\d+)(ms|s|m|h|d)$/.exec(value) ?? [];
-      return Number(amount) * (units[unit] ?? 1);
-    }),
+    .refine((value) => parseDuration(value, configUnits) !== undefined, {
+      error: 'expected a duration such as 500ms, 5s, 30m, 2h or 1d',
+    })
+    .transform((value) => parseDuration(value, configUnits) ?? 0),
 ]);
 
 /** The outbox worker: how it claims, retries, dead-letters, and when /health/n8n turns 503. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { checkReadOnlyStatement } from '../read-only-statement.ts';
+import { environments } from './environment.ts';
 
 /**
  * Thresholds and settings of the built-in gates (`gates.thresholds` in hermes.yaml), grouped by
@@ -9,7 +10,7 @@ import { checkReadOnlyStatement } from '../read-only-statement.ts';
 const count = z.int().min(0);
 const percent = z.number().min(0).max(100);
 const paths = z.array(z.string().min(1)).min(1);
-const environment = z.enum(['development', 'test', 'staging', 'production']);
+const environment = z.enum(environments);
 
 /**
  * A query the schema must serve with an index (its EXPLAIN plan is judged). Unset, both gates

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { checkReadOnlyStatement } from '../read-only-statement.ts';
 import { gateThresholdsSection } from './gate-thresholds.ts';
+import { stages } from './stage.ts';
 
 /**
  * `gates:` in hermes.yaml: how the engine runs gates (concurrency, per-gate overrides, the no-data
@@ -12,7 +13,7 @@ const gateId = z
   .refine((id) => id.includes('.') && id.split('.').every((part) => /^[a-z0-9][a-z0-9-]*$/.test(part)), {
     error: 'expected a gate id like family.name (lower case, digits, dashes)',
   });
-const stage = z.enum(['pre-deploy', 'deploy', 'post-deploy', 'rollback']);
+const stage = z.enum(stages);
 const timeoutMs = z.int().min(100).max(3_600_000);
 /** What a gate returns when it has nothing to judge (no rows, no samples). */
 const noDataPolicy = z.enum(['pass', 'warn', 'fail', 'error']);

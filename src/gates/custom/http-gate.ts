@@ -1,6 +1,8 @@
 import type { CustomGateConfig } from '../../config/sections/gates.ts';
 import type { Gate, GateOutcome, Measurement } from '../gate.ts';
-import { outputTail } from './output-tail.ts';
+import { customGateHead, customThresholds } from './custom-gate-fields.ts';
+import { outputTail } from '../../text/output-tail.ts';
+import { errorMessage } from '../../errors/error-message.ts';
 
 type HttpGateConfig = Extract<CustomGateConfig, { kind: 'http' }>;
 
@@ -14,44 +16,19 @@ function safeUrl(raw: string): string {
 export function httpGate(spec: HttpGateConfig): Gate {
   const target = `${spec.method} ${safeUrl(spec.url)}`;
   return {
-    id: spec.id,
-    stage: spec.stage,
-    title: spec.title ?? target,
-    description:
-      spec.description ??
+    ...customGateHead(
+      spec,
+      target,
       `Requests ${target}; passes when the status is ${spec.expectStatus.join(' or ')}${
         spec.bodyMatches ? `, the body matches /${spec.bodyMatches}/` : ''
       }${spec.maxLatencyMs !== undefined ? ` and it answers within ${spec.maxLatencyMs} ms` : ''}.`,
-    dependsOn: spec.dependsOn,
-    ...(spec.timeoutMs ? { timeoutMs: spec.timeoutMs } : {}),
-    thresholds: () => [
-      {
-        key: `gates.custom[${spec.id}].expectStatus`,
-        value: spec.expectStatus,
-        source: 'file',
-        description: 'the statuses that pass',
-      },
-      ...(spec.bodyMatches
-        ? [
-            {
-              key: `gates.custom[${spec.id}].bodyMatches`,
-              value: spec.bodyMatches,
-              source: 'file' as const,
-              description: 'the body must match',
-            },
-          ]
-        : []),
-      ...(spec.maxLatencyMs !== undefined
-        ? [
-            {
-              key: `gates.custom[${spec.id}].maxLatencyMs`,
-              value: spec.maxLatencyMs,
-              source: 'file' as const,
-              description: 'the longest answer time (ms)',
-            },
-          ]
-        : []),
-    ],
+    ),
+    thresholds: () =>
+      customThresholds(spec.id, [
+        { key: 'expectStatus', value: spec.expectStatus, description: 'the statuses that pass' },
+        { key: 'bodyMatches', value: spec.bodyMatches, description: 'the body must match' },
+        { key: 'maxLatencyMs', value: spec.maxLatencyMs, description: 'the longest answer time (ms)' },
+      ]),
     async run(ctx): Promise<GateOutcome> {
       const started = performance.now();
       let response: Response;
@@ -68,7 +45,7 @@ export function httpGate(spec: HttpGateConfig): Gate {
       } catch (error) {
         const cause =
           error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-        const reason = `${error instanceof Error ? error.message : String(error)}${cause}`;
+        const reason = `${errorMessage(error)}${cause}`;
         return { status: 'fail', summary: `${target} did not answer: ${reason}`, reason };
       }
       const latencyMs = Math.round(performance.now() - started);

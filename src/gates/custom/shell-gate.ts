@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import type { CustomGateConfig } from '../../config/sections/gates.ts';
 import type { Gate, GateOutcome } from '../gate.ts';
-import { outputTail } from './output-tail.ts';
+import { customGateHead, customThresholds } from './custom-gate-fields.ts';
+import { outputTail } from '../../text/output-tail.ts';
 import { runShell } from './run-shell.ts';
 
 type ShellGateConfig = Extract<CustomGateConfig, { kind: 'shell' }>;
@@ -9,44 +10,19 @@ type ShellGateConfig = Extract<CustomGateConfig, { kind: 'shell' }>;
 /** A team's shell command as a gate: its exit code, and optionally patterns its output must (not) match. */
 export function shellGate(spec: ShellGateConfig): Gate {
   return {
-    id: spec.id,
-    stage: spec.stage,
-    title: spec.title ?? spec.command,
-    description:
-      spec.description ??
+    ...customGateHead(
+      spec,
+      spec.command,
       `Runs \`${spec.command}\`; passes when it exits with ${spec.expectExitCode}${
         spec.outputMatches ? ` and its output matches /${spec.outputMatches}/` : ''
       }${spec.outputNotMatches ? ` and its output does not match /${spec.outputNotMatches}/` : ''}.`,
-    dependsOn: spec.dependsOn,
-    ...(spec.timeoutMs ? { timeoutMs: spec.timeoutMs } : {}),
-    thresholds: () => [
-      {
-        key: `gates.custom[${spec.id}].expectExitCode`,
-        value: spec.expectExitCode,
-        source: 'file',
-        description: 'the exit code that passes',
-      },
-      ...(spec.outputMatches
-        ? [
-            {
-              key: `gates.custom[${spec.id}].outputMatches`,
-              value: spec.outputMatches,
-              source: 'file' as const,
-              description: 'the output must match',
-            },
-          ]
-        : []),
-      ...(spec.outputNotMatches
-        ? [
-            {
-              key: `gates.custom[${spec.id}].outputNotMatches`,
-              value: spec.outputNotMatches,
-              source: 'file' as const,
-              description: 'the output must not match',
-            },
-          ]
-        : []),
-    ],
+    ),
+    thresholds: () =>
+      customThresholds(spec.id, [
+        { key: 'expectExitCode', value: spec.expectExitCode, description: 'the exit code that passes' },
+        { key: 'outputMatches', value: spec.outputMatches, description: 'the output must match' },
+        { key: 'outputNotMatches', value: spec.outputNotMatches, description: 'the output must not match' },
+      ]),
     async run(ctx): Promise<GateOutcome> {
       const { code, output } = await runShell(spec.command, {
         cwd: resolve(ctx.cwd, spec.cwd ?? '.'),

@@ -4,6 +4,7 @@ import { isHermesError } from '../../errors/hermes-error.ts';
 import type { Gate, GateOutcome, ThresholdInfo } from '../gate.ts';
 import { gatePolicy } from '../gate-policy.ts';
 import { noDataOutcome } from '../no-data.ts';
+import { customGateHead, customThresholds } from './custom-gate-fields.ts';
 import { evaluateExpectation } from './evaluate-expectation.ts';
 import { checkReadOnlyStatement } from '../../config/read-only-statement.ts';
 import { runReadOnlyQuery } from './run-read-only-query.ts';
@@ -15,19 +16,20 @@ const shownRows = 20;
 /** A team's SQL query as a gate, judged by its expectation (e.g. `value == 0`). */
 export function sqlGate(spec: SqlGateConfig): Gate {
   const gate: Gate = {
-    id: spec.id,
-    stage: spec.stage,
-    title: spec.title ?? `SQL: ${spec.expect.text}`,
-    description: spec.description ?? `Runs a read-only query and expects ${spec.expect.text}.`,
-    dependsOn: spec.dependsOn,
-    ...(spec.timeoutMs ? { timeoutMs: spec.timeoutMs } : {}),
+    ...customGateHead(
+      spec,
+      `SQL: ${spec.expect.text}`,
+      `Runs a read-only query and expects ${spec.expect.text}.`,
+    ),
     thresholds: (config): ThresholdInfo[] => [
-      ...spec.expect.terms.map((term): ThresholdInfo => ({
-        key: `gates.custom[${spec.id}].expect`,
-        value: `${term.name} ${term.comparison} ${term.value}`,
-        source: 'file',
-        description: `${term.name === 'rows' ? 'the row count' : term.name === 'value' ? 'the first column of the first row' : `column ${term.name}`} must be ${term.comparison} ${term.value}`,
-      })),
+      ...customThresholds(
+        spec.id,
+        spec.expect.terms.map((term) => ({
+          key: 'expect',
+          value: `${term.name} ${term.comparison} ${term.value}`,
+          description: `${term.name === 'rows' ? 'the row count' : term.name === 'value' ? 'the first column of the first row' : `column ${term.name}`} must be ${term.comparison} ${term.value}`,
+        })),
+      ),
       {
         key: 'gates.sql.role',
         value: config.gates.sql.role ?? null,

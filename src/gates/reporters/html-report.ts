@@ -1,23 +1,11 @@
 import type { Evidence } from '../gate.ts';
 import type { GateResult, StageRun } from '../stage-run-result.ts';
-import {
-  cleanText,
-  countsText,
-  evidenceLimit,
-  evidenceText,
-  formatDuration,
-  statusLabel,
-} from './report-text.ts';
+import { escapeHtml } from '../../text/escape-html.ts';
+import { formatDuration } from '../../text/duration.ts';
+import { cleanText, countsText, evidenceLimit, evidenceText, statusLabel } from './report-text.ts';
 
-const entities: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-const esc = (text: string | number): string =>
-  cleanText(String(text)).replace(/[&<>"']/g, (c) => entities[c] ?? c);
+// cleanText first: a tool's terminal colours and control characters mean nothing on a page.
+const esc = (text: string | number): string => escapeHtml(cleanText(String(text)));
 
 const style = `
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1d232a}

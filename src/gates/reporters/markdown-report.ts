@@ -1,12 +1,6 @@
 import type { GateResult, StageRun } from '../stage-run-result.ts';
-import {
-  cleanText,
-  countsText,
-  evidenceText,
-  formatDuration,
-  statusIcon,
-  statusLabel,
-} from './report-text.ts';
+import { formatDuration } from '../../text/duration.ts';
+import { cleanText, countsText, evidenceText, statusIcon, statusLabel } from './report-text.ts';
 
 const cell = (text: string): string => cleanText(text).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 

@@ -34,12 +34,6 @@ export function countsText(counts: RunCounts): string {
   return `${counts.total} gate${counts.total === 1 ? '' : 's'}, ${counts.pass} passed, ${counts.warn} warned, ${counts.fail} failed, ${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.skip} skipped`;
 }
 
-export function formatDuration(ms: number): string {
-  if (ms < 1_000) return `${ms} ms`;
-  if (ms < 60_000) return `${(ms / 1_000).toFixed(1)} s`;
-  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1_000)} s`;
-}
-
 /** `errors = 0 count (threshold <= 0) ✔` */
 export function formatMeasurement(m: Measurement): string {
   const threshold =

@@ -7,6 +7,7 @@ import { htmlReport } from './html-report.ts';
 import { jsonReport } from './json-report.ts';
 import { junitReport } from './junit-report.ts';
 import { markdownReport } from './markdown-report.ts';
+import { errorMessage } from '../../errors/error-message.ts';
 
 const writers: Record<ReportFormat, { suffix: string; render: (run: StageRun) => string }> = {
   json: { suffix: 'json', render: jsonReport },
@@ -38,7 +39,7 @@ export async function writeReports(
   } catch (error) {
     throw new HermesError('gates_report_unwritable', `cannot write the reports to ${dir}`, {
       cause: error,
-      details: [error instanceof Error ? error.message : String(error)],
+      details: [errorMessage(error)],
     });
   }
 }

@@ -1,4 +1,4 @@
-import { escapeHtml } from './escape-html.ts';
+import { escapeHtml } from '../../text/escape-html.ts';
 
 /** The HTML around every page: no inline script or style, so the CSP can forbid both. */
 export function pageLayout(title: string, main: string, head = ''): string {

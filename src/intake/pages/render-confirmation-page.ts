@@ -1,4 +1,4 @@
-import { escapeHtml } from './escape-html.ts';
+import { escapeHtml } from '../../text/escape-html.ts';
 import { pageLayout } from './page-layout.ts';
 
 /** The answer to a form posted without JavaScript: the lead's reference. */

@@ -6,7 +6,7 @@ import {
   urgencyLabels,
   type LeadField,
 } from '../../leads/lead-rules.ts';
-import { escapeHtml } from './escape-html.ts';
+import { escapeHtml } from '../../text/escape-html.ts';
 import { pageLayout } from './page-layout.ts';
 
 export interface FormPageOptions {

@@ -129,19 +129,29 @@ describe('db.migrations.* and db.schema.breaking', () => {
       expect(outcome.summary).toMatch(/migrations? since baseline 0 .*, no breaking change/);
     });
 
-    it('fails naming a dropped column without the marker and a major version bump', async () => {
-      const project = makeProject({ 'package.json': JSON.stringify({ name: 'p', version: '1.4.0' }) });
+    /** The gate on the deployed database, judging a project at `version` with `migrations`. */
+    async function judge(version: string, migrations: string, baselineVersion?: string) {
+      const project = makeProject({ 'package.json': JSON.stringify({ name: 'p', version }) });
       const ctx = gateContext({
         databaseUrl: deployed.url,
         cwd: project.dir,
         config: {
-          migrations: { dir: fixture('breaking') },
-          gates: { thresholds: { db: { schemaBreaking: { baselineVersion: '1.3.0' } } } },
+          migrations: { dir: fixture(migrations) },
+          ...(baselineVersion === undefined
+            ? {}
+            : { gates: { thresholds: { db: { schemaBreaking: { baselineVersion } } } } }),
         },
       });
-      const outcome = await schemaBreakingGate.run(ctx);
-      await ctx.close();
-      project.remove();
+      try {
+        return await schemaBreakingGate.run(ctx);
+      } finally {
+        await ctx.close();
+        project.remove();
+      }
+    }
+
+    it('fails naming a dropped column without the marker and a major version bump', async () => {
+      const outcome = await judge('1.4.0', 'breaking', '1.3.0');
       expect(outcome.status).toBe('fail');
       expect(outcome.summary).toContain(
         '0002_drop_widget_colour: dropped or renamed column public.widgets.colour',
@@ -150,50 +160,20 @@ describe('db.migrations.* and db.schema.breaking', () => {
     });
 
     it('fails a marked breaking change when the major version was not bumped', async () => {
-      const project = makeProject({ 'package.json': JSON.stringify({ name: 'p', version: '1.4.0' }) });
-      const ctx = gateContext({
-        databaseUrl: deployed.url,
-        cwd: project.dir,
-        config: {
-          migrations: { dir: fixture('breaking-marked') },
-          gates: { thresholds: { db: { schemaBreaking: { baselineVersion: '1.3.0' } } } },
-        },
-      });
-      const outcome = await schemaBreakingGate.run(ctx);
-      await ctx.close();
-      project.remove();
+      const outcome = await judge('1.4.0', 'breaking-marked', '1.3.0');
       expect(outcome.status).toBe('fail');
       expect(outcome.summary).toContain('major version not bumped');
       expect(outcome.summary).toContain('deployed 1.3.0');
     });
 
     it('accepts (with a warning) a marked breaking change released as a new major version', async () => {
-      const project = makeProject({ 'package.json': JSON.stringify({ name: 'p', version: '2.0.0' }) });
-      const ctx = gateContext({
-        databaseUrl: deployed.url,
-        cwd: project.dir,
-        config: {
-          migrations: { dir: fixture('breaking-marked') },
-          gates: { thresholds: { db: { schemaBreaking: { baselineVersion: '1.3.0' } } } },
-        },
-      });
-      const outcome = await schemaBreakingGate.run(ctx);
-      await ctx.close();
-      project.remove();
+      const outcome = await judge('2.0.0', 'breaking-marked', '1.3.0');
       expect(outcome.status, outcome.summary).toBe('warn');
       expect(outcome.summary).toContain('0002_drop_widget_colour');
     });
 
     it('fails when the deployed version cannot be determined', async () => {
-      const project = makeProject({ 'package.json': JSON.stringify({ name: 'p', version: '2.0.0' }) });
-      const ctx = gateContext({
-        databaseUrl: deployed.url,
-        cwd: project.dir,
-        config: { migrations: { dir: fixture('breaking-marked') } },
-      });
-      const outcome = await schemaBreakingGate.run(ctx);
-      await ctx.close();
-      project.remove();
+      const outcome = await judge('2.0.0', 'breaking-marked');
       expect(outcome.status).toBe('fail');
       expect(outcome.summary).toMatch(/deployed version unknown/);
     });

@@ -8,6 +8,15 @@ import { gateContext } from './support/gate-context.ts';
 
 const table = (name: string) => ({ up: `CREATE TABLE ${name} (id int);`, down: `DROP TABLE ${name};` });
 
+/** Migrations that arrive after the database was migrated: `0003_c` creates table c. */
+function arrive(dir: string, ...names: string[]): void {
+  for (const name of names) {
+    const { up, down } = table(name.slice(name.indexOf('_') + 1));
+    writeFileSync(join(dir, `${name}.up.sql`), up);
+    writeFileSync(join(dir, `${name}.down.sql`), down);
+  }
+}
+
 async function judge(url: string, dir: string) {
   const ctx = gateContext({ databaseUrl: url, config: { migrations: { dir } } });
   try {
@@ -34,10 +43,7 @@ describe('db.migrations.applied before a deploy', () => {
   it("passes with this release's pending migrations reported as applied by the deploy", async () => {
     const dir = writeMigrations({ '0001_a': table('a'), '0002_b': table('b') });
     const db = await migrated(dir);
-    writeFileSync(join(dir, '0003_c.up.sql'), table('c').up);
-    writeFileSync(join(dir, '0003_c.down.sql'), table('c').down);
-    writeFileSync(join(dir, '0004_d.up.sql'), table('d').up);
-    writeFileSync(join(dir, '0004_d.down.sql'), table('d').down);
+    arrive(dir, '0003_c', '0004_d');
     const outcome = await judge(db.url, dir);
     expect(outcome.status, outcome.summary).toBe('pass');
     expect(outcome.summary).toBe(
@@ -50,10 +56,7 @@ describe('db.migrations.applied before a deploy', () => {
     const dir = writeMigrations({ '0001_a': table('a'), '0003_c': table('c') });
     const db = await migrated(dir);
     // 0002 arrives after 0003 was applied (a merge from a long-lived branch); 0004 is this release's.
-    writeFileSync(join(dir, '0002_b.up.sql'), table('b').up);
-    writeFileSync(join(dir, '0002_b.down.sql'), table('b').down);
-    writeFileSync(join(dir, '0004_d.up.sql'), table('d').up);
-    writeFileSync(join(dir, '0004_d.down.sql'), table('d').down);
+    arrive(dir, '0002_b', '0004_d');
     const outcome = await judge(db.url, dir);
     expect(outcome.status).toBe('fail');
     expect(outcome.summary).toBe(
@@ -67,8 +70,7 @@ describe('db.migrations.applied before a deploy', () => {
     const db = await migrated(dir);
     rmSync(join(dir, '0002_b.up.sql'));
     rmSync(join(dir, '0002_b.down.sql'));
-    writeFileSync(join(dir, '0004_d.up.sql'), table('d').up);
-    writeFileSync(join(dir, '0004_d.down.sql'), table('d').down);
+    arrive(dir, '0004_d');
     const outcome = await judge(db.url, dir);
     expect(outcome.status).toBe('fail');
     expect(outcome.summary).toBe(

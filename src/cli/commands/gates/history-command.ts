@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { toDatabaseError } from '../../../db/database-error.ts';
 import { HermesError } from '../../../errors/hermes-error.ts';
 import { listGateRuns } from '../../../gates/history/list-gate-runs.ts';
-import { formatDuration } from '../../../gates/reporters/report-text.ts';
+import { formatDuration } from '../../../text/duration.ts';
 import type { CliContext } from '../../context.ts';
 import { withDatabase } from '../../with-database.ts';
 import type { Stage } from '../../../gates/gate.ts';

@@ -1,5 +1,5 @@
 import { Listr } from 'listr2';
-import { formatDuration } from '../../../gates/reporters/report-text.ts';
+import { formatDuration } from '../../../text/duration.ts';
 import type { StagePlan } from '../../../gates/runner/plan-stage.ts';
 import type { RunEvent } from '../../../gates/runner/run-planned-gates.ts';
 import type { GateResult } from '../../../gates/stage-run-result.ts';

@@ -1,5 +1,6 @@
 import type { RunEvent } from '../../../gates/runner/run-planned-gates.ts';
-import { formatDuration, statusLabel } from '../../../gates/reporters/report-text.ts';
+import { statusLabel } from '../../../gates/reporters/report-text.ts';
+import { formatDuration } from '../../../text/duration.ts';
 import type { GateResult } from '../../../gates/stage-run-result.ts';
 import type { GateProgress } from './gate-progress.ts';
 

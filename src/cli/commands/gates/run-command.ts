@@ -3,7 +3,8 @@ import { reportFormats, type ReportFormat } from '../../../config/sections/gates
 import { HermesError } from '../../../errors/hermes-error.ts';
 import { runAndRecordStage } from '../../../gates/run-and-record-stage.ts';
 import { stages, type Stage } from '../../../gates/gate.ts';
-import { countsText, formatDuration } from '../../../gates/reporters/report-text.ts';
+import { countsText } from '../../../gates/reporters/report-text.ts';
+import { formatDuration } from '../../../text/duration.ts';
 import type { StageRun } from '../../../gates/stage-run-result.ts';
 import type { CliContext } from '../../context.ts';
 import { integerFrom, listOf, namesList, nonEmpty, oneOf } from '../../parse-values.ts';

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Gate, GateOutcome } from '../../gate.ts';
-import { errorOutcome, listSome, measure, plural, skipOutcome, tail } from '../support/outcome.ts';
-import { resolveTool } from '../support/resolve-tool.ts';
+import { listSome, measure, plural, skipOutcome } from '../support/outcome.ts';
 import { runTool } from '../support/run-tool.ts';
 import { describeThresholds, gateThresholds } from '../support/thresholds.ts';
+import { couldNotRun, configuredFileMissing, toolOrError } from '../support/tool-problems.ts';
 import { chooseConfig, dependsOn, findToolConfig, prettierLookup } from './tool-config.ts';
 
 export const formatGate: Gate = {
@@ -24,9 +24,8 @@ export const formatGate: Gate = {
     }),
   async run(ctx): Promise<GateOutcome> {
     const settings = gateThresholds(ctx.config).code.format;
-    const prettier = resolveTool(ctx.cwd, 'prettier');
-    if (!prettier)
-      return errorOutcome('Prettier is not installed', 'no prettier executable in node_modules/.bin');
+    const prettier = toolOrError(ctx.cwd, 'prettier', 'Prettier');
+    if (typeof prettier !== 'string') return prettier;
     // Prettier's defaults are a style only for a project that chose Prettier (a config, or the
     // dependency): judging any other project by them would fail every file it has.
     const config = chooseConfig(
@@ -41,9 +40,10 @@ export const formatGate: Gate = {
         'no Prettier configuration (.prettierrc*, prettier.config.*, "prettier" in package.json) and no prettier dependency; add a .prettierrc.json (`{}` keeps the defaults), or set gates.thresholds.code.format.config to the Prettier config file',
       );
     if (config.kind === 'missing-file')
-      return errorOutcome(
-        `Prettier config ${config.path} not found`,
-        `gates.thresholds.code.format.config is ${config.path}, which does not exist in the repository`,
+      return configuredFileMissing(
+        'gates.thresholds.code.format.config',
+        config.path,
+        `Prettier config ${config.path}`,
       );
     const run = await runTool(prettier, ['--list-different', ...config.args, ...settings.patterns], {
       cwd: ctx.cwd,
@@ -51,10 +51,7 @@ export const formatGate: Gate = {
     });
     // 0: all formatted; 1: some files differ (listed on stdout); anything else: prettier failed.
     if (run.code !== 0 && run.code !== 1) {
-      return errorOutcome(
-        `Prettier could not run (exit ${String(run.code)})`,
-        tail(`${run.stdout}\n${run.stderr}`, 20),
-      );
+      return couldNotRun('Prettier', run);
     }
     const files = run.stdout
       .split('\n')

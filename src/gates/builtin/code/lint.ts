@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Gate, GateOutcome } from '../../gate.ts';
-import { errorOutcome, listSome, measure, plural, skipOutcome, tail } from '../support/outcome.ts';
-import { resolveTool } from '../support/resolve-tool.ts';
+import { listSome, measure, plural, skipOutcome } from '../support/outcome.ts';
 import { runTool } from '../support/run-tool.ts';
 import { describeThresholds, gateThresholds } from '../support/thresholds.ts';
+import { couldNotRun, configuredFileMissing, toolOrError } from '../support/tool-problems.ts';
 import { chooseConfig, eslintLookup, findToolConfig } from './tool-config.ts';
 
 /** The part of ESLint's JSON formatter output the gate reads. */
@@ -42,8 +42,8 @@ export const lintGate: Gate = {
     }),
   async run(ctx): Promise<GateOutcome> {
     const settings = gateThresholds(ctx.config).code.lint;
-    const eslint = resolveTool(ctx.cwd, 'eslint');
-    if (!eslint) return errorOutcome('ESLint is not installed', 'no eslint executable in node_modules/.bin');
+    const eslint = toolOrError(ctx.cwd, 'eslint', 'ESLint');
+    if (typeof eslint !== 'string') return eslint;
     // A project that has not set ESLint up has no rules to judge it by: Hermes's would be a guess.
     const config = chooseConfig(
       settings.config,
@@ -57,9 +57,10 @@ export const lintGate: Gate = {
         'no eslint.config.(js|mjs|cjs|ts) or .eslintrc in the repository or above it; add one, or set gates.thresholds.code.lint.config to the ESLint config file',
       );
     if (config.kind === 'missing-file')
-      return errorOutcome(
-        `ESLint config ${config.path} not found`,
-        `gates.thresholds.code.lint.config is ${config.path}, which does not exist in the repository`,
+      return configuredFileMissing(
+        'gates.thresholds.code.lint.config',
+        config.path,
+        `ESLint config ${config.path}`,
       );
     const run = await runTool(eslint, ['-f', 'json', ...config.args, ...settings.patterns], {
       cwd: ctx.cwd,
@@ -69,10 +70,7 @@ export const lintGate: Gate = {
     try {
       report = eslintReport.parse(JSON.parse(run.stdout));
     } catch {
-      return errorOutcome(
-        `ESLint could not run (exit ${String(run.code)})`,
-        tail(`${run.stdout}\n${run.stderr}`, 20),
-      );
+      return couldNotRun('ESLint', run);
     }
     const problems = report.flatMap((file) =>
       file.messages.map((m) => ({

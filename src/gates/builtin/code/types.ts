@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defaultTsconfig } from '../../../config/sections/gate-thresholds.ts';
 import type { Gate, GateOutcome } from '../../gate.ts';
-import { errorOutcome, listSome, measure, plural, skipOutcome, tail } from '../support/outcome.ts';
-import { resolveTool } from '../support/resolve-tool.ts';
+import { listSome, measure, plural, skipOutcome } from '../support/outcome.ts';
 import { runTool } from '../support/run-tool.ts';
 import { describeThresholds, gateThresholds } from '../support/thresholds.ts';
+import { couldNotRun, configuredFileMissing, toolOrError } from '../support/tool-problems.ts';
 
 /** `src/x.ts(4,7): error TS2322: Type 'string' is not assignable to type 'number'.` */
 const located = /^(.+?)\((\d+),(\d+)\): error (TS\d+): (.*)$/;
@@ -22,10 +22,7 @@ export function missingProject(project: string, exists: boolean): GateOutcome | 
       'does not apply: the repository has no tsconfig.json',
       'no tsconfig.json; set gates.thresholds.code.types.project to the tsconfig to check',
     );
-  return errorOutcome(
-    `${project} not found`,
-    `gates.thresholds.code.types.project is ${project}, which does not exist in the repository`,
-  );
+  return configuredFileMissing('gates.thresholds.code.types.project', project);
 }
 
 export const typesGate: Gate = {
@@ -42,8 +39,8 @@ export const typesGate: Gate = {
     }),
   async run(ctx): Promise<GateOutcome> {
     const settings = gateThresholds(ctx.config).code.types;
-    const tsc = resolveTool(ctx.cwd, 'tsc');
-    if (!tsc) return errorOutcome('TypeScript is not installed', 'no tsc executable in node_modules/.bin');
+    const tsc = toolOrError(ctx.cwd, 'tsc', 'TypeScript');
+    if (typeof tsc !== 'string') return tsc;
     const missing = missingProject(settings.project, existsSync(resolve(ctx.cwd, settings.project)));
     if (missing) return missing;
     const run = await runTool(tsc, ['--noEmit', '-p', settings.project, '--pretty', 'false'], {
@@ -59,10 +56,7 @@ export const typesGate: Gate = {
         : [];
     });
     if (run.code !== 0 && errors.length === 0) {
-      return errorOutcome(
-        `tsc could not run (exit ${String(run.code)})`,
-        tail(`${run.stdout}\n${run.stderr}`, 20),
-      );
+      return couldNotRun('tsc', run);
     }
     const measurements = [
       measure('errors', errors.length, 'count', settings.maxErrors, '<='),

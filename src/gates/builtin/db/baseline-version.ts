@@ -4,6 +4,7 @@ import semver from 'semver';
 import type { GateContext } from '../../gate.ts';
 import { runTool } from '../support/run-tool.ts';
 import { gateThresholds } from '../support/thresholds.ts';
+import { errorMessage } from '../../../errors/error-message.ts';
 
 export interface VersionBaseline {
   /** The version last deployed, or null when it cannot be determined. */
@@ -72,7 +73,7 @@ export async function baselineVersion(ctx: GateContext): Promise<VersionBaseline
   } catch (error) {
     return {
       version: null,
-      source: `git unavailable: ${error instanceof Error ? error.message : String(error)}`,
+      source: `git unavailable: ${errorMessage(error)}`,
     };
   }
 }

@@ -1,3 +1,5 @@
+import { fillsItself, parseColumnLine, type SnapshotColumn } from './snapshot-columns.ts';
+
 /**
  * Reads two schema snapshots (takeSchemaSnapshot's lines) and names the changes that break code
  * written against the old schema: a dropped or renamed table or column, a narrowed or changed
@@ -5,29 +7,11 @@
  * existing table.
  */
 
-interface Column {
-  relation: string;
-  type: string;
-  notNull: boolean;
-  hasDefault: boolean;
-}
-
-const columnLine = /^column (\S+)\.([^.\s]+) (.*)$/;
-const flags = / not null| identity \w| generated| default .*/;
-
-function parseColumns(snapshot: readonly string[]): Map<string, Column> {
-  const columns = new Map<string, Column>();
+function parseColumns(snapshot: readonly string[]): Map<string, SnapshotColumn> {
+  const columns = new Map<string, SnapshotColumn>();
   for (const line of snapshot) {
-    const match = columnLine.exec(line);
-    if (!match) continue;
-    const [, relation = '', name = '', rest = ''] = match;
-    const cut = rest.search(flags);
-    columns.set(`${relation}.${name}`, {
-      relation,
-      type: cut === -1 ? rest : rest.slice(0, cut),
-      notNull: rest.includes(' not null'),
-      hasDefault: / default | identity | generated/.test(`${rest} `),
-    });
+    const column = parseColumnLine(line);
+    if (column) columns.set(`${column.relation}.${column.column}`, column);
   }
   return columns;
 }
@@ -87,7 +71,7 @@ export function breakingChanges(before: readonly string[], after: readonly strin
   }
   for (const [key, now] of columnsAfter) {
     if (columnsBefore.has(key) || !relationsBefore.has(now.relation)) continue;
-    if (now.notNull && !now.hasDefault) changes.push(`NOT NULL column without default added: ${key}`);
+    if (now.notNull && !fillsItself(now)) changes.push(`NOT NULL column without default added: ${key}`);
   }
   return changes;
 }

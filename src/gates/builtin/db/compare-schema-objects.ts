@@ -1,4 +1,5 @@
 import type { SchemaObject } from '../../../migrations/schema-snapshot.ts';
+import { parseColumnDefinition, type ColumnDefinition } from './snapshot-columns.ts';
 
 /**
  * Compares two schema snapshots object by object (takeSchemaObjects' rows): the schema the
@@ -67,33 +68,8 @@ function label(object: SchemaObject): string {
   return `${kind} ${unqualified(object.name)}`;
 }
 
-interface ColumnDefinition {
-  type: string;
-  notNull: boolean;
-  identity: string;
-  generated: boolean;
-  default: string | undefined;
-}
-
-/**
- * The part of a column line after its name, `<type>[ not null][ identity x][ generated][ default
- * expr]` (takeSchemaObjects' format), taken apart from the end: only the default is free text.
- */
 function parseColumn(object: SchemaObject): ColumnDefinition {
-  let rest = object.line.slice(`column ${object.name} `.length);
-  const at = rest.indexOf(' default ');
-  const defaultExpr = at === -1 ? undefined : rest.slice(at + ' default '.length);
-  if (at !== -1) rest = rest.slice(0, at);
-  const strip = (suffix: string): boolean => {
-    if (!rest.endsWith(suffix)) return false;
-    rest = rest.slice(0, -suffix.length);
-    return true;
-  };
-  const generated = strip(' generated');
-  const identity = / identity \w$/.exec(rest)?.[0].trim() ?? '';
-  if (identity !== '') rest = rest.slice(0, -(identity.length + 1));
-  const notNull = strip(' not null');
-  return { type: rest, notNull, identity, generated, default: defaultExpr };
+  return parseColumnDefinition(object.line.slice(`column ${object.name} `.length));
 }
 
 function describeColumnChange(expected: SchemaObject, actual: SchemaObject): string {

@@ -1,6 +1,7 @@
 import type { Queryable } from '../../../db/queryable.ts';
 import { insertSyntheticLeads } from '../../../leads/insert-synthetic-leads.ts';
 import { quoteIdentifier, quoteQualifiedName, type RecordsConfig } from './record-table.ts';
+import { errorMessage } from '../../../errors/error-message.ts';
 
 /** A column of the records table, as the catalog describes it. */
 interface ColumnInfo {
@@ -144,7 +145,7 @@ export async function fillSyntheticRecords(
     } catch (error) {
       result = {
         filled: 0,
-        refused: `insert refused: ${error instanceof Error ? error.message : String(error)}`,
+        refused: `insert refused: ${errorMessage(error)}`,
       };
     }
   }

@@ -2,20 +2,19 @@ import type { Pool, PoolClient } from 'pg';
 import type { Evidence, Gate, GateOutcome, GateStatus, Measurement } from '../../gate.ts';
 import { explain, scansOf, type PlanNode } from '../support/explain.ts';
 import { withGateDatabase } from '../support/database-guard.ts';
-import { eachReadOnly, liveRefusal, noRun, type EachRun } from '../support/live-read-only.ts';
+import { eachReadOnly, liveRefusal, type EachRun } from '../support/live-read-only.ts';
 import { listSome, measure, plural, skipOutcome } from '../support/outcome.ts';
 import { describeThresholds, gateThresholds } from '../support/thresholds.ts';
 import {
   combinedStatus,
   liveSide,
-  liveState,
   pendingExcuse,
   scratchSide,
   sideNotes,
   splitExpected,
   type LiveState,
 } from './live-side.ts';
-import { onScratchPatterns, type PatternList } from './query-patterns.ts';
+import { onBothSides, type PatternList } from './query-patterns.ts';
 import { withEffectiveQueries, type NamedQuery } from './record-queries.ts';
 
 interface PatternPlan {
@@ -152,13 +151,11 @@ export const indexesGate: Gate = {
   run: (ctx) =>
     withGateDatabase(ctx, 'check the indexes', async (db) => {
       const { indexes: settings, records } = gateThresholds(ctx.config).db;
-      const onScratch = await onScratchPatterns(ctx, db, settings.queries, records, 'indexes', planOnScratch);
-      if ('skip' in onScratch) return skipOutcome(onScratch.skip, onScratch.reason);
-      const { patterns, scratch } = onScratch;
-      const state = await liveState(ctx, db.pool, records);
-      const live = state.judged
-        ? await planLive(db.pool, patterns.queries, settings.liveTimeoutMs)
-        : noRun<PatternPlan>();
-      return indexesOutcome(patterns, scratch, live, state);
+      const sides = await onBothSides(ctx, db, settings, records, 'indexes', {
+        scratch: planOnScratch,
+        live: planLive,
+      });
+      if ('skip' in sides) return skipOutcome(sides.skip, sides.reason);
+      return indexesOutcome(sides.patterns, sides.scratch, sides.live, sides.state);
     }),
 };

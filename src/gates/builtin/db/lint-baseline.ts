@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { HermesError } from '../../../errors/hermes-error.ts';
+import { errorMessage } from '../../../errors/error-message.ts';
 
 /**
  * `migrations/lint-baseline.yaml`: squawk findings of old migrations a team has reviewed and
@@ -48,7 +49,7 @@ export function loadLintBaseline(path: string, shownAs: string): BaselineEntry[]
     raw = parseYaml(readFileSync(path, 'utf8')) ?? [];
   } catch (error) {
     throw new HermesError('lint_baseline_invalid', `${shownAs}: not valid YAML`, {
-      details: [error instanceof Error ? error.message : String(error)],
+      details: [errorMessage(error)],
     });
   }
   const parsed = baselineFile.safeParse(raw);

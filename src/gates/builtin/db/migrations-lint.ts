@@ -5,10 +5,11 @@ import { loadMigrationFiles } from '../../../migrations/migration-file.ts';
 import type { Gate, GateContext, GateOutcome } from '../../gate.ts';
 import { databaseReason } from '../support/database-guard.ts';
 import { migrationsDirOf } from '../support/migrated-scratch.ts';
-import { errorOutcome, measure, plural, tail } from '../support/outcome.ts';
-import { resolveTool } from '../support/resolve-tool.ts';
+import { errorOutcome, measure, plural } from '../support/outcome.ts';
+import { outputTail } from '../../../text/output-tail.ts';
 import { runTool } from '../support/run-tool.ts';
 import { describeThresholds, gateThresholds } from '../support/thresholds.ts';
+import { toolOrError } from '../support/tool-problems.ts';
 import { applyBaseline, loadLintBaseline, type BaselineEntry } from './lint-baseline.ts';
 
 const squawkReport = z.array(
@@ -57,15 +58,15 @@ async function lint(
   const args = ['--reporter', 'json', ...(inTransaction ? ['--assume-in-transaction'] : [])];
   if (excluded.length > 0) args.push(`--exclude=${excluded.join(',')}`);
   const run = await runTool(squawk, [...args, ...files], { cwd: ctx.cwd, signal: ctx.signal });
-  if (run.code !== 0 && run.code !== 1) return tail(`${run.stdout}\n${run.stderr}`);
+  if (run.code !== 0 && run.code !== 1) return outputTail(`${run.stdout}\n${run.stderr}`, 40);
   let json: unknown;
   try {
     json = JSON.parse(run.stdout.trim() || '[]');
   } catch {
-    return `unexpected squawk output: ${tail(`${run.stdout}\n${run.stderr}`, 5)}`;
+    return `unexpected squawk output: ${outputTail(`${run.stdout}\n${run.stderr}`, 5)}`;
   }
   const parsed = squawkReport.safeParse(json);
-  return parsed.success ? parsed.data : `unexpected squawk output: ${tail(run.stdout, 5)}`;
+  return parsed.success ? parsed.data : `unexpected squawk output: ${outputTail(run.stdout, 5)}`;
 }
 
 export const migrationsLintGate: Gate = {
@@ -84,8 +85,8 @@ export const migrationsLintGate: Gate = {
     }),
   async run(ctx): Promise<GateOutcome> {
     const settings = gateThresholds(ctx.config).db.migrationsLint;
-    const squawk = resolveTool(ctx.cwd, 'squawk');
-    if (!squawk) return errorOutcome('squawk is not installed', 'install squawk-cli (npm i -D squawk-cli)');
+    const squawk = toolOrError(ctx.cwd, 'squawk', 'squawk', 'install squawk-cli (npm i -D squawk-cli)');
+    if (typeof squawk !== 'string') return squawk;
     let migrations;
     try {
       migrations = loadMigrationFiles(migrationsDirOf(ctx));

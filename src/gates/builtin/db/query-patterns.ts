@@ -2,7 +2,9 @@ import type { Pool } from 'pg';
 import type { Database } from '../../../db/open-database.ts';
 import type { Queryable } from '../../../db/queryable.ts';
 import type { GateContext } from '../../gate.ts';
+import { noRun, type EachRun } from '../support/live-read-only.ts';
 import { withMigratedScratch } from '../support/migrated-scratch.ts';
+import { liveState, type LiveState } from './live-side.ts';
 import { recordQueries, type NamedQuery } from './record-queries.ts';
 import { columnsOf, quoteQualifiedName, type RecordsConfig } from './record-table.ts';
 
@@ -57,7 +59,7 @@ export async function resolvePatterns(
  * On a scratch database migrated to the code's newest migration: the patterns, and what `work`
  * makes of them there; or why there is nothing to judge.
  */
-export async function onScratchPatterns<T>(
+async function onScratchPatterns<T>(
   ctx: GateContext,
   db: Database,
   configured: readonly NamedQuery[] | undefined,
@@ -70,4 +72,38 @@ export async function onScratchPatterns<T>(
     if ('skip' in patterns) return patterns;
     return { patterns, scratch: await work(pool, patterns.queries) };
   });
+}
+
+/** What a gate judging the patterns on both databases has to go on. */
+export interface BothSides<S, L> {
+  patterns: PatternList;
+  scratch: S;
+  /** Nothing run when the live database cannot be judged (`state` says why). */
+  live: EachRun<L>;
+  state: LiveState;
+}
+
+/**
+ * The patterns judged on scratch (`sides.scratch`), then on the configured (live) database
+ * (`sides.live`, bounded by `liveTimeoutMs`) when it has the records table; or why there is
+ * nothing to judge. Live is looked at only once the scratch database is gone.
+ */
+export async function onBothSides<S, L>(
+  ctx: GateContext,
+  db: Database,
+  settings: { queries?: readonly NamedQuery[] | undefined; liveTimeoutMs: number },
+  records: RecordsConfig,
+  key: 'indexes' | 'queryPlans',
+  sides: {
+    scratch: (pool: Pool, queries: readonly NamedQuery[]) => Promise<S>;
+    live: (pool: Pool, queries: readonly NamedQuery[], timeoutMs: number) => Promise<EachRun<L>>;
+  },
+): Promise<PatternSkip | BothSides<S, L>> {
+  const onScratch = await onScratchPatterns(ctx, db, settings.queries, records, key, sides.scratch);
+  if ('skip' in onScratch) return onScratch;
+  const state = await liveState(ctx, db.pool, records);
+  const live = state.judged
+    ? await sides.live(db.pool, onScratch.patterns.queries, settings.liveTimeoutMs)
+    : noRun<L>();
+  return { ...onScratch, live, state };
 }

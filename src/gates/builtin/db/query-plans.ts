@@ -4,7 +4,7 @@ import { checkReadOnlyStatement } from '../../../config/read-only-statement.ts';
 import type { Evidence, Gate, GateContext, GateOutcome, Measurement } from '../../gate.ts';
 import { explain, scansOf, type ExplainResult, type ExplainTarget } from '../support/explain.ts';
 import { withGateDatabase } from '../support/database-guard.ts';
-import { eachReadOnly, liveRefusal, noRun, scratchRefusal, type EachRun } from '../support/live-read-only.ts';
+import { eachReadOnly, liveRefusal, scratchRefusal, type EachRun } from '../support/live-read-only.ts';
 import { listSome, measure, skipOutcome } from '../support/outcome.ts';
 import { describeThresholds, gateThresholds } from '../support/thresholds.ts';
 import type { GateThresholds } from '../../../config/sections/gate-thresholds.ts';
@@ -12,14 +12,13 @@ import { fillSyntheticRecords, type FillResult } from './fill-synthetic-records.
 import {
   combinedStatus,
   liveSide,
-  liveState,
   pendingExcuse,
   scratchSide,
   sideNotes,
   splitExpected,
   type LiveState,
 } from './live-side.ts';
-import { onScratchPatterns, type PatternList } from './query-patterns.ts';
+import { onBothSides, type PatternList } from './query-patterns.ts';
 import { withEffectiveQueries, type NamedQuery } from './record-queries.ts';
 import { quoteQualifiedName, relationExists, type RecordsConfig } from './record-table.ts';
 
@@ -332,20 +331,11 @@ export const queryPlansGate: Gate = {
   run: (ctx) =>
     withGateDatabase(ctx, 'measure the query plans', async (db) => {
       const { queryPlans: settings, records } = gateThresholds(ctx.config).db;
-      const onScratch = await onScratchPatterns(
-        ctx,
-        db,
-        settings.queries,
-        records,
-        'queryPlans',
-        (pool, queries) => measureOnScratch(ctx, pool, queries, settings, records),
-      );
-      if ('skip' in onScratch) return skipOutcome(onScratch.skip, onScratch.reason);
-      const { patterns, scratch } = onScratch;
-      const state = await liveState(ctx, db.pool, records);
-      const live = state.judged
-        ? await planLive(db.pool, patterns.queries, settings.liveTimeoutMs)
-        : noRun<LivePlan>();
-      return plansOutcome(patterns, scratch, live, state, settings, records);
+      const sides = await onBothSides(ctx, db, settings, records, 'queryPlans', {
+        scratch: (pool, queries) => measureOnScratch(ctx, pool, queries, settings, records),
+        live: planLive,
+      });
+      if ('skip' in sides) return skipOutcome(sides.skip, sides.reason);
+      return plansOutcome(sides.patterns, sides.scratch, sides.live, sides.state, settings, records);
     }),
 };

@@ -1,5 +1,5 @@
 import type { Gate, GateOutcome } from '../../gate.ts';
-import { errorOutcome, listSome, measure, plural } from '../support/outcome.ts';
+import { listSome, measure, plural, thrownOutcome } from '../support/outcome.ts';
 import { describeThresholds, gateThresholds } from '../support/thresholds.ts';
 import { scanCode, type CodeScan } from './eslint-security-scan.ts';
 import { repositoryFiles } from './repository-files.ts';
@@ -37,10 +37,7 @@ export const securityCodeGate: Gate = {
       tracked = await repositoryFiles(ctx, settings.ignore);
       secrets = await scanSecrets(ctx.cwd, tracked, settings.maxFileBytes);
     } catch (error) {
-      return errorOutcome(
-        'the security scan could not run',
-        error instanceof Error ? error.message : String(error),
-      );
+      return thrownOutcome('the security scan could not run', error);
     }
     const findings = [
       ...code.findings.map((f) => ({ ...f, kind: 'code' })),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { GateContext } from '../../gate.ts';
-import { tail } from '../support/outcome.ts';
+import { outputTail } from '../../../text/output-tail.ts';
 import { runTool } from '../support/run-tool.ts';
 import { normaliseSeverity, type Vulnerability } from './vulnerability.ts';
 
@@ -66,13 +66,13 @@ export async function runNpmAudit(ctx: GateContext, timeoutMs: number): Promise<
   try {
     json = JSON.parse(run.stdout);
   } catch {
-    return { ok: false, reason: `npm audit: ${tail(`${run.stdout}\n${run.stderr}`, 5)}` };
+    return { ok: false, reason: `npm audit: ${outputTail(`${run.stdout}\n${run.stderr}`, 5)}` };
   }
   const vulnerabilities = parseAuditReport(json);
   if (vulnerabilities) return { ok: true, vulnerabilities };
   const message =
     json !== null && typeof json === 'object' && 'message' in json && typeof json.message === 'string'
       ? json.message
-      : tail(run.stderr, 3);
+      : outputTail(run.stderr, 3);
   return { ok: false, reason: `npm audit: ${message}` };
 }

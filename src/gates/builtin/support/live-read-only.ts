@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { Pool, PoolClient } from 'pg';
 import { HermesError } from '../../../errors/hermes-error.ts';
+import { errorMessage } from '../../../errors/error-message.ts';
 
 /**
  * Runs `work` so that it can only observe: a READ ONLY transaction, always rolled back, with
@@ -39,7 +40,7 @@ export function isStatementTimeout(error: unknown): boolean {
 
 /** A live-side failure, named as such, so that the gate's `error` says which database refused. */
 export function liveQueryError(name: string, error: unknown): HermesError {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return new HermesError('gate_live_query_failed', `live database: query "${name}": ${message}`, {
     cause: error,
   });

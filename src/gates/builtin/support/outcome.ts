@@ -1,5 +1,6 @@
 import type { Comparison, GateOutcome, Measurement } from '../../gate.ts';
 import { compare } from '../../compare.ts';
+import { errorMessage } from '../../../errors/error-message.ts';
 
 /** A measurement judged against its threshold. */
 export function measure(
@@ -17,14 +18,13 @@ export function errorOutcome(summary: string, reason: string): GateOutcome {
   return { status: 'error', summary, reason };
 }
 
-export function skipOutcome(summary: string, reason: string): GateOutcome {
-  return { status: 'skip', summary, reason };
+/** The gate could not judge because `error` was thrown: its message is the reason. */
+export function thrownOutcome(summary: string, error: unknown): GateOutcome {
+  return errorOutcome(summary, errorMessage(error));
 }
 
-/** The last `lines` lines of a command's output, for evidence. */
-export function tail(text: string, lines = 40): string {
-  const all = text.trimEnd().split('\n');
-  return all.length <= lines ? all.join('\n') : ['…', ...all.slice(-lines)].join('\n');
+export function skipOutcome(summary: string, reason: string): GateOutcome {
+  return { status: 'skip', summary, reason };
 }
 
 /** `a, b, c and 4 more`: a culprit list short enough for a one-line summary. */

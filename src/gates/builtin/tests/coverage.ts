@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Gate, GateContext, GateOutcome } from '../../gate.ts';
-import { errorOutcome, listSome, measure, skipOutcome } from '../support/outcome.ts';
+import { errorOutcome, listSome, measure, skipOutcome, thrownOutcome } from '../support/outcome.ts';
 import { describeThresholds, gateThresholds } from '../support/thresholds.ts';
 import { isFresh } from './newest-mtime.ts';
 import { coverageSummary, sharedTestRun, type CoverageSummary } from './shared-test-run.ts';
@@ -76,10 +76,7 @@ export const coverageGate: Gate = {
     try {
       source = await coverageSource(ctx);
     } catch (error) {
-      return errorOutcome(
-        'could not read the coverage summary',
-        error instanceof Error ? error.message : String(error),
-      );
+      return thrownOutcome('could not read the coverage summary', error);
     }
     if (typeof source === 'string') return errorOutcome('no coverage to judge', source);
     if ('skip' in source) return source.skip;

@@ -1,6 +1,7 @@
 import { relative, resolve } from 'node:path';
 import type { Gate, GateContext, GateOutcome } from '../../gate.ts';
-import { errorOutcome, listSome, plural, tail } from '../support/outcome.ts';
+import { errorOutcome, listSome, plural } from '../support/outcome.ts';
+import { outputTail } from '../../../text/output-tail.ts';
 import { describeThresholds, gateThresholds } from '../support/thresholds.ts';
 import { isFresh } from './newest-mtime.ts';
 import { judgeOwnRun, judgeReport, notApplicable } from './project-tests.ts';
@@ -65,7 +66,7 @@ async function judgeIntegration(ctx: GateContext): Promise<GateOutcome> {
   if (!shared.report) {
     return errorOutcome(
       `vitest run of ${shared.projects.join(', ')} did not report (exit ${String(shared.run.code)})`,
-      tail(output, 20) || `exit ${String(shared.run.code)}, no output`,
+      outputTail(output, 20) || `exit ${String(shared.run.code)}, no output`,
     );
   }
   // The run may hold other projects' tests (coverage's): only this project's files are judged.

@@ -1,7 +1,7 @@
 import type { Gate, GateOutcome, Measurement } from '../../gate.ts';
 import { withGateDatabase } from '../support/database-guard.ts';
 import { withMigratedScratch } from '../support/migrated-scratch.ts';
-import { errorOutcome, listSome, measure } from '../support/outcome.ts';
+import { listSome, measure, thrownOutcome } from '../support/outcome.ts';
 import { describeThresholds, gateThresholds } from '../support/thresholds.ts';
 import { loadRoutes, loadTotals, type RouteLoad } from './load-routes.ts';
 import { measureDbOperations } from './measure-db-operations.ts';
@@ -58,10 +58,7 @@ export const performanceGate: Gate = {
             signal: ctx.signal,
           });
         } catch (error) {
-          return errorOutcome(
-            'the service did not start',
-            error instanceof Error ? error.message : String(error),
-          );
+          return thrownOutcome('the service did not start', error);
         }
         let peakRss = service.rssMb();
         const sampler = setInterval(() => {

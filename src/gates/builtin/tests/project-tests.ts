@@ -1,5 +1,7 @@
 import type { Evidence, GateContext, GateOutcome, Measurement } from '../../gate.ts';
-import { errorOutcome, listSome, measure, plural, skipOutcome, tail } from '../support/outcome.ts';
+import { errorOutcome, listSome, measure, plural, skipOutcome } from '../support/outcome.ts';
+import { outputTail } from '../../../text/output-tail.ts';
+import { formatSeconds } from '../../../text/duration.ts';
 import { projectFiles } from './vitest-projects.ts';
 import {
   failedTests,
@@ -68,10 +70,10 @@ export function judgeReport(judged: JudgedReport, limits: ProjectTestLimits, cwd
         ]
       : []),
     ...(failed.length > 0 && output !== undefined
-      ? [{ kind: 'output' as const, title: 'test output (tail)', content: tail(output) }]
+      ? [{ kind: 'output' as const, title: 'test output (tail)', content: outputTail(output, 40) }]
       : []),
   ];
-  const took = durationMs === undefined ? '' : ` in ${(durationMs / 1000).toFixed(1)} s`;
+  const took = durationMs === undefined ? '' : ` in ${formatSeconds(durationMs)}`;
   if (ran === 0) {
     return { status: 'fail', summary: `no test ran (${judged.source})`, measurements, evidence };
   }
@@ -86,11 +88,11 @@ export function judgeReport(judged: JudgedReport, limits: ProjectTestLimits, cwd
   if (limits.maxDurationMs !== undefined && durationMs !== undefined && durationMs >= limits.maxDurationMs) {
     return {
       status: 'fail',
-      summary: `${plural(ran, 'test')} passed but took ${(durationMs / 1000).toFixed(1)} s (limit ${limits.maxDurationMs / 1000} s)${
+      summary: `${plural(ran, 'test')} passed but took ${formatSeconds(durationMs)} (limit ${limits.maxDurationMs / 1000} s)${
         slowest.length > 0
           ? `; slowest: ${slowest
               .slice(0, 2)
-              .map((s) => `${s.file} ${(s.ms / 1000).toFixed(1)} s`)
+              .map((s) => `${s.file} ${formatSeconds(s.ms)}`)
               .join(', ')}`
           : ''
       }`,
@@ -118,7 +120,7 @@ export async function judgeOwnRun(
   if (!report) {
     return errorOutcome(
       `${source} wrote no JSON report (exit ${String(run.code)})`,
-      tail(output, 20) || `exit ${String(run.code)}, no output`,
+      outputTail(output, 20) || `exit ${String(run.code)}, no output`,
     );
   }
   return judgeReport({ report, source, durationMs: run.durationMs, output }, limits, ctx.cwd);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { GateContext } from '../../gate.ts';
-import { tail } from '../support/outcome.ts';
+import { outputTail } from '../../../text/output-tail.ts';
 import { gateThresholds } from '../support/thresholds.ts';
 import { projectNames } from './vitest-projects.ts';
 import { runReportCommand, vitestCommand, type VitestRun } from './vitest-run.ts';
@@ -59,7 +59,7 @@ async function runShared(ctx: GateContext): Promise<SharedTestRun | string> {
     const failed = result.report?.numFailedTests ?? 0;
     const coverage = existsSync(path)
       ? coverageSummary.parse(JSON.parse(readFileSync(path, 'utf8')))
-      : `no coverage summary (${failed > 0 ? `${failed} tests failed` : `exit ${String(result.run.code)}`}): ${tail(result.run.stderr, 10)}`;
+      : `no coverage summary (${failed > 0 ? `${failed} tests failed` : `exit ${String(result.run.code)}`}): ${outputTail(result.run.stderr, 10)}`;
     return { ...result, projects, coverage };
   } finally {
     rmSync(dir, { recursive: true, force: true });

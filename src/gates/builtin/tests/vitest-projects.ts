@@ -2,10 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { GateContext } from '../../gate.ts';
-import { tail } from '../support/outcome.ts';
+import { outputTail } from '../../../text/output-tail.ts';
 import { resolveTool } from '../support/resolve-tool.ts';
 import { runTool } from '../support/run-tool.ts';
 import { nestedVariable } from './vitest-run.ts';
+import { errorMessage } from '../../../errors/error-message.ts';
 
 const configNames = ['vitest', 'vite'].flatMap((base) =>
   ['ts', 'mts', 'cts', 'js', 'mjs', 'cjs'].map((ext) => `${base}.config.${ext}`),
@@ -42,13 +43,14 @@ async function listFiles(ctx: GateContext, args: readonly string[]): Promise<Vit
     signal: ctx.signal,
     env: { ...process.env, ...ctx.env, [nestedVariable]: '1', CI: 'true' },
   });
-  if (run.code !== 0) return `vitest list exited ${String(run.code)}: ${tail(run.stderr || run.stdout, 5)}`;
+  if (run.code !== 0)
+    return `vitest list exited ${String(run.code)}: ${outputTail(run.stderr || run.stdout, 5)}`;
   try {
     return listing
       .parse(JSON.parse(run.stdout))
       .map((entry) => ({ ...entry, file: resolve(ctx.cwd, entry.file) }));
   } catch (error) {
-    return `vitest list printed no file list: ${error instanceof Error ? error.message : String(error)}`;
+    return `vitest list printed no file list: ${errorMessage(error)}`;
   }
 }
 

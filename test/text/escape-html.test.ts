@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { escapeHtml } from '../../src/text/escape-html.ts';
+
+describe('escapeHtml', () => {
+  it('escapes the five characters that end text or a quoted attribute', () => {
+    expect(escapeHtml(`<a href="x" title='y'>Tom & Jerry</a>`)).toBe(
+      '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;Tom &amp; Jerry&lt;/a&gt;',
+    );
+  });
+
+  it('escapes an entity again, so text that looks like markup shows as typed', () => {
+    expect(escapeHtml('&amp;')).toBe('&amp;amp;');
+  });
+
+  it('leaves everything else as it is', () => {
+    expect(escapeHtml('Zoë – 50% off, naïve café ✓\n')).toBe('Zoë – 50% off, naïve café ✓\n');
+    expect(escapeHtml('')).toBe('');
+  });
+});
