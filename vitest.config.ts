@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 // Two projects: `unit` needs nothing running; `integration` talks to a real PostgreSQL
 // (TEST_DATABASE_URL, else 127.0.0.1:5432), real HTTP and real subprocesses.
-// Files named *.chaos.test.ts restart shared services and run alone, last.
+// Files named *.chaos.test.ts crash services they start themselves and run alone, last.
 export default defineConfig({
   test: {
     globalSetup: ['test/support/global-setup.ts'],
@@ -28,7 +28,9 @@ export default defineConfig({
         test: { name: 'integration', include: ['test/**/*.int.test.ts'] },
       },
       {
-        // Restarts the shared PostgreSQL server: runs alone, after every other project has finished.
+        // Crashes and restarts a throwaway PostgreSQL of its own (test/support/throwaway-postgres.ts),
+        // never the shared server. Still runs alone, after every other project has finished: its
+        // recovery timings (503 while down, leads flowing again after) are judged on a quiet machine.
         extends: true,
         test: {
           name: 'chaos',
