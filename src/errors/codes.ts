@@ -28,7 +28,7 @@ export const codes = {
     exitCode: 2,
   },
   confirmation_required: {
-    meaning: 'A command that cannot be undone was run without --yes.',
+    meaning: 'A destructive command was run without --yes where it may not ask (no terminal, or production).',
     exitCode: 2,
   },
   invalid_argument: {
@@ -43,10 +43,20 @@ export const codes = {
     exitCode: 1,
     httpStatus: 404,
   },
+  subject_not_found: {
+    meaning: 'No lead is held for the email address asked for (an export or erasure found nothing).',
+    exitCode: 1,
+  },
   delivery_not_found: {
     meaning: 'No delivery exists for a lead asked for (unknown lead, or spam that was never forwarded).',
     exitCode: 1,
     httpStatus: 404,
+  },
+  replay_refused: {
+    meaning:
+      'A replay named leads that must not be sent again (erased, or delivered without --include-delivered).',
+    exitCode: 1,
+    httpStatus: 409,
   },
   n8n_not_configured: {
     meaning: 'The n8n webhook URL is not set, so the delivery worker has nowhere to deliver.',
@@ -148,6 +158,10 @@ export const codes = {
   gates_failed: { meaning: 'A blocking gate did not pass.', exitCode: 1 },
   gates_invalid: { meaning: 'The gates are not valid as configured.', exitCode: 2 },
   gates_unknown: { meaning: 'A gate asked for does not exist.', exitCode: 2 },
+  stage_empty: {
+    meaning: 'A stage or a --only selection has no gate to run, so nothing would be judged.',
+    exitCode: 2,
+  },
   gates_database_unreachable: { meaning: 'The database the gates need is unreachable.', exitCode: 2 },
   gates_history_missing: {
     meaning: 'The gate history table (hermes_ops.gate_runs) does not exist.',
@@ -222,6 +236,11 @@ export const codes = {
     httpStatus: 429,
   },
   unauthorized: { meaning: 'A valid admin API key is required.', exitCode: 2, httpStatus: 401 },
+  api_key_required: {
+    meaning: 'An API client (JSON without a form token) needs a valid intake API key.',
+    exitCode: 2,
+    httpStatus: 401,
+  },
   database_unavailable: {
     meaning: 'The database is unavailable; retry after Retry-After.',
     exitCode: 2,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GateOutcome } from '../../src/gates/gate.ts';
+import { emptyPlan } from '../../src/gates/runner/empty-plan.ts';
 import { planStage } from '../../src/gates/runner/plan-stage.ts';
 import type { GateResult, StageRun } from '../../src/gates/stage-run-result.ts';
 import { configWith, fakeGate, passing, passWith, runFakes } from './support/fake-gate.ts';
@@ -374,5 +375,47 @@ describe('planning', () => {
         ],
       }),
     );
+  });
+});
+
+describe('a plan that would judge nothing', () => {
+  const gates = [
+    fakeGate('a.one', passing),
+    fakeGate('a.two', passing),
+    fakeGate('b.two', passing, { stage: 'deploy' }),
+  ];
+  const off = (...ids: string[]) =>
+    configWith({ overrides: Object.fromEntries(ids.map((id) => [id, { enabled: false }])) });
+
+  it('is nothing to refuse when one gate runs, even beside disabled ones', () => {
+    expect(emptyPlan(planStage(gates, configWith(), { stage: 'pre-deploy' }))).toBeNull();
+    expect(emptyPlan(planStage(gates, off('a.one'), { stage: 'pre-deploy' }))).toBeNull();
+    expect(emptyPlan(planStage(gates, off('a.one'), { stage: 'pre-deploy', only: ['a.two'] }))).toBeNull();
+  });
+
+  it('names a stage no gate is defined for, and where to look', () => {
+    expect(emptyPlan(planStage(gates, configWith(), { stage: 'rollback' }))).toEqual({
+      message: 'stage rollback has no gate to run: nothing would be judged, so it cannot pass',
+      details: [
+        'no gate is defined for stage rollback: `hermes gates list --stage rollback` lists none',
+        'add one to gates.custom with stage: rollback (`hermes gates validate` checks it)',
+      ],
+    });
+  });
+
+  it('names the disabled gates when every gate of the stage, or of the --only selection, is disabled', () => {
+    expect(emptyPlan(planStage(gates, off('a.one', 'a.two'), { stage: 'pre-deploy' }))).toEqual({
+      message:
+        'every gate of the stage is disabled: nothing would be judged, so stage pre-deploy cannot pass',
+      details: [
+        'disabled by gates.overrides.<id>.enabled: false: a.one, a.two',
+        '`hermes gates list --stage pre-deploy` shows them as [disabled]; enable one, or select an enabled gate',
+      ],
+    });
+    const only = emptyPlan(planStage(gates, off('a.one'), { stage: 'pre-deploy', only: ['a.one'] }));
+    expect(only?.message).toBe(
+      'every gate --only selected is disabled: nothing would be judged, so stage pre-deploy cannot pass',
+    );
+    expect(only?.details[0]).toBe('disabled by gates.overrides.<id>.enabled: false: a.one');
   });
 });

@@ -65,21 +65,30 @@ describe('db.integrity and db.connectivity', () => {
     expect(outcome.reason).toContain('gates.thresholds.db.records.table');
   });
 
-  it('db.connectivity verifies read/write, rolls it back, and warns without SSL outside production', async () => {
+  it('db.connectivity verifies read/write, rolls it back, and only notes the missing SSL in development', async () => {
     const ctx = gateContext({ databaseUrl: db.url });
     const outcome = await connectivityGate.run(ctx);
     await ctx.close();
-    // The test server has no SSL: a warning in development.
-    expect(outcome.status, outcome.summary).toBe('warn');
+    // The test server has no SSL: in development (and on this machine) that is a note, not a warning.
+    expect(outcome.status, outcome.summary).toBe('pass');
     expect(outcome.summary).toContain('read/write verified on hermes_leads and rolled back');
-    expect(outcome.summary).toContain('SSL is expected in development');
+    expect(outcome.summary).toMatch(/, no SSL \(fine here: the database is on this machine\)$/);
+    expect(outcome.evidence?.map((e) => e.title)).toEqual(['SSL']);
+    expect(outcome.evidence?.[0]?.content).toContain('SSL is required in production');
+    // No measurement judges against the status.
+    expect(outcome.measurements?.filter((m) => m.passed === false)).toEqual([]);
+    expect(outcome.measurements?.find((m) => m.name === 'ssl')).toEqual({
+      name: 'ssl',
+      value: 0,
+      unit: 'bool',
+    });
     const { rows } = await db.pool.query(
       `SELECT count(*)::int AS n FROM hermes_leads WHERE source = 'deployment-test'`,
     );
     expect(rows[0]).toEqual({ n: 0 });
   });
 
-  it('db.connectivity only warns without SSL in production when production is not in requireSslIn', async () => {
+  it('db.connectivity in production without requireSslIn there: a loopback database needs no SSL', async () => {
     const ctx = gateContext({
       databaseUrl: db.url,
       config: {
@@ -89,8 +98,9 @@ describe('db.integrity and db.connectivity', () => {
     });
     const outcome = await connectivityGate.run(ctx);
     await ctx.close();
-    expect(outcome.status, outcome.summary).toBe('warn');
-    expect(outcome.summary).toContain('SSL is expected in production');
+    // A remote database here would warn (see db-connectivity-ssl.test.ts); the test server is local.
+    expect(outcome.status, outcome.summary).toBe('pass');
+    expect(outcome.summary).toContain('no SSL (fine here: the database is on this machine)');
   });
 
   it('db.connectivity fails without SSL in production', async () => {
@@ -99,6 +109,7 @@ describe('db.integrity and db.connectivity', () => {
     await ctx.close();
     expect(outcome.status).toBe('fail');
     expect(outcome.summary).toContain('SSL is required in production');
+    expect(outcome.measurements?.find((m) => m.name === 'ssl')).toMatchObject({ value: 0, passed: false });
   });
 
   it('db.connectivity is an error when the database is unreachable', async () => {

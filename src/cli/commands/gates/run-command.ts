@@ -9,9 +9,10 @@ import type { StageRun } from '../../../gates/stage-run-result.ts';
 import type { CliContext } from '../../context.ts';
 import { integerFrom, listOf, namesList, nonEmpty, oneOf } from '../../parse-values.ts';
 import { allGates } from '../../../gates/all-gates.ts';
+import { emptyPlan } from '../../../gates/runner/empty-plan.ts';
 import type { GateProgress } from './gate-progress.ts';
 import { liveProgress } from './live-progress.ts';
-import { gateLine, plainProgress } from './plain-progress.ts';
+import { gateBlock, plainProgress } from './plain-progress.ts';
 
 interface RunOptions {
   only?: string[];
@@ -30,7 +31,7 @@ function printSummary(ctx: CliContext, run: StageRun, reportPaths: readonly stri
   );
   for (const note of run.notes) ctx.output.line(`note: ${note}`);
   for (const r of run.results.filter((r) => r.blocking && (r.status === 'fail' || r.status === 'error')))
-    ctx.output.line(`  ${gateLine(r)}`);
+    for (const line of gateBlock(r)) ctx.output.line(`  ${line}`);
   ctx.output.line(
     run.history.recorded
       ? `history: recorded as run ${run.id}`
@@ -91,7 +92,12 @@ export function registerGatesRun(gates: Command, ctx: CliContext): void {
                   dir: options.reportDir ?? config.gates.reports.dir,
                   formats: options.format ?? config.gates.reports.formats,
                 },
-          onPlan: (plan) => progress.start(plan),
+          onPlan: (plan) => {
+            // A stage that would judge nothing is no pass: refused before a gate runs or a run is recorded.
+            const empty = emptyPlan(plan);
+            if (empty) throw new HermesError('stage_empty', empty.message, { details: empty.details });
+            progress.start(plan);
+          },
           onEvent: (event) => progress.onEvent(event),
           signal: cancel.signal,
         });

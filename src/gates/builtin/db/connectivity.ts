@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { isIPv4 } from 'node:net';
 import type { PoolClient } from 'pg';
 import type { Queryable } from '../../../db/queryable.ts';
 import { HermesError } from '../../../errors/hermes-error.ts';
-import type { Gate, GateStatus } from '../../gate.ts';
+import type { Environment } from '../../../config/sections/environment.ts';
+import type { Evidence, Gate, GateStatus, Measurement } from '../../gate.ts';
 import { withGateDatabase } from '../support/database-guard.ts';
 import { quoteQualifiedName, relationExists } from './record-table.ts';
 import { measure } from '../support/outcome.ts';
@@ -30,6 +32,106 @@ async function readSsl(db: Queryable): Promise<SslState> {
     // A server without pg_stat_ssl (the embedded database) has no SSL to report.
     return { ssl: false, version: null };
   }
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** The host a connection string reaches: 127.0.0.0/8, ::1, localhost or a Unix socket is this machine. */
+export function isLoopbackUrl(url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  // libpq's `?host=/run/postgresql` (a socket directory) overrides the URL's host.
+  const named = parsed.searchParams.get('host') ?? parsed.hostname;
+  // `postgresql://%2Frun%2Fpostgresql/db`: a socket directory as the URL's host, %-encoded.
+  const host = safeDecode(named)
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase();
+  return (
+    host.startsWith('/') ||
+    host === 'localhost' ||
+    host === '::1' ||
+    (isIPv4(host) && host.startsWith('127.'))
+  );
+}
+
+export interface SslJudgement {
+  status: GateStatus;
+  /** The summary's SSL part: `SSL (TLSv1.3)`, `no SSL (fine here: ...)`, `no SSL: SSL is required in ...`. */
+  note: string;
+  measurement: Measurement;
+  evidence?: Evidence;
+}
+
+/** Why a connection without SSL needs no warning here, or null when it does. */
+function whyNoSslIsFine(facts: {
+  environment: Environment;
+  embedded: boolean;
+  loopback: boolean;
+}): { short: string; why: string } | null {
+  if (facts.embedded)
+    return {
+      short: 'fine here: the embedded database',
+      why: 'the embedded database is reached on this machine only',
+    };
+  if (facts.loopback)
+    return {
+      short: 'fine here: the database is on this machine',
+      why: 'the connection does not leave this machine',
+    };
+  const { environment } = facts;
+  if (environment === 'development' || environment === 'test')
+    return {
+      short: `fine in ${environment}`,
+      why: `${environment} is not an environment where real leads travel (staging, production)`,
+    };
+  return null;
+}
+
+/**
+ * What a connection with or without SSL means here. Where requireSslIn names the environment,
+ * none fails. Otherwise none is fine in development and test, and for the embedded or a loopback
+ * database (nothing crosses a network): a note, not a warning, since warnings that are noise
+ * teach people to ignore warnings. Elsewhere (staging, production not in requireSslIn) it warns.
+ * The measurement carries a verdict only where SSL is required, so it never contradicts the status.
+ */
+export function judgeSsl(facts: {
+  ssl: SslState;
+  environment: Environment;
+  requireSslIn: readonly Environment[];
+  embedded: boolean;
+  loopback: boolean;
+}): SslJudgement {
+  const { ssl, environment } = facts;
+  const required = facts.requireSslIn.includes(environment);
+  const measurement = required
+    ? measure('ssl', ssl.ssl ? 1 : 0, 'bool', 1, '==')
+    : measure('ssl', ssl.ssl ? 1 : 0, 'bool');
+  if (ssl.ssl) return { status: 'pass', note: `SSL (${ssl.version ?? 'version unknown'})`, measurement };
+  if (required) return { status: 'fail', note: `no SSL: SSL is required in ${environment}`, measurement };
+  const fine = whyNoSslIsFine(facts);
+  if (fine === null)
+    return { status: 'warn', note: `no SSL: SSL is expected in ${environment}`, measurement };
+  const where = facts.requireSslIn.length > 0 ? facts.requireSslIn.join(', ') : 'no environment';
+  return {
+    status: 'pass',
+    note: `no SSL (${fine.short})`,
+    measurement,
+    evidence: {
+      kind: 'text',
+      title: 'SSL',
+      content: `The connection does not use SSL, which is fine here: ${fine.why}. SSL is required in ${where} (gates.thresholds.db.connectivity.requireSslIn); in staging or production, a remote database without it warns.`,
+    },
+  };
 }
 
 /** What the probe writes to: the spec's lead in Hermes's own table, else a temporary table. */
@@ -86,7 +188,7 @@ export const connectivityGate: Gate = {
   stage: 'pre-deploy',
   title: 'Database connectivity',
   description:
-    'Connects to the configured database, checks out several pooled connections at once, writes and reads a deployment-test lead in a transaction that is rolled back (on another project: a temporary table, and reads db.records.table), and reads pg_stat_ssl: SSL is required in the environments listed in requireSslIn (fail) and a warning elsewhere.',
+    'Connects to the configured database, checks out several pooled connections at once, writes and reads a deployment-test lead in a transaction that is rolled back (on another project: a temporary table, and reads db.records.table), and reads pg_stat_ssl: SSL is required in the environments listed in requireSslIn (fail); without it, development, test, the embedded database and a loopback database pass with a note, and anywhere else warns.',
   spec: '§1.4.2',
   timeoutMs: 60_000,
   thresholds: (config) =>
@@ -116,24 +218,32 @@ export const connectivityGate: Gate = {
         for (const c of clients) c.release();
       }
       const waiting = db.pool.waitingCount;
+      const judged = judgeSsl({
+        ssl,
+        environment: ctx.config.environment,
+        requireSslIn,
+        embedded: db.embedded,
+        loopback: isLoopbackUrl(db.url),
+      });
       const measurements = [
         measure('connect time', Math.round(connectMs), 'ms'),
         measure('concurrent connections checked', concurrent, 'count'),
         measure('clients waiting for a connection', waiting, 'count', 0, '=='),
-        measure('ssl', ssl.ssl ? 1 : 0, 'bool', 1, '=='),
+        judged.measurement,
       ];
-      const environment = ctx.config.environment;
-      const sslNote = ssl.ssl ? `SSL (${ssl.version ?? 'version unknown'})` : 'no SSL';
-      const base = `connected${db.embedded ? ' (embedded)' : ''}, pool healthy, read/write verified on ${wroteTo} and rolled back, ${sslNote}`;
-      let status: GateStatus = 'pass';
-      let summary = base;
-      if (waiting > 0) {
-        status = 'fail';
-        summary = `${waiting} clients waiting for a connection: the pool is exhausted`;
-      } else if (!ssl.ssl) {
-        status = requireSslIn.includes(environment) ? 'fail' : 'warn';
-        summary = `${base}: SSL is ${status === 'fail' ? 'required' : 'expected'} in ${environment}`;
-      }
-      return { status, summary, measurements };
+      const evidence = judged.evidence ? [judged.evidence] : [];
+      if (waiting > 0)
+        return {
+          status: 'fail',
+          summary: `${waiting} clients waiting for a connection: the pool is exhausted`,
+          measurements,
+          evidence,
+        };
+      return {
+        status: judged.status,
+        summary: `connected${db.embedded ? ' (embedded)' : ''}, pool healthy, read/write verified on ${wroteTo} and rolled back, ${judged.note}`,
+        measurements,
+        evidence,
+      };
     }),
 };
