@@ -6,6 +6,13 @@ import { join } from 'node:path';
 import { parse as parseJunit } from 'junit2json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import type { ReportFormat } from '../../src/config/sections/gates.ts';
+import {
+  latestReportName,
+  reportFileName,
+  runStamp,
+  stampOf,
+} from '../../src/gates/reporters/report-names.ts';
 import type { StageRun } from '../../src/gates/stage-run-result.ts';
 import { runCli } from '../support/run-cli.ts';
 import { useTestDatabase } from '../support/test-database.ts';
@@ -57,6 +64,12 @@ function customGates(base: string) {
   ];
 }
 
+/** A deploy report's `latest` pointer: the name to read the newest run from. */
+const latest = (format: ReportFormat): string => latestReportName('deploy', format);
+/** The files one run's reports in `formats` leave: one per format named by its stamp, and its `latest`. */
+const reportsOf = (stamp: string, formats: ReportFormat[]): string[] =>
+  formats.flatMap((format) => [reportFileName('deploy', stamp, format), latest(format)]).sort();
+
 async function writeConfig(path: string, gates: Record<string, unknown>): Promise<void> {
   await writeFile(path, stringify({ gates }));
 }
@@ -99,13 +112,10 @@ describe('hermes gates run', () => {
     );
     expect(result.stdout).toContain('deploy: PASSED: 3 gates, 3 passed');
 
-    expect((await readdir(reports)).sort()).toEqual([
-      'gates-deploy.html',
-      'gates-deploy.json',
-      'gates-deploy.junit.xml',
-      'gates-deploy.md',
-    ]);
-    const run = JSON.parse(await readFile(join(reports, 'gates-deploy.json'), 'utf8')) as StageRun;
+    const run = JSON.parse(await readFile(join(reports, latest('json')), 'utf8')) as StageRun;
+    expect((await readdir(reports)).sort()).toEqual(
+      reportsOf(runStamp(run.startedAt), ['html', 'json', 'junit', 'md']),
+    );
     expect(run).toMatchObject({ stage: 'deploy', exitCode: 0, history: { recorded: true } });
     expect(result.stdout).toContain(`history: recorded as run ${run.id}`);
 
@@ -148,12 +158,18 @@ describe('hermes gates run', () => {
     expect(result.stderr).toContain(
       'hermes: 4 blocking gates did not pass: shell.exit, shell.pattern, sql.late, http.down [gates_failed]',
     );
-    expect((await readdir(reports)).sort()).toEqual(['gates-deploy.junit.xml', 'gates-deploy.md']);
+    // One run: each format named by it, beside its `latest` pointer.
+    const files = await readdir(reports);
+    const stamps = new Set(
+      files.map((name) => stampOf('deploy', name)).filter((stamp) => stamp !== undefined),
+    );
+    expect(stamps.size).toBe(1);
+    expect(files.sort()).toEqual(reportsOf([...stamps].join(''), ['junit', 'md']));
 
-    const junit = await parseJunit(await readFile(join(reports, 'gates-deploy.junit.xml'), 'utf8'));
+    const junit = await parseJunit(await readFile(join(reports, latest('junit')), 'utf8'));
     if (!junit || !('testsuite' in junit)) throw new Error('expected <testsuites>');
     expect(junit.testsuite?.[0]).toMatchObject({ tests: 5, failures: 4, skipped: 1 });
-    const md = await readFile(join(reports, 'gates-deploy.md'), 'utf8');
+    const md = await readFile(join(reports, latest('md')), 'utf8');
     expect(md).toContain('disk full');
   });
 
@@ -189,7 +205,7 @@ describe('hermes gates run', () => {
     expect(result.stdout).toContain('✔ shell.ok  PASS');
     expect(result.stdout).toMatch(/history: not recorded \(database unreachable: /);
     expect(result.stderr).toContain('[gates_database_unreachable]');
-    const run = JSON.parse(await readFile(join(reports, 'gates-deploy.json'), 'utf8')) as StageRun;
+    const run = JSON.parse(await readFile(join(reports, latest('json')), 'utf8')) as StageRun;
     expect(run).toMatchObject({ exitCode: 2, status: 'error', history: { recorded: false } });
   });
 
@@ -202,6 +218,55 @@ describe('hermes gates run', () => {
     const only = await runDeploy('shell.nope', []);
     expect(only.code).toBe(2);
     expect(only.stderr).toContain('--only shell.nope: no such gate');
+  });
+});
+
+describe('hermes gates run: a stage that would judge nothing', () => {
+  const deployRuns = async (): Promise<number> => {
+    const { rows } = await db.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM hermes_ops.gate_runs WHERE stage = 'deploy'`,
+    );
+    return rows[0]?.n ?? 0;
+  };
+  const refused = /^hermes: .*nothing would be judged, so (it|stage deploy) cannot pass \[stage_empty\]$/m;
+
+  it('exits 2 for `gates run deploy` with no gate to run, recording and reporting nothing', async () => {
+    // Without custom gates, deploy has no gate today. When built-in deploy gates arrive, they are
+    // disabled here, so the stage still has nothing to run (the message then names them).
+    const bare = join(dir, 'bare.yaml');
+    await writeConfig(bare, {});
+    const listed = await gates(['list', '--stage', 'deploy', '--json'], { HERMES_CONFIG: bare });
+    expect(listed.code, listed.stderr).toBe(0);
+    const ids = (JSON.parse(listed.stdout) as { id: string }[]).map((r) => r.id);
+    await writeConfig(bare, { overrides: Object.fromEntries(ids.map((id) => [id, { enabled: false }])) });
+
+    const before = await deployRuns();
+    const reports = join(dir, 'reports-empty');
+    const result = await gates(['run', 'deploy', '--report-dir', reports], { HERMES_CONFIG: bare });
+    expect(result.code).toBe(2);
+    expect(result.stdout).not.toContain('PASSED');
+    expect(result.stderr).toMatch(refused);
+    expect(result.stderr).toContain('`hermes gates list --stage deploy`');
+    expect(await deployRuns()).toBe(before);
+    await expect(readdir(reports)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('exits 2 when every gate --only selects is disabled', async () => {
+    const off = join(dir, 'off.yaml');
+    await writeConfig(off, {
+      custom: [{ id: 'shell.off', kind: 'shell', stage: 'deploy', command: 'true' }],
+      overrides: { 'shell.off': { enabled: false } },
+    });
+    const before = await deployRuns();
+    const result = await gates(['run', 'deploy', '--only', 'shell.off', '--no-reports'], {
+      HERMES_CONFIG: off,
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      'hermes: every gate --only selected is disabled: nothing would be judged, so stage deploy cannot pass [stage_empty]',
+    );
+    expect(result.stderr).toContain('disabled by gates.overrides.<id>.enabled: false: shell.off');
+    expect(await deployRuns()).toBe(before);
   });
 });
 

@@ -1,9 +1,16 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { lstat, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseJunit, type Property, type TestCase } from 'junit2json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reportFileName, writeReports } from '../../src/gates/reporters/write-reports.ts';
+import {
+  latestReportName,
+  reportFileName,
+  reportsToPrune,
+  runStamp,
+  stampOf,
+} from '../../src/gates/reporters/report-names.ts';
+import { writeReports } from '../../src/gates/reporters/write-reports.ts';
 import type { StageRun } from '../../src/gates/stage-run-result.ts';
 import { configWith, fakeGate, passing, runFakes } from './support/fake-gate.ts';
 
@@ -47,16 +54,24 @@ afterAll(async () => {
 });
 
 const read = (format: 'json' | 'junit' | 'md' | 'html'): Promise<string> =>
-  readFile(join(dir, reportFileName('pre-deploy', format)), 'utf8');
+  readFile(join(dir, reportFileName('pre-deploy', runStamp(run.startedAt), format)), 'utf8');
 
 describe('reports', () => {
-  it('writes one file per format, named by stage', () => {
+  it('writes one file per format, named by stage and run, and a latest pointer per format', async () => {
+    const stamp = runStamp(run.startedAt);
+    expect(stamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z$/);
     expect(paths.map((p) => p.slice(dir.length + 1))).toEqual([
-      'gates-pre-deploy.json',
-      'gates-pre-deploy.junit.xml',
-      'gates-pre-deploy.md',
-      'gates-pre-deploy.html',
+      `gates-pre-deploy-${stamp}.json`,
+      `gates-pre-deploy-${stamp}.junit.xml`,
+      `gates-pre-deploy-${stamp}.md`,
+      `gates-pre-deploy-${stamp}.html`,
     ]);
+    for (const format of ['json', 'junit', 'md', 'html'] as const) {
+      const latest = join(dir, latestReportName('pre-deploy', format));
+      expect((await lstat(latest)).isSymbolicLink()).toBe(true);
+      expect(await readlink(latest)).toBe(reportFileName('pre-deploy', stamp, format));
+      expect(await readFile(latest, 'utf8')).toBe(await read(format));
+    }
   });
 
   it('JSON: the run object, read back whole', async () => {
@@ -140,9 +155,99 @@ describe('reports', () => {
   });
 
   it('an unwritable report directory is an error naming it', async () => {
-    const blocker = join(dir, 'gates-pre-deploy.json');
+    const blocker = paths[0] ?? '';
     await expect(writeReports(run, { dir: join(blocker, 'sub'), formats: ['json'] })).rejects.toMatchObject({
       code: 'gates_report_unwritable',
     });
+  });
+});
+
+describe('report names', () => {
+  it('a stamp is the run start in UTC, sortable, without colons', () => {
+    expect(runStamp('2026-12-02T02:39:21.123Z')).toBe('2026-12-02T02-39-21-123Z');
+    expect(runStamp('2026-12-02T03:39:21.123+01:00')).toBe('2026-12-02T02-39-21-123Z');
+    expect(reportFileName('deploy', '2026-12-02T02-39-21-123Z', 'junit')).toBe(
+      'gates-deploy-2026-12-02T02-39-21-123Z.junit.xml',
+    );
+    expect(latestReportName('post-deploy', 'html')).toBe('gates-post-deploy-latest.html');
+  });
+
+  it("reads a run's stamp back only from its own stage's run reports", () => {
+    const stamp = '2026-12-02T02-39-21-123Z';
+    expect(stampOf('deploy', `gates-deploy-${stamp}.json`)).toBe(stamp);
+    expect(stampOf('deploy', `gates-deploy-${stamp}.junit.xml`)).toBe(stamp);
+    // Another stage whose name ends like this one, the pointer, older names, foreign files.
+    expect(stampOf('deploy', `gates-pre-deploy-${stamp}.json`)).toBeUndefined();
+    expect(stampOf('pre-deploy', `gates-deploy-${stamp}.json`)).toBeUndefined();
+    expect(stampOf('deploy', 'gates-deploy-latest.json')).toBeUndefined();
+    expect(stampOf('deploy', 'gates-deploy.json')).toBeUndefined();
+    expect(stampOf('deploy', `gates-deploy-${stamp}.json.tmp`)).toBeUndefined();
+    expect(stampOf('deploy', `gates-deploy-${stamp}.txt`)).toBeUndefined();
+    // Everything after the first dot is the format, as tools that cut a name there expect.
+    expect(reportFileName('deploy', stamp, 'junit').split('.').slice(1).join('.')).toBe('junit.xml');
+  });
+
+  it('prunes whole runs beyond the newest N of the stage, and nothing else', () => {
+    const stamps = ['2026-01-01T00-00-00-000Z', '2026-01-02T00-00-00-000Z', '2026-01-03T00-00-00-000Z'];
+    const files = [
+      ...stamps.flatMap((s) => [`gates-deploy-${s}.json`, `gates-deploy-${s}.md`]),
+      `gates-pre-deploy-${stamps[0] ?? ''}.json`,
+      'gates-deploy-latest.json',
+      'gates-deploy.json',
+      'notes.txt',
+    ];
+    expect(reportsToPrune('deploy', files, 2)).toEqual([
+      `gates-deploy-${stamps[0] ?? ''}.json`,
+      `gates-deploy-${stamps[0] ?? ''}.md`,
+    ]);
+    expect(reportsToPrune('deploy', files, 3)).toEqual([]);
+    expect(reportsToPrune('deploy', files, 1)).toHaveLength(4);
+  });
+});
+
+describe('reports of successive runs', () => {
+  let runsDir: string;
+  beforeAll(async () => {
+    runsDir = await mkdtemp(join(tmpdir(), 'hermes-report-runs-'));
+  });
+  afterAll(async () => {
+    await rm(runsDir, { recursive: true, force: true });
+  });
+
+  const runAt = (minute: number): StageRun => ({
+    ...run,
+    id: `run-${minute}`,
+    startedAt: new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString(),
+  });
+
+  it('keep each run, point latest at the newest and keep only the last N runs', async () => {
+    await writeFile(join(runsDir, 'gates-pre-deploy.json'), 'an older name, not ours to delete');
+    for (const minute of [1, 2, 3, 4])
+      await writeReports(runAt(minute), { dir: runsDir, formats: ['json', 'md'], keep: 3 });
+    const names = (await readdir(runsDir)).sort();
+    expect(names).toEqual([
+      'gates-pre-deploy-2026-01-01T00-02-00-000Z.json',
+      'gates-pre-deploy-2026-01-01T00-02-00-000Z.md',
+      'gates-pre-deploy-2026-01-01T00-03-00-000Z.json',
+      'gates-pre-deploy-2026-01-01T00-03-00-000Z.md',
+      'gates-pre-deploy-2026-01-01T00-04-00-000Z.json',
+      'gates-pre-deploy-2026-01-01T00-04-00-000Z.md',
+      'gates-pre-deploy-latest.json',
+      'gates-pre-deploy-latest.md',
+      'gates-pre-deploy.json',
+    ]);
+    const latest = JSON.parse(
+      await readFile(join(runsDir, 'gates-pre-deploy-latest.json'), 'utf8'),
+    ) as StageRun;
+    expect(latest.id).toBe('run-4');
+  });
+
+  it('keeps 20 runs per stage by default', async () => {
+    const dir20 = join(runsDir, 'default');
+    for (let minute = 10; minute < 32; minute += 1)
+      await writeReports(runAt(minute), { dir: dir20, formats: ['json'] });
+    const runs = (await readdir(dir20)).filter((name) => stampOf('pre-deploy', name) !== undefined);
+    expect(runs).toHaveLength(20);
+    expect(runs.sort()[0]).toBe('gates-pre-deploy-2026-01-01T00-12-00-000Z.json');
   });
 });

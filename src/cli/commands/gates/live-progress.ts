@@ -1,8 +1,10 @@
-import { Listr } from 'listr2';
+import { Listr, ListrLogger, ProcessOutput } from 'listr2';
 import { formatDuration } from '../../../text/duration.ts';
 import type { StagePlan } from '../../../gates/runner/plan-stage.ts';
 import type { RunEvent } from '../../../gates/runner/run-planned-gates.ts';
 import type { GateResult } from '../../../gates/stage-run-result.ts';
+import { runningTitle } from './elapsed.ts';
+import { failureDetails } from './failure-details.ts';
 import type { GateProgress } from './gate-progress.ts';
 
 /** One gate as the runner reports it; the listr task that shows it may start later. */
@@ -10,6 +12,8 @@ class GateState {
   readonly started: Promise<void>;
   readonly finished: Promise<GateResult>;
   markStarted: () => void = () => undefined;
+  /** When the runner started the gate (the listr task may have started earlier, waiting). */
+  startedAt = 0;
   markFinished: (result: GateResult) => void = () => undefined;
   lastLog: string | undefined;
   onLog: (text: string) => void = () => undefined;
@@ -30,7 +34,7 @@ interface TaskView {
  * listr2's terminal display. The runner schedules the gates; each listr task only mirrors its
  * gate: waiting, running (with the gate's log lines), then its result.
  */
-export function liveProgress(): GateProgress {
+export function liveProgress(options: { stream?: NodeJS.WriteStream } = {}): GateProgress {
   const states = new Map<string, GateState>();
   let drawing: Promise<unknown> = Promise.resolve();
 
@@ -40,7 +44,10 @@ export function liveProgress(): GateProgress {
     await state.started;
     task.output = state.lastLog ?? 'running';
     state.onLog = (text) => (task.output = text);
-    const result = await state.finished;
+    const title = task.title;
+    const clock = setInterval(() => (task.title = runningTitle(title, Date.now() - state.startedAt)), 1_000);
+    clock.unref();
+    const result = await state.finished.finally(() => clearInterval(clock));
     const line = `${id}  ${result.summary}${result.startedAt ? ` (${formatDuration(result.durationMs)})` : ''}`;
     if (result.status === 'skip') {
       task.skip(line);
@@ -48,7 +55,9 @@ export function liveProgress(): GateProgress {
     }
     if (result.status === 'fail' || result.status === 'error') {
       task.title = line;
-      throw new Error(`${result.status === 'error' ? 'could not judge' : 'failed'}: ${result.summary}`);
+      // listr2 prints the message under the title; one equal to the title it leaves out.
+      const details = failureDetails(result);
+      throw new Error(details.length > 0 ? details.join('\n') : line);
     }
     task.title = `${result.status === 'warn' ? '⚠ ' : ''}${line}`;
   };
@@ -65,8 +74,21 @@ export function liveProgress(): GateProgress {
           concurrent: true,
           exitOnError: false,
           registerSignalListeners: false,
-          // The title already holds the summary: no repeated error line, the skip reason in place of the title.
-          rendererOptions: { collapseSkips: true, showErrorMessage: false },
+          // The title holds the summary; under a failed one, why (the error's message); the skip
+          // reason in place of the title.
+          rendererOptions: {
+            collapseSkips: true,
+            collapseErrors: false,
+            showErrorMessage: true,
+            // A test draws into its own stream.
+            ...(options.stream
+              ? {
+                  logger: new ListrLogger({
+                    processOutput: new ProcessOutput(options.stream, options.stream),
+                  }),
+                }
+              : {}),
+          },
         },
       );
       drawing = listr.run().catch(() => undefined);
@@ -74,7 +96,10 @@ export function liveProgress(): GateProgress {
     onEvent(event: RunEvent) {
       const state = states.get(event.gate.id);
       if (!state) return;
-      if (event.type === 'start') state.markStarted();
+      if (event.type === 'start') {
+        state.startedAt = Date.now();
+        state.markStarted();
+      }
       if (event.type === 'log') {
         state.lastLog = event.message;
         state.onLog(event.message);
