@@ -21,6 +21,7 @@ export const envBindings: readonly EnvBinding[] = [
   { name: 'NODE_ENV', path: ['environment'], kind: 'environment' },
   { name: 'HERMES_ENV', path: ['environment'], kind: 'string' },
   { name: 'HERMES_ADMIN_API_KEYS', path: ['admin', 'apiKeys'], kind: 'list' },
+  { name: 'HERMES_INTAKE_API_KEYS', path: ['intake', 'apiKeys'], kind: 'list' },
   { name: 'HERMES_RATE_LIMIT', path: ['intake', 'rateLimit', 'enabled'], kind: 'off-switch' },
   { name: 'HERMES_MIN_FILL_MS', path: ['intake', 'minFillMs'], kind: 'int' },
   { name: 'HERMES_N8N_WEBHOOK_URL', path: ['n8n', 'webhookUrl'], kind: 'string' },

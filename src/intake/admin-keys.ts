@@ -1,27 +1,2 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-
-function digest(key: string): Buffer {
-  return createHash('sha256').update(key, 'utf8').digest();
-}
-
-/**
- * The admin API keys, kept only as SHA-256 digests. A presented key is hashed and compared with
- * every digest in constant time, so neither timing nor memory gives a key away.
- */
-export class AdminKeys {
-  readonly #digests: readonly Buffer[];
-
-  constructor(keys: readonly string[]) {
-    this.#digests = keys.map(digest);
-  }
-
-  /** The matching key's fingerprint (for the audit trail), or undefined. */
-  match(presented: string): string | undefined {
-    const candidate = digest(presented);
-    let found: Buffer | undefined;
-    for (const known of this.#digests) {
-      if (timingSafeEqual(candidate, known)) found = known;
-    }
-    return found && `key:${found.toString('hex').slice(0, 12)}`;
-  }
-}
+// The admin API's keys are API keys like the intake's: one digest store, one constant-time match.
+export { ApiKeys as AdminKeys } from './api-keys.ts';

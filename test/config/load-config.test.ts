@@ -85,6 +85,21 @@ describe('loadConfig', () => {
     expect(error.details.join()).not.toContain('tooshort');
   });
 
+  it('reads the intake API keys from HERMES_INTAKE_API_KEYS as a list (none by default), never printing one', () => {
+    expect(loadConfig({ env: {}, cwd: dirWith() }).config.intake.apiKeys).toEqual([]);
+    const keys = ['intake-key-0123456789abcdef', 'second-intake-key-0123456789'];
+    const { config, sources } = loadConfig({
+      env: { HERMES_INTAKE_API_KEYS: ` ${keys[0]}, ${keys[1]} ` },
+      cwd: dirWith(),
+    });
+    expect(config.intake.apiKeys).toEqual(keys);
+    expect(sources.get('intake.apiKeys')).toMatch(/HERMES_INTAKE_API_KEYS/);
+    expect(JSON.stringify(redact(config))).not.toContain('intake-key');
+    const error = failure(() => loadConfig({ env: { HERMES_INTAKE_API_KEYS: 'tooshort' }, cwd: dirWith() }));
+    expect(error.details[0]).toMatch(/^intake\.apiKeys\.0: .*got \[redacted\]/);
+    expect(error.details.join()).not.toContain('tooshort');
+  });
+
   it('reports a YAML syntax error and an explicit config path that does not exist', () => {
     expect(failure(() => loadConfig({ env: {}, cwd: dirWith('server: [unclosed\n') })).message).toMatch(
       /cannot read/,

@@ -152,8 +152,25 @@ describe('spam guards: a success-looking answer, stored flagged, never forwarded
     expect(row).toMatchObject({ status: 'spam', spam_reason: 'too_fast', outbox_rows: 0 });
   });
 
-  it('no token, a forged token', async () => {
-    expect((await submit({})).row).toMatchObject({
+  it('no token (on a form post, or empty from the page’s script), a forged token', async () => {
+    const form = new URLSearchParams({
+      ...(validLead() as Record<string, string>),
+      agree_to_terms: 'on',
+      privacy_consent: 'on',
+    });
+    const urlencoded = await guarded.post(null, {
+      raw: form.toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(urlencoded.status).toBe(201);
+    const { lead_id: formLead } = (await urlencoded.json()) as { lead_id: string };
+    expect(await leadRow(guarded, formLead)).toMatchObject({
+      status: 'spam',
+      spam_reason: 'missing_token',
+      source: 'web-form',
+      outbox_rows: 0,
+    });
+    expect((await submit({ form_token: '' })).row).toMatchObject({
       status: 'spam',
       spam_reason: 'missing_token',
       outbox_rows: 0,
@@ -163,6 +180,12 @@ describe('spam guards: a success-looking answer, stored flagged, never forwarded
       spam_reason: 'bad_token',
       outbox_rows: 0,
     });
+  });
+
+  it('an API client (JSON without a form token) has no token to check: a lead, forwarded', async () => {
+    const { row, woke } = await submit({});
+    expect(row).toMatchObject({ status: 'received', spam_reason: null, source: 'api', outbox_rows: 1 });
+    expect(woke).toBe(true);
   });
 
   it('a page left open for most of its token’s lifetime is a lead, forwarded', async () => {

@@ -34,6 +34,13 @@ export const intakeSection = z
     privacyPolicyUrl: z.string().min(1).default('/privacy'),
     /** Retry-After (seconds) when the database is unreachable. */
     unavailableRetryAfterS: z.int().min(1).default(5),
+    /**
+     * Keys an API client (JSON without a form token) sends as `Authorization: Bearer <key>` (kept
+     * hashed in memory); empty: API clients need none. Form posts never need one.
+     */
+    apiKeys: z
+      .array(z.string().min(16, { error: 'an intake API key needs at least 16 characters' }))
+      .default([]),
     /** How long an Idempotency-Key's answer is replayed. */
     idempotencyTtlHours: z.int().min(1).default(24),
     rateLimit: z

@@ -1,8 +1,8 @@
 import type { LeadToStore } from '../../leads/insert-lead-with-outbox.ts';
 import type { LeadOutcome } from '../../observability/service-metrics.ts';
 import type { Verdict } from '../spam-verdict.ts';
-import type { AnswerFormat } from './answer-format.ts';
 import type { AcceptableSubmission } from './parse-envelope.ts';
+import type { PostChannel } from './post-channel.ts';
 import { sha256Hex } from './sha256-hex.ts';
 
 /** Every verdict but `expired`, which is answered (send it again) before anything is stored. */
@@ -27,11 +27,12 @@ export function emailLimitKey(
 export function leadToStore(
   submission: AcceptableSubmission,
   verdict: StorableVerdict,
-  posted: { readonly formToken: unknown; readonly format: AnswerFormat; readonly overEmailLimit: boolean },
+  posted: { readonly channel: PostChannel; readonly overEmailLimit: boolean },
 ): LeadToStore {
   return {
     lead: submission.lead,
-    source: posted.formToken !== undefined || posted.format === 'html' ? 'web-form' : 'api',
+    // Judged as it was posted: a form post by its render token, an API client's without one.
+    source: posted.channel === 'form' ? 'web-form' : 'api',
     privacyPolicyVersion: submission.privacyPolicyVersion,
     spamReason: verdict.kind === 'spam' ? verdict.reason : null,
     reviewReason: posted.overEmailLimit ? 'over_email_limit' : null,

@@ -7,7 +7,9 @@ import { findIdempotencyKey } from '../../leads/find-idempotency-key.ts';
 import type { LeadToStore } from '../../leads/insert-lead-with-outbox.ts';
 import { recordLead, type RecordOutcome } from '../../leads/record-lead.ts';
 import type { ServiceMetrics } from '../../observability/service-metrics.ts';
+import { ApiKeys } from '../api-keys.ts';
 import { answerFormat } from '../contact/answer-format.ts';
+import { apiClientKey, apiKeyRequired } from '../contact/api-client-key.ts';
 import {
   fieldsNotValid,
   idempotencyKeyReused,
@@ -18,13 +20,14 @@ import {
 } from '../contact/contact-problems.ts';
 import { contactReplies, type ContactReplies } from '../contact/contact-replies.ts';
 import { isRetryOf } from '../contact/idempotency-key.ts';
+import { judgePost } from '../contact/judge-post.ts';
 import { leadQuery } from '../contact/lead-query.ts';
 import { emailLimitKey, leadToStore, storedOutcome } from '../contact/lead-to-store.ts';
 import { parseEnvelope, type Submission } from '../contact/parse-envelope.ts';
+import { postChannel } from '../contact/post-channel.ts';
 import type { FormTokens } from '../form-token.ts';
 import { HttpProblem } from '../http-problem.ts';
 import type { Limiter } from '../rate-limiter.ts';
-import { spamVerdict } from '../spam-verdict.ts';
 
 export interface ContactOptions {
   pool: Pool;
@@ -146,9 +149,11 @@ function answerRecorded(
 
 /**
  * `POST /api/contact`: the per-IP limit (past it, a committed lead's Idempotency-Key still gets its
- * answer), validation (400 naming every field), spam guards (a success-looking answer, stored
- * flagged, never forwarded), a fresh token for a form whose token expired, the per-email limit
- * (genuine leads only; past it a lead is flagged, never refused), then one statement that marks
+ * answer, to a caller with a valid key), an API client's key when keys are configured (401, nothing
+ * stored), validation (400 naming every field), spam guards (a form post's render token and fill
+ * time, anyone's honeypot: a success-looking answer, stored flagged, never forwarded), a fresh
+ * token for a form whose token expired, the per-email limit (genuine leads only; past it a lead
+ * is flagged, never refused), then one statement that marks
  * the form token used and stores the lead: `201 {"lead_id"}` only after COMMIT. The decisions are
  * in src/intake/contact/; this is their sequence.
  */
@@ -157,6 +162,7 @@ export async function contactPlugin(app: FastifyInstance, options: ContactOption
   await app.register(formbody, { bodyLimit: options.bodyLimitBytes });
   const route: Route = { options, limiters: await contactLimiters(app, intake.rateLimit) };
   const guards = { tokens, minFillMs: intake.minFillMs };
+  const apiKeys = new ApiKeys(intake.apiKeys);
   const replyDeps = { metrics, tokens, page: intake };
 
   app.post('/api/contact', async (request, reply) => {
@@ -164,16 +170,29 @@ export async function contactPlugin(app: FastifyInstance, options: ContactOption
     const envelope = parseEnvelope(request.body, request.headers['idempotency-key'], intake);
     const answer = contactReplies(reply, format, envelope.values, replyDeps);
     const { submission } = envelope;
+    const channel = postChannel(request.headers, envelope.formToken);
+    const key = apiClientKey(channel, apiKeys, request.headers.authorization);
 
+    // Counted before the key is looked at, so that guessing keys is limited too; only a caller
+    // with a valid key (or needing none) is given a committed lead's answer.
     const overIp = route.limiters ? await exceeded(route.limiters.ip, request) : undefined;
-    if (overIp !== undefined) return answerOverIpLimit(route, request, answer, submission, overIp);
+    if (overIp !== undefined) {
+      if (key === 'missing' || key === 'wrong')
+        return answer.refuse(tooManySubmissions(overIp), 'rate_limited');
+      return answerOverIpLimit(route, request, answer, submission, overIp);
+    }
+    if (key === 'missing' || key === 'wrong') {
+      // Thrown, not counted as a lead: nothing was submitted that could be one (always JSON: an API client).
+      void reply.header('www-authenticate', 'Bearer realm="hermes-intake"');
+      throw apiKeyRequired(key);
+    }
     if (!submission.ok) return answer.refuse(fieldsNotValid(submission.fields), 'invalid', submission.fields);
 
-    const verdict = spamVerdict(guards, envelope.honeypot, envelope.formToken);
+    const verdict = judgePost(channel, guards, envelope);
     if (verdict.kind === 'expired') return resend(route, answer, 'form_token_expired');
     const overEmailLimit = await isOverEmailLimit(route, request, emailLimitKey(submission, verdict));
 
-    const row = leadToStore(submission, verdict, { formToken: envelope.formToken, format, overEmailLimit });
+    const row = leadToStore(submission, verdict, { channel, overEmailLimit });
     const outcome = await query(route, 'record_lead', () => recordLead(pool, row, submission.idempotency));
     return answerRecorded(route, answer, outcome, row);
   });

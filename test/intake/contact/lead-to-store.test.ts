@@ -15,12 +15,12 @@ function submission(): AcceptableSubmission {
 }
 
 const token = { id: 'token-id', expiresAt: new Date('2026-01-01T00:00:00Z') };
-const api = { formToken: undefined, format: 'json', overEmailLimit: false } as const;
+const api = { channel: 'api', overEmailLimit: false } as const;
 
 describe('leadToStore', () => {
   it('stores a genuine lead with its form token marked used, keyed to the lead', () => {
     const s = submission();
-    const row = leadToStore(s, { kind: 'genuine', token }, { ...api, formToken: 'x' });
+    const row = leadToStore(s, { kind: 'genuine', token }, { ...api, channel: 'form' });
     expect(row).toEqual({
       lead: s.lead,
       source: 'web-form',
@@ -45,11 +45,10 @@ describe('leadToStore', () => {
     expect(storedOutcome(busy)).toBe('accepted');
   });
 
-  it('calls a lead a web-form lead when it came with a form token or as a browser form post', () => {
+  it('calls a lead a web-form lead when it was posted (and judged) as a form post, else an API lead', () => {
     const genuine = { kind: 'genuine', token: null } as const;
     expect(leadToStore(submission(), genuine, api).source).toBe('api');
-    expect(leadToStore(submission(), genuine, { ...api, format: 'html' }).source).toBe('web-form');
-    expect(leadToStore(submission(), genuine, { ...api, formToken: '' }).source).toBe('web-form');
+    expect(leadToStore(submission(), genuine, { ...api, channel: 'form' }).source).toBe('web-form');
   });
 });
 
