@@ -1,10 +1,11 @@
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { hermesVersion } from '../observability/version.ts';
 import { registerServe } from './commands/serve/index.ts';
 import { registerWorker } from './commands/worker/index.ts';
 import { createContext, type CliContext, type GlobalOptions } from './context.ts';
 import { nameBadValues } from './name-bad-values.ts';
 import { nonEmpty } from './parse-values.ts';
+import { commanderUsageError } from './usage-error.ts';
 
 export interface Program {
   command: Command;
@@ -64,9 +65,20 @@ const topCommands: readonly TopCommand[] = [
   },
 ];
 
-/** Every value is checked while the command line is parsed: before any action opens anything. */
+/**
+ * Every value is checked while the command line is parsed: before any action opens anything.
+ * Commander prints nothing on stderr (no `error:` line, no help after it): each refusal becomes a
+ * UsageError that `main` prints as Hermes's one line (or JSON). `--help` and `--version` still
+ * write to stdout and exit 0. Applied to every command, lazily declared ones too: commander copies
+ * these settings only to the subcommands declared after them.
+ */
 function prepareForParse(command: Command): void {
-  command.exitOverride();
+  command.exitOverride((error: CommanderError) => {
+    if (error.exitCode === 0) throw error;
+    throw commanderUsageError(error, command);
+  });
+  command.configureOutput({ writeErr: () => undefined, outputError: () => undefined });
+  command.showHelpAfterError(false);
   nameBadValues(command);
 }
 
@@ -81,8 +93,7 @@ export function buildProgram(): Program {
       nonEmpty('a file path'),
     )
     .option('--json', 'print results as JSON')
-    .option('--verbose', 'print stack traces of unexpected errors')
-    .showHelpAfterError();
+    .option('--verbose', 'print stack traces of unexpected errors');
 
   const context = createContext(() => command.opts<GlobalOptions>());
   const groups = new Map<string, () => Promise<Register>>();

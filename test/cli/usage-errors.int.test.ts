@@ -81,6 +81,24 @@ const badValues: Call[] = [
   { args: ['--config', '', 'config', 'print'], field: '--config', got: '' },
 ];
 
+/** Commander's own refusals, each with the one line Hermes prints for it. */
+const commanderRefusals: readonly (readonly [readonly string[], string])[] = [
+  [['serve', '--bogus'], "unknown option '--bogus'"],
+  [['serve', '--port'], "option '--port <port>' argument missing"],
+  [['migrate', 'down'], "required option '--to <version>' not specified"],
+  [['leads', 'show'], "missing required argument 'lead_id'"],
+  [
+    ['leads', 'show', 'HS-20250101-ZZZZZZ', 'HS-20250101-YYYYYY'],
+    "too many arguments for 'show'. Expected 1 argument but got 2",
+  ],
+  [['bogus'], "unknown command 'bogus'"],
+  [['serv'], "unknown command 'serv' (did you mean serve?)"],
+  [['gates', 'bogus'], "unknown command 'bogus'"],
+  [['help', 'bogus'], "unknown command 'bogus'"],
+  [['gates'], 'gates needs a command: list, run, explain, validate, history'],
+  [[], 'a command is needed: serve, migrate, config, gates, leads, worker, deliveries, ops'],
+];
+
 function expectTouchedNothing(run: Run): void {
   const what = run.call.args.join(' ');
   expect(readdirSync(run.cwd), `${what}: created files`).toEqual([]);
@@ -137,24 +155,98 @@ describe('hermes: bad usage exits 2 before anything is opened', () => {
     },
   );
 
-  it('with --json, prints the usage error as JSON on stdout', { timeout: 60_000 }, async () => {
-    const [port, unknown] = await runAll([
-      { args: ['--json', 'serve', '--port', '-1'], field: '--port', got: '-1' },
-      { args: ['--json', 'leads', 'show', 'HS-20250101-ZZZZZZ', '--bogus'], field: '', got: '' },
-    ]);
-    expect(port?.result.code).toBe(2);
-    expect(JSON.parse(port?.result.stdout ?? '')).toEqual({
-      error: {
+  it(
+    "every kind of usage error is one line in Hermes's format (plus a hint), never commander's help",
+    { timeout: 60_000 },
+    async () => {
+      const runs = await runAll(commanderRefusals.map(([args]) => ({ args, field: '', got: '' })));
+      runs.forEach((run, i) => {
+        const { result } = run;
+        const what = `${run.call.args.join(' ')}\n${result.stderr}`;
+        expect(result.code, what).toBe(2);
+        expect(result.stdout, what).toBe('');
+        expect(result.stderr, what).not.toMatch(/^error:|Usage:|Options:/m);
+        const [line, hint, ...rest] = result.stderr.trimEnd().split('\n');
+        expect(line, what).toBe(`hermes: ${commanderRefusals[i]?.[1] ?? ''} [usage_invalid]`);
+        expect(hint, what).toMatch(/^ {4}run `hermes[a-z ]*--help` for the usage$/);
+        expect(rest, what).toEqual([]);
+        expectTouchedNothing(run);
+      });
+    },
+  );
+
+  it(
+    'with --json anywhere, any usage error is one JSON line on stderr, nothing on stdout, exit 2',
+    { timeout: 60_000 },
+    async () => {
+      const calls: Call[] = [
+        { args: ['--json', 'serve', '--port', '-1'], field: '--port', got: '-1' },
+        { args: ['serve', '--port', '-1', '--json'], field: '--port', got: '-1' },
+        // --config's parser refuses '' before commander has read --json.
+        { args: ['--config', '', '--json', 'config', 'print'], field: '--config', got: '' },
+        ...commanderRefusals.map(([args]) => ({ args: [...args, '--json'], field: '', got: '' })),
+      ];
+      const runs = await runAll(calls);
+      const documents = runs.map((run) => {
+        const what = `${run.call.args.join(' ')}\n${run.result.stderr}`;
+        expect(run.result.code, what).toBe(2);
+        expect(run.result.stdout, what).toBe('');
+        expect(run.result.stderr.endsWith('\n'), what).toBe(true);
+        expect(run.result.stderr.trimEnd().split('\n'), what).toHaveLength(1);
+        expectTouchedNothing(run);
+        return JSON.parse(run.result.stderr) as { error: Record<string, unknown> };
+      });
+      const [portFirst, portLast, config, ...refusals] = documents;
+      const port = {
         code: 'usage_invalid',
         message: '--port: expected an integer from 0 to 65535, got "-1"',
         fields: [{ field: '--port', expected: 'an integer from 0 to 65535', got: '-1' }],
-      },
-    });
-    expect(unknown?.result.code).toBe(2);
-    expect(JSON.parse(unknown?.result.stdout ?? '')).toEqual({
-      error: { code: 'usage_invalid', message: "unknown option '--bogus'", fields: [] },
-    });
-    for (const run of [port, unknown]) if (run) expectTouchedNothing(run);
+        details: ['run `hermes serve --help` for the usage'],
+      };
+      expect(portFirst).toEqual({ error: port });
+      expect(portLast).toEqual({ error: port });
+      expect(config?.error).toMatchObject({
+        code: 'usage_invalid',
+        fields: [{ field: '--config', expected: 'a file path', got: '' }],
+      });
+      refusals.forEach((document, i) => {
+        expect(document.error).toMatchObject({
+          code: 'usage_invalid',
+          message: commanderRefusals[i]?.[1],
+          fields: [],
+        });
+      });
+    },
+  );
+
+  it('--help still prints the help on stdout and exits 0, for groups declared on demand too', async () => {
+    const runs = await runAll(
+      [
+        ['--help'],
+        ['serve', '--help'],
+        ['gates', '--help'],
+        ['leads', 'export', '--help'],
+        ['help', 'gates'],
+      ].map((args) => ({ args, field: '', got: '' })),
+    );
+    for (const run of runs) {
+      const what = run.call.args.join(' ');
+      expect(run.result.code, what).toBe(0);
+      expect(run.result.stdout, what).toMatch(/^Usage: hermes/);
+      expect(run.result.stderr, what).toBe('');
+    }
+  });
+
+  it('a runtime error with --json is one JSON line on stderr, with its own exit code', async () => {
+    const [control] = await runAll([
+      { args: ['--json', 'migrate', 'down', '--to', '0'], field: '', got: '' },
+    ]);
+    expect(control?.result.code).toBe(2);
+    expect(control?.result.stdout).toBe('');
+    expect(control?.result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    const document = JSON.parse(control?.result.stderr ?? '') as { error: { code: string; message: string } };
+    expect(document.error.code).toMatch(/^db_/);
+    expect(document.error.message).toContain('cannot connect to the database');
   });
 
   it('a valid call with the same environment does reach the database (the check above means something)', async () => {

@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { insertLeadWithOutbox } from '../../src/leads/insert-lead-with-outbox.ts';
 import { validateLead } from '../../src/leads/validate-lead.ts';
@@ -113,5 +116,42 @@ describe('hermes leads', () => {
     ]);
     expect(rows.every((r) => r.actor.startsWith('cli:'))).toBe(true);
     expect(JSON.stringify(rows)).not.toContain('cli.subject');
+  });
+
+  it('export and erase of an address without leads exit 1, write no file, and are audited as not_found', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hermes-export-'));
+    try {
+      const out = join(dir, 'export.json');
+      const exported = await hermes('leads', 'export', '--email', 'nobody@example.com', '--out', out);
+      expect(exported.code, exported.stderr).toBe(1);
+      expect(exported.stdout).toBe('');
+      expect(exported.stderr).toBe('hermes: no lead held for this address [subject_not_found]\n');
+      expect(existsSync(out)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const printed = await hermes('leads', 'export', '--email', 'nobody@example.com');
+    expect(printed.code, printed.stderr).toBe(1);
+    expect(printed.stdout).toBe('');
+    const erased = await hermes('leads', 'erase', '--email', 'nobody@example.com', '--yes');
+    expect(erased.code, erased.stderr).toBe(1);
+    expect(erased.stdout).toBe('');
+    expect(erased.stderr).toBe('hermes: no lead held for this address [subject_not_found]\n');
+    const json = await hermes('--json', 'leads', 'erase', '--email', 'nobody@example.com', '--yes');
+    expect(json.code).toBe(1);
+    expect(json.stdout).toBe('');
+    expect(JSON.parse(json.stderr)).toEqual({
+      error: { code: 'subject_not_found', message: 'no lead held for this address' },
+    });
+
+    const { rows } = await database.pool.query<{ action: string; outcome: string }>(
+      'SELECT action, outcome FROM hermes_ops.audit_log ORDER BY id DESC LIMIT 4',
+    );
+    expect(rows.map((r) => `${r.action}:${r.outcome}`).reverse()).toEqual([
+      'gdpr.export:not_found',
+      'gdpr.export:not_found',
+      'gdpr.erase:not_found',
+      'gdpr.erase:not_found',
+    ]);
   });
 });

@@ -6,7 +6,8 @@ import { runCli } from '../support/run-cli.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 // The Migrator returns a run it could not plan (here: an unknown --to) instead of throwing; the
-// CLI still answers it as it did when it threw: one line on stderr, nothing on stdout, exit 1.
+// CLI still answers it as it did when it threw: one line on stderr (a JSON document with --json),
+// nothing on stdout, exit 1.
 describe('hermes migrate up/down when the run stops before planning', () => {
   let db: TestDatabase;
   let env: Record<string, string>;
@@ -19,16 +20,19 @@ describe('hermes migrate up/down when the run stops before planning', () => {
   });
   afterAll(() => db.drop());
 
+  const line = 'hermes: --to: no migration numbered 7 (known: 0001) [migration_target_unknown]\n';
+  const json = `${JSON.stringify({
+    error: { code: 'migration_target_unknown', message: '--to: no migration numbered 7 (known: 0001)' },
+  })}\n`;
+
   it.each([
-    [['migrate', 'up', '--to', '7']],
-    [['--json', 'migrate', 'up', '--to', '7']],
-    [['migrate', 'down', '--to', '7']],
-  ])('%j: the error line and exit 1, nothing else', async (args) => {
+    [['migrate', 'up', '--to', '7'], line],
+    [['--json', 'migrate', 'up', '--to', '7'], json],
+    [['migrate', 'down', '--to', '7'], line],
+  ])('%j: the error line (JSON with --json) and exit 1, nothing else', async (args, expected) => {
     const run = await runCli(args, { env });
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toBe(
-      'hermes: --to: no migration numbered 7 (known: 0001) [migration_target_unknown]\n',
-    );
+    expect(run.stderr).toBe(expected);
   });
 });
