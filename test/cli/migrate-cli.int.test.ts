@@ -45,9 +45,78 @@ describe('hermes migrate (subprocess)', () => {
     expect(tampered.stderr).toContain('0002_b: checksum mismatch');
 
     writeFileSync(join(dir, '0002_b.up.sql'), 'CREATE TABLE b (x int);');
-    const down = await runCli(['migrate', 'down', '--to', '0'], { env });
+    const down = await runCli(['migrate', 'down', '--to', '0', '--yes'], { env });
     expect(down.code).toBe(0);
     expect(down.stdout).toContain('2 migrations reverted');
+  });
+
+  it('down prints its plan with the data it loses, and reverts nothing unless confirmed', async () => {
+    const other = await createTestDatabase();
+    try {
+      const dir = writeMigrations({
+        '0001_a': { up: 'CREATE TABLE a (x int);', down: 'DROP TABLE a;' },
+        '0002_b': {
+          up: 'ALTER TABLE a ADD COLUMN y int;\nCREATE TABLE b (x int);',
+          down: '-- hermes:destructive reason=b is scratch data\nALTER TABLE a DROP COLUMN y;\nDROP TABLE b;',
+        },
+      });
+      const env = { DATABASE_URL: other.url, HERMES_CONFIG: writeConfig(dir) };
+      expect((await runCli(['migrate', 'up'], { env })).code).toBe(0);
+      await other.pool.query('INSERT INTO a (x) SELECT generate_series(1, 3)');
+      await other.pool.query('INSERT INTO b VALUES (1)');
+      const applied = async () =>
+        (await other.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations')).rows[0]
+          ?.n;
+
+      // Production: the plan only, whatever the terminal, and an exit that is not success.
+      const production = { ...env, HERMES_ENV: 'production' };
+      const planOnly = await runCli(['migrate', 'down', '--to', '0'], { env: production });
+      expect(planOnly.code).toBe(2);
+      expect(planOnly.stdout).toBe(
+        [
+          'would revert 0002_b',
+          '  data loss: drops column a.y (3 rows)',
+          '  data loss: drops table b (1 row)',
+          '  declared destructive: b is scratch data',
+          'would revert 0001_a',
+          '  data loss: drops table a (3 rows)',
+          '',
+        ].join('\n'),
+      );
+      expect(planOnly.stderr).toContain(
+        'environment is production: nothing was done; add --yes to revert 2 migrations [confirmation_required]',
+      );
+      expect(await applied()).toBe(2);
+
+      // Elsewhere, without a terminal: refused, pointing to --yes and --dry-run.
+      const refused = await runCli(['migrate', 'down', '--to', '1'], { env });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('add --yes to revert 1 migration (or --dry-run');
+      const dry = await runCli(['--json', 'migrate', 'down', '--to', '0', '--dry-run'], { env });
+      expect(dry.code, dry.stderr).toBe(0);
+      expect(JSON.parse(dry.stdout)).toMatchObject({
+        direction: 'down',
+        steps: ['0002_b', '0001_a'],
+        data_loss: [
+          { migration: '0002_b', kind: 'drop column', table: 'a', column: 'y', rows: 3 },
+          { migration: '0002_b', kind: 'drop table', table: 'b', rows: 1 },
+          { migration: '0001_a', kind: 'drop table', table: 'a', rows: 3 },
+        ],
+      });
+      expect(await applied()).toBe(2);
+      expect((await other.pool.query('SELECT count(*)::int AS n FROM b')).rows[0]).toEqual({ n: 1 });
+
+      // `migrate plan --down` shows the same data loss.
+      const plan = await runCli(['migrate', 'plan', '--down', '--to', '1'], { env });
+      expect(plan.stdout).toContain('  data loss: drops table b (1 row)');
+
+      const confirmed = await runCli(['migrate', 'down', '--to', '0', '--yes'], { env: production });
+      expect(confirmed.code, confirmed.stderr).toBe(0);
+      expect(confirmed.stdout).toContain('2 migrations reverted');
+      expect(await applied()).toBe(0);
+    } finally {
+      await other.drop();
+    }
   });
 
   it('two concurrent `migrate up` processes apply each migration exactly once', async () => {

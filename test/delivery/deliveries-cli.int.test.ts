@@ -82,7 +82,7 @@ describe('hermes deliveries list | show | replay', () => {
   });
 
   it('replays the dead letters with their delivery ids, and a worker delivers them', async () => {
-    const replayed = await cli('--json', 'deliveries', 'replay', '--dead');
+    const replayed = await cli('--json', 'deliveries', 'replay', '--dead', '--yes');
     expect(replayed.code).toBe(0);
     const report = JSON.parse(replayed.stdout) as { replayed: { lead_id: string; delivery_id: string }[] };
     expect(new Set(report.replayed.map((r) => r.delivery_id))).toEqual(

@@ -114,8 +114,10 @@ describe('hermes serve delivers what POST /api/contact commits', () => {
       body: JSON.stringify({ lead_ids: [leadId] }),
     });
     expect(replayed.status).toBe(200);
-    expect(await replayed.json()).toEqual({
+    expect(await replayed.json()).toMatchObject({
+      dry_run: false,
       replayed: [{ lead_id: leadId, delivery_id: deliveryId }],
+      skipped: [],
       in_flight: [],
     });
     await receiver.waitForDelivered(2);

@@ -90,7 +90,7 @@ describe('the CLI and the admin API audit the same operation the same way', () =
   it('deliveries.replay of one lead', async () => {
     const [entry] = await expectSameTrail(
       () => http('/api/admin/deliveries/replay', { lead_ids: [leadId] }),
-      () => cli(0, 'deliveries', 'replay', leadId),
+      () => cli(0, 'deliveries', 'replay', leadId, '--yes'),
     );
     expect(entry).toMatchObject({
       action: 'deliveries.replay',
@@ -103,12 +103,25 @@ describe('the CLI and the admin API audit the same operation the same way', () =
   it('deliveries.replay --dead --since records the time the since resolved to', async () => {
     const [entry] = await expectSameTrail(
       () => http('/api/admin/deliveries/replay', { dead: true, since: '2025-01-31' }),
-      () => cli(0, 'deliveries', 'replay', '--dead', '--since', '2025-01-31'),
+      () => cli(0, 'deliveries', 'replay', '--dead', '--since', '2025-01-31', '--yes'),
     );
     expect(entry).toMatchObject({
       subject: null,
       outcome: 'ok',
       details: { replayed: 0, dead: true, since: '2025-01-31T00:00:00.000Z' },
+    });
+  });
+
+  it('deliveries.replay.plan: a dry run, audited as a plan', async () => {
+    const [entry] = await expectSameTrail(
+      () => http('/api/admin/deliveries/replay', { lead_ids: [leadId], dry_run: true }),
+      () => cli(0, 'deliveries', 'replay', leadId, '--dry-run'),
+    );
+    expect(entry).toMatchObject({
+      action: 'deliveries.replay.plan',
+      subject: leadId,
+      outcome: 'ok',
+      details: { would_replay: 1, skipped: 0, dead: false, since: null, include_delivered: false },
     });
   });
 });

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { describeGot } from '../../leads/describe-got.ts';
 import { eraseSubject } from '../../leads/erase-subject.ts';
 import { exportSubjectData } from '../../leads/export-subject-data.ts';
-import { runRetention } from '../../leads/run-retention.ts';
+import { planRetention, runRetention } from '../../leads/run-retention.ts';
 import { leadIdPattern } from '../../leads/lead-id.ts';
 import { showLead } from '../../leads/show-lead.ts';
 import { HttpProblem } from '../http-problem.ts';
@@ -19,7 +19,10 @@ export interface AdminOptions {
 }
 
 const emailBody = z.strictObject({ email: z.string().trim().min(3).max(254).regex(z.regexes.email) });
-const retentionBody = z.strictObject({ older_than_days: z.int().min(1).max(36_500).optional() });
+const retentionBody = z.strictObject({
+  older_than_days: z.int().min(1).max(36_500).optional(),
+  dry_run: z.boolean().default(false),
+});
 
 /**
  * `/api/admin/*`, behind the admin guard (admin-api.ts): every call written to
@@ -64,8 +67,14 @@ export function adminPlugin(app: FastifyInstance, options: AdminOptions, done: (
   app.post('/api/admin/retention', async (request) => {
     const body = parseRequestInput(retentionBody, request.body, {
       older_than_days: 'an integer number of days from 1 to 36500',
+      dry_run: 'true or false',
     });
     const days = body.older_than_days ?? options.retentionDays;
+    // As the CLI's --dry-run: the count that a run would anonymise now, nothing changed.
+    if (body.dry_run) {
+      const plan = await planRetention(pool, actorOf(request), days);
+      return { older_than_days: days, ...plan };
+    }
     const result = await runRetention(pool, actorOf(request), days, options.idempotencyTtlHours);
     return { older_than_days: days, anonymised: result.lead_ids.length, ...result };
   });

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { auditedReplay } from '../../delivery/audited-replay.ts';
+import { auditedReplay, auditedReplayPlan } from '../../delivery/audited-replay.ts';
 import { deliveryStatuses } from '../../delivery/delivery-status.ts';
 import { parseSince } from '../../delivery/parse-since.ts';
 import { findDelivery } from '../../delivery/sql/find-delivery.ts';
@@ -28,6 +28,8 @@ const replayBody = z.strictObject({
   lead_ids: z.array(z.string()).max(10_000).default([]),
   dead: z.boolean().default(false),
   since: z.string().min(1).optional(),
+  include_delivered: z.boolean().default(false),
+  dry_run: z.boolean().default(false),
 });
 
 const expected: Readonly<Record<string, string>> = {
@@ -36,6 +38,8 @@ const expected: Readonly<Record<string, string>> = {
   limit: 'an integer from 1 to 10000',
   lead_ids: 'an array of lead references such as HS-20261124-7KQ2M9',
   dead: 'true or false',
+  include_delivered: 'true or false',
+  dry_run: 'true or false',
 };
 
 function invalid(
@@ -61,7 +65,8 @@ function since(value: string | undefined): Date | undefined {
 
 /**
  * The deliveries behind the admin API (its guard, admin-api.ts; every call audited):
- * GET /api/admin/deliveries, GET /api/admin/deliveries/:leadId, POST /api/admin/deliveries/replay.
+ * GET /api/admin/deliveries, GET /api/admin/deliveries/:leadId, POST /api/admin/deliveries/replay
+ * (`dry_run`: what it would replay; `include_delivered`: delivered ones too).
  */
 export function deliveriesAdminPlugin(
   app: FastifyInstance,
@@ -103,10 +108,19 @@ export function deliveriesAdminPlugin(
 
   app.post('/api/admin/deliveries/replay', async (request) => {
     const body = parseRequestInput(replayBody, request.body, expected);
-    const replayRequest = { leadIds: body.lead_ids, dead: body.dead, since: since(body.since) };
-    // A request that is not valid, or names a lead without a delivery, throws: the HTTP edge
-    // (error-answers.ts) answers it, with its status from the error catalogue.
-    return await auditedReplay(pool, actorOf(request), replayRequest);
+    const replayRequest = {
+      leadIds: body.lead_ids,
+      dead: body.dead,
+      since: since(body.since),
+      includeDelivered: body.include_delivered,
+    };
+    // The replay rule is the CLI's (decide-replay.ts), without its question: the API key is the
+    // consent. A request that is not valid, names a lead without a delivery or one that may not be
+    // sent again, throws: the HTTP edge (error-answers.ts) answers it, its status from the catalogue.
+    const actor = actorOf(request);
+    return body.dry_run
+      ? await auditedReplayPlan(pool, actor, replayRequest)
+      : await auditedReplay(pool, actor, replayRequest);
   });
 
   done();

@@ -1,16 +1,18 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { deliveryStatuses, type DeliveryStatus } from '../../../delivery/delivery-status.ts';
-import { auditedReplay } from '../../../delivery/audited-replay.ts';
-import { checkReplayRequest, type ReplayRequest } from '../../../delivery/replay.ts';
+import { auditedReplay, auditedReplayPlan } from '../../../delivery/audited-replay.ts';
+import { checkReplayRequest, replayedRows, type ReplayRequest } from '../../../delivery/replay.ts';
 import { findDelivery } from '../../../delivery/sql/find-delivery.ts';
 import { listDeliveries } from '../../../delivery/sql/list-deliveries.ts';
 import { HermesError, hasCode } from '../../../errors/hermes-error.ts';
+import { confirm, confirmationFacts, decideConfirmation, processTerminal } from '../../confirm.ts';
 import type { CliContext } from '../../context.ts';
 import { integerFrom, oneOf, parseLeadId, parseLeadIds, parseSinceValue } from '../../parse-values.ts';
 import { UsageError } from '../../usage-error.ts';
 import { withDatabase } from '../../with-database.ts';
 import { printDelivery, printDeliveryList } from './print-deliveries.ts';
+import { deliveriesWord, replayLines } from './print-replay.ts';
 
 /** Lead ids or --dead/--since, not both and not neither: the replay rule, checked before connecting. */
 function checkReplayUsage(request: ReplayRequest): void {
@@ -64,29 +66,60 @@ export function registerDeliveries(deliveries: Command, ctx: CliContext): void {
 
   deliveries
     .command('replay')
-    .description('re-queue deliveries (each keeps its delivery id, so n8n can de-duplicate)')
+    .description(
+      're-queue deliveries (each keeps its delivery id, so n8n can de-duplicate); erased leads are never sent again',
+    )
     .argument('[lead_id...]', 'the leads to deliver again', parseLeadIds)
     .option('--dead', 'every dead delivery')
     .option(
       '--since <time>',
-      'dead and delivered deliveries of leads committed since (with --dead: dead only)',
+      'dead deliveries of leads committed since (with --include-delivered: delivered ones too)',
       parseSinceValue,
     )
-    .action((leadIds: string[], opts: { dead?: boolean; since?: Date }) => {
-      const request = { leadIds, dead: opts.dead ?? false, since: opts.since };
+    .option('--include-delivered', 'send delivered deliveries again too (without it they are left out)')
+    .option('--dry-run', 'print what would be replayed (counts by status, the first ids); change nothing')
+    .option('--yes', 'replay without asking (needed when not on a terminal)')
+    .action((leadIds: string[], opts: ReplayOptions) => {
+      const request: ReplayRequest = {
+        leadIds,
+        dead: opts.dead ?? false,
+        since: opts.since,
+        includeDelivered: opts.includeDelivered ?? false,
+      };
       checkReplayUsage(request);
+      const terminal = processTerminal();
+      // Sending again can be repeated, and n8n can de-duplicate by delivery id: asked, not barred.
+      const facts = confirmationFacts(terminal, opts, ctx.config().environment, false);
+      const decision = decideConfirmation(facts);
+      const actor = `cli:${userInfo().username}`;
       return withDatabase(ctx, async (db) => {
-        const report = await auditedReplay(db.pool, `cli:${userInfo().username}`, request);
-        ctx.output.result(report, () => {
-          ctx.output.line(
-            `replayed ${String(report.replayed.length)} deliver${report.replayed.length === 1 ? 'y' : 'ies'}`,
-          );
-          for (const row of report.replayed.slice(0, 50))
-            ctx.output.line(`  ${row.lead_id}  ${row.delivery_id}`);
-          if (report.replayed.length > 50)
-            ctx.output.line(`  … and ${String(report.replayed.length - 50)} more`);
-          for (const id of report.in_flight) ctx.output.line(`  ${id}  being delivered now: left as it is`);
-        });
+        if (decision !== 'run') {
+          const plan = await auditedReplayPlan(db.pool, actor, request);
+          const count = replayedRows(plan).length;
+          // The plan is the result of a dry run; before a question it is said on stderr.
+          if (decision === 'plan-only' || count === 0) {
+            ctx.output.result(plan, () => printLines(ctx, replayLines(plan)));
+            if (count === 0) return;
+          } else if (decision === 'ask') {
+            for (const line of replayLines(plan)) ctx.output.error(line);
+          }
+          const action = { action: `replay ${deliveriesWord(count)}`, hasDryRun: true };
+          if (!(await confirm(decision, facts, action, terminal))) return;
+        }
+        const report = await auditedReplay(db.pool, actor, request);
+        ctx.output.result(report, () => printLines(ctx, replayLines(report)));
       });
     });
+}
+
+interface ReplayOptions {
+  dead?: boolean;
+  since?: Date;
+  includeDelivered?: boolean;
+  dryRun?: boolean;
+  yes?: boolean;
+}
+
+function printLines(ctx: CliContext, lines: readonly string[]): void {
+  for (const line of lines) ctx.output.line(line);
 }

@@ -7,12 +7,16 @@ import { eraseSubject } from '../../../leads/erase-subject.ts';
 import { exportSubjectData } from '../../../leads/export-subject-data.ts';
 import { runRetention } from '../../../leads/run-retention.ts';
 import { showLead } from '../../../leads/show-lead.ts';
+import { confirm, confirmationFacts, decideConfirmation, processTerminal } from '../../confirm.ts';
 import type { CliContext } from '../../context.ts';
 import { parseEmail } from '../../parse-email.ts';
 import { integerFrom, nonEmpty, parseLeadId } from '../../parse-values.ts';
 import { withDatabase } from '../../with-database.ts';
 
 const actor = () => `cli:${userInfo().username}`;
+
+/** export/erase of an address without leads: as `leads show` of an unknown reference, exit 1. */
+const nothingHeld = () => new HermesError('subject_not_found', 'no lead held for this address');
 
 /** `hermes leads show|export|erase|retention`: the GDPR operations, each audited in hermes_ops.audit_log. */
 export function registerLeads(leads: Command, ctx: CliContext): void {
@@ -42,6 +46,8 @@ export function registerLeads(leads: Command, ctx: CliContext): void {
     .action((opts: { email: string; out?: string }) =>
       withDatabase(ctx, async (db) => {
         const data = await exportSubjectData(db.pool, actor(), opts.email);
+        // A lookup that finds nothing exits 1 (audited as not_found); --out then writes no file.
+        if (data.leads.length === 0) throw nothingHeld();
         const json = `${JSON.stringify(data, null, 2)}\n`;
         if (opts.out) {
           await writeFile(opts.out, json, { mode: 0o600 });
@@ -56,18 +62,21 @@ export function registerLeads(leads: Command, ctx: CliContext): void {
     .command('erase')
     .description('anonymise every lead of an email address (GDPR art. 17); rows and audit trail are kept')
     .requiredOption('--email <email>', 'the data subject', parseEmail)
-    .option('--yes', 'confirm: this cannot be undone')
-    .action((opts: { email: string; yes?: boolean }) => {
-      if (!opts.yes)
-        throw new HermesError('confirmation_required', 'erasure cannot be undone: add --yes to confirm');
-      return withDatabase(ctx, async (db) => {
+    .option('--yes', 'erase without asking (needed when not on a terminal, and in production)')
+    .action(async (opts: { email: string; yes?: boolean }) => {
+      const terminal = processTerminal();
+      const facts = confirmationFacts(terminal, opts, ctx.config().environment, true);
+      const decision = decideConfirmation(facts);
+      const action = {
+        action: `erase every lead of ${opts.email} (this cannot be undone)`,
+        hasDryRun: false,
+      };
+      if (decision !== 'run' && !(await confirm(decision, facts, action, terminal))) return;
+      await withDatabase(ctx, async (db) => {
         const ids = await eraseSubject(db.pool, actor(), opts.email);
+        if (ids.length === 0) throw nothingHeld();
         ctx.output.result({ erased: ids.length, lead_ids: ids }, () =>
-          ctx.output.line(
-            ids.length === 0
-              ? 'no lead held for this address'
-              : `erased ${ids.length} lead${ids.length === 1 ? '' : 's'}: ${ids.join(', ')}`,
-          ),
+          ctx.output.line(`erased ${ids.length} lead${ids.length === 1 ? '' : 's'}: ${ids.join(', ')}`),
         );
       });
     });

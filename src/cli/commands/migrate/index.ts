@@ -3,12 +3,14 @@ import { HermesError } from '../../../errors/hermes-error.ts';
 import type { MigrationPlan, MigrationRunResult } from '../../../migrations/migrator.ts';
 import type { MigrationStatus } from '../../../migrations/migration-status.ts';
 import { verifyReversible } from '../../../migrations/verify-reversible.ts';
+import { confirm, confirmationFacts, decideConfirmation, processTerminal } from '../../confirm.ts';
 import type { CliContext } from '../../context.ts';
 import { namedParser } from '../../name-bad-values.ts';
 import { migrationVersion } from '../../parse-values.ts';
 import { UsageError } from '../../usage-error.ts';
 import { withDatabase } from '../../with-database.ts';
 import { createMigrator } from './create-migrator.ts';
+import { dataLossOfPlan, describeLoss, type DataLoss } from './down-plan.ts';
 
 const upTo = migrationVersion({ zero: false });
 const downTo = migrationVersion({ zero: true });
@@ -37,17 +39,33 @@ function printStatus(ctx: CliContext, status: readonly MigrationStatus[]): void 
   }
 }
 
-function printPlan(ctx: CliContext, plan: MigrationPlan): void {
+/** A plan as lines: each step, the data a down loses, a down declared destructive, the blockers. */
+function planLines(plan: MigrationPlan, losses: readonly DataLoss[]): string[] {
+  const lines: string[] = [];
+  if (plan.steps.length === 0) lines.push(`nothing to migrate ${plan.direction}`);
+  for (const step of plan.steps) {
+    lines.push(
+      `would ${plan.direction === 'up' ? 'apply ' : 'revert'} ${step.name}${step.transactional ? '' : ' (no transaction)'}`,
+    );
+    for (const loss of losses.filter((l) => l.migration === step.name))
+      lines.push(`  data loss: ${describeLoss(loss)}`);
+    if (plan.direction === 'down' && step.destructiveReason)
+      lines.push(`  declared destructive: ${step.destructiveReason}`);
+  }
+  for (const blocker of plan.blockers) lines.push(`blocked: ${blocker}`);
+  return lines;
+}
+
+function printPlan(ctx: CliContext, plan: MigrationPlan, losses: readonly DataLoss[] = []): void {
   ctx.output.result(
-    { direction: plan.direction, steps: plan.steps.map((s) => s.name), blockers: plan.blockers },
+    {
+      direction: plan.direction,
+      steps: plan.steps.map((s) => s.name),
+      blockers: plan.blockers,
+      ...(plan.direction === 'down' ? { data_loss: losses } : {}),
+    },
     () => {
-      if (plan.steps.length === 0) ctx.output.line(`nothing to migrate ${plan.direction}`);
-      for (const step of plan.steps) {
-        ctx.output.line(
-          `would ${plan.direction === 'up' ? 'apply ' : 'revert'} ${step.name}${step.transactional ? '' : ' (no transaction)'}`,
-        );
-      }
-      for (const blocker of plan.blockers) ctx.output.line(`blocked: ${blocker}`);
+      for (const line of planLines(plan, losses)) ctx.output.line(line);
     },
   );
   if (plan.blockers.length > 0)
@@ -100,9 +118,10 @@ export function registerMigrate(migrate: Command, ctx: CliContext): void {
         throw new UsageError('--down needs --to <version> (0 plans reverting everything)');
       // --to took 0 while it could not know whether --down would follow: only a roll-back goes to 0.
       if (!down && opts.to !== undefined) namedParser(upTo, '--to', command)(opts.to, undefined);
-      return withDatabase(ctx, async (db) =>
-        printPlan(ctx, await createMigrator(ctx, db).plan(down ? 'down' : 'up', opts.to)),
-      );
+      return withDatabase(ctx, async (db) => {
+        const plan = await createMigrator(ctx, db).plan(down ? 'down' : 'up', opts.to);
+        printPlan(ctx, plan, down ? await dataLossOfPlan(db.pool, plan.steps) : []);
+      });
     });
 
   migrate
@@ -117,9 +136,30 @@ export function registerMigrate(migrate: Command, ctx: CliContext): void {
     .command('down')
     .description('revert applied migrations newer than --to (0 reverts all)')
     .requiredOption('--to <version>', 'the version to roll back to (0: before the first)', downTo)
-    .action((opts: { to: string }) =>
-      withDatabase(ctx, async (db) => printRun(ctx, await createMigrator(ctx, db).down(opts.to))),
-    );
+    .option('--dry-run', 'print the plan (what is reverted, the data it loses); change nothing')
+    .option('--yes', 'revert without asking (needed when not on a terminal, and in production)')
+    .action((opts: { to: string; dryRun?: boolean; yes?: boolean }) => {
+      const terminal = processTerminal();
+      // A down drops what its up made, and the rows with it: irreversible.
+      const facts = confirmationFacts(terminal, opts, ctx.config().environment, true);
+      const decision = decideConfirmation(facts);
+      return withDatabase(ctx, async (db) => {
+        const migrator = createMigrator(ctx, db);
+        if (decision !== 'run') {
+          // Planned first, so a bad --to or a blocked plan says so before any question.
+          const plan = await migrator.plan('down', opts.to);
+          const shown = decision === 'plan-only' || plan.steps.length === 0 || plan.blockers.length > 0;
+          const losses = decision === 'refuse' && !shown ? [] : await dataLossOfPlan(db.pool, plan.steps);
+          if (shown) printPlan(ctx, plan, losses);
+          else if (decision === 'ask') for (const line of planLines(plan, losses)) ctx.output.error(line);
+          if (plan.steps.length === 0) return;
+          const n = plan.steps.length;
+          const action = { action: `revert ${String(n)} migration${n === 1 ? '' : 's'}`, hasDryRun: true };
+          if (!(await confirm(decision, facts, action, terminal))) return;
+        }
+        printRun(ctx, await migrator.down(opts.to));
+      });
+    });
 
   migrate
     .command('validate')
