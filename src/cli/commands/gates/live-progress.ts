@@ -34,7 +34,17 @@ interface TaskView {
  * listr2's terminal display. The runner schedules the gates; each listr task only mirrors its
  * gate: waiting, running (with the gate's log lines), then its result.
  */
-export function liveProgress(options: { stream?: NodeJS.WriteStream } = {}): GateProgress {
+export interface LiveProgressOptions {
+  stream?: NodeJS.WriteStream;
+  /** The clock running titles are measured with (a test moves it instead of waiting). */
+  now?: () => number;
+  /** How often a running title is redrawn. */
+  tickMs?: number;
+}
+
+export function liveProgress(options: LiveProgressOptions = {}): GateProgress {
+  const now = options.now ?? Date.now;
+  const tickMs = options.tickMs ?? 1_000;
   const states = new Map<string, GateState>();
   let drawing: Promise<unknown> = Promise.resolve();
 
@@ -45,7 +55,7 @@ export function liveProgress(options: { stream?: NodeJS.WriteStream } = {}): Gat
     task.output = state.lastLog ?? 'running';
     state.onLog = (text) => (task.output = text);
     const title = task.title;
-    const clock = setInterval(() => (task.title = runningTitle(title, Date.now() - state.startedAt)), 1_000);
+    const clock = setInterval(() => (task.title = runningTitle(title, now() - state.startedAt)), tickMs);
     clock.unref();
     const result = await state.finished.finally(() => clearInterval(clock));
     const line = `${id}  ${result.summary}${result.startedAt ? ` (${formatDuration(result.durationMs)})` : ''}`;
@@ -97,7 +107,7 @@ export function liveProgress(options: { stream?: NodeJS.WriteStream } = {}): Gat
       const state = states.get(event.gate.id);
       if (!state) return;
       if (event.type === 'start') {
-        state.startedAt = Date.now();
+        state.startedAt = now();
         state.markStarted();
       }
       if (event.type === 'log') {
