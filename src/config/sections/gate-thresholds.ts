@@ -4,7 +4,8 @@ import { environments } from './environment.ts';
 
 /**
  * Thresholds and settings of the built-in gates (`gates.thresholds` in hermes.yaml), grouped by
- * gate family. Every number defaults to the one in spec/quality-gates.md; see `hermes gates explain`.
+ * gate family. Every number defaults to the spec's value in the section the gate cites (e.g. §1.2.1);
+ * docs/gates.md lists every default, `hermes gates explain` the values in effect.
  */
 
 const count = z.int().min(0);

@@ -4,15 +4,33 @@ import type { CliContext } from '../../context.ts';
 import { allGates } from '../../../gates/all-gates.ts';
 import type { Stage } from '../../../gates/gate.ts';
 import { parseStage } from './run-command.ts';
+import { oneOf } from '../../parse-values.ts';
+import { UsageError } from '../../usage-error.ts';
+import { gateReference } from '../../../gates/reference/gate-reference.ts';
+
+const listFormats = ['text', 'markdown'] as const;
+type ListFormat = (typeof listFormats)[number];
 
 export function registerGatesList(gates: Command, ctx: CliContext): void {
   gates
     .command('list')
     .description('list the gates (built-in and custom), their stage and dependencies')
     .option('--stage <stage>', 'only the gates of this stage', parseStage)
-    .action((options: { stage?: Stage }) => {
+    .option(
+      '--format <format>',
+      `text (default) or markdown: the gate reference with every gate's spec section, thresholds and defaults (docs/gates.md)`,
+      oneOf(listFormats),
+    )
+    .action((options: { stage?: Stage; format?: ListFormat }) => {
       const { stage } = options;
       const config = ctx.config();
+      if (options.format === 'markdown') {
+        if (ctx.output.json) throw new UsageError('--format markdown and --json: choose one');
+        const reference = gateReference(config, process.cwd(), stage === undefined ? undefined : [stage]);
+        // line() adds the one newline the reference ends with: stdout is byte for byte docs/gates.md.
+        ctx.output.line(reference.replace(/\n$/, ''));
+        return;
+      }
       const customIds = new Set(config.gates.custom.map((c) => c.id));
       const rows = allGates(config)
         .filter((gate) => stage === undefined || gate.stage === stage)
