@@ -15,6 +15,7 @@ import { formPagePlugin } from './plugins/form-page.ts';
 import { gracefulClose } from './plugins/graceful-close.ts';
 import { healthPlugin } from './plugins/health.ts';
 import { n8nHealthCheck, n8nHealthPlugin } from './plugins/n8n-health.ts';
+import { openApiPlugin, routeRecorder } from './plugins/openapi.ts';
 import { securityHeaders } from './plugins/security-headers.ts';
 import { strictBodies } from './plugins/strict-bodies.ts';
 import { telemetry } from './plugins/telemetry.ts';
@@ -71,6 +72,8 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
     intake.formTokenTtlHours,
   );
 
+  // First: it lists every route registered after it, which the OpenAPI document is tested against.
+  await app.register(routeRecorder);
   await app.register(errorAnswers, {
     bodyLimitBytes: server.bodyLimitBytes,
     unavailableRetryAfterS: intake.unavailableRetryAfterS,
@@ -83,6 +86,7 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
   await app.register(healthPlugin, { pool: deps.db.pool, poolMax: deps.config.database.poolMax });
   const n8nHealth = n8nHealthCheck(deps.config, deps.db.pool);
   await app.register(n8nHealthPlugin, { check: n8nHealth, db: deps.db.pool, metrics: registry });
+  await app.register(openApiPlugin, { intake });
   await app.register(formPagePlugin, { intake, retentionDays: admin.retentionDays, tokens });
   await app.register(contactPlugin, {
     pool: deps.db.pool,

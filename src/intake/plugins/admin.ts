@@ -18,11 +18,19 @@ export interface AdminOptions {
   idempotencyTtlHours: number;
 }
 
-const emailBody = z.strictObject({ email: z.string().trim().min(3).max(254).regex(z.regexes.email) });
-const retentionBody = z.strictObject({
+// Exported for the OpenAPI document (src/intake/openapi/), which shows these very schemas.
+export const emailBody = z.strictObject({ email: z.string().trim().min(3).max(254).regex(z.regexes.email) });
+export const retentionBody = z.strictObject({
   older_than_days: z.int().min(1).max(36_500).optional(),
   dry_run: z.boolean().default(false),
 });
+
+/** What each field expects, in words: a 400 answer's `expected`, and the OpenAPI descriptions. */
+export const emailExpected: Readonly<Record<string, string>> = { email: 'an email address' };
+export const retentionExpected: Readonly<Record<string, string>> = {
+  older_than_days: 'an integer number of days from 1 to 36500',
+  dry_run: 'true or false',
+};
 
 /**
  * `/api/admin/*`, behind the admin guard (admin-api.ts): every call written to
@@ -51,8 +59,6 @@ export function adminPlugin(app: FastifyInstance, options: AdminOptions, done: (
     return { lead };
   });
 
-  const emailExpected = { email: 'an email address' };
-
   app.post('/api/admin/gdpr/export', async (request) => {
     const { email } = parseRequestInput(emailBody, request.body, emailExpected);
     return exportSubjectData(pool, actorOf(request), email);
@@ -65,10 +71,7 @@ export function adminPlugin(app: FastifyInstance, options: AdminOptions, done: (
   });
 
   app.post('/api/admin/retention', async (request) => {
-    const body = parseRequestInput(retentionBody, request.body, {
-      older_than_days: 'an integer number of days from 1 to 36500',
-      dry_run: 'true or false',
-    });
+    const body = parseRequestInput(retentionBody, request.body, retentionExpected);
     const days = body.older_than_days ?? options.retentionDays;
     // As the CLI's --dry-run: the count that a run would anonymise now, nothing changed.
     if (body.dry_run) {

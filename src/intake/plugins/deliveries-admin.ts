@@ -18,13 +18,14 @@ export interface DeliveriesAdminOptions {
   actorOf: (request: FastifyRequest) => string;
 }
 
-const listQuery = z.strictObject({
+// Exported for the OpenAPI document (src/intake/openapi/), which shows these very schemas.
+export const listQuery = z.strictObject({
   status: z.enum(deliveryStatuses).optional(),
   since: z.string().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(10_000).default(100),
 });
 
-const replayBody = z.strictObject({
+export const replayBody = z.strictObject({
   lead_ids: z.array(z.string()).max(10_000).default([]),
   dead: z.boolean().default(false),
   since: z.string().min(1).optional(),
@@ -32,7 +33,8 @@ const replayBody = z.strictObject({
   dry_run: z.boolean().default(false),
 });
 
-const expected: Readonly<Record<string, string>> = {
+/** What each field expects, in words: a 400 answer's `expected`, and the OpenAPI descriptions. */
+export const deliveriesExpected: Readonly<Record<string, string>> = {
   status: `one of ${deliveryStatuses.join(', ')}`,
   since: 'an ISO 8601 date or time, or a duration back such as 30m, 2h, 7d',
   limit: 'an integer from 1 to 10000',
@@ -49,7 +51,9 @@ function invalid(
 ): HttpProblem {
   return new HttpProblem('validation_failed', message, {
     extra: {
-      fields: [{ field, expected: expected[field] ?? 'see the documentation', got: describeGot(got) }],
+      fields: [
+        { field, expected: deliveriesExpected[field] ?? 'see the documentation', got: describeGot(got) },
+      ],
     },
   });
 }
@@ -76,7 +80,7 @@ export function deliveriesAdminPlugin(
   const { pool, actorOf } = options;
 
   app.get('/api/admin/deliveries', async (request) => {
-    const query = parseRequestInput(listQuery, request.query, expected);
+    const query = parseRequestInput(listQuery, request.query, deliveriesExpected);
     const deliveries = await audited(pool, {
       actor: actorOf(request),
       action: 'deliveries.list',
@@ -107,7 +111,7 @@ export function deliveriesAdminPlugin(
   });
 
   app.post('/api/admin/deliveries/replay', async (request) => {
-    const body = parseRequestInput(replayBody, request.body, expected);
+    const body = parseRequestInput(replayBody, request.body, deliveriesExpected);
     const replayRequest = {
       leadIds: body.lead_ids,
       dead: body.dead,
