@@ -1,5 +1,5 @@
 import type { LoadedConfig, loadConfig as readConfig } from '../config/load-config.ts';
-import type { Database } from '../db/open-database.ts';
+import type { Database, WhileServed } from '../db/open-database.ts';
 import type { HermesConfig } from '../config/schema.ts';
 import { createOutput, type Output } from './output.ts';
 
@@ -12,8 +12,11 @@ export interface GlobalOptions {
 /** What every command gets: the validated config (loaded once, on first use) and the database. */
 export interface CliContext {
   readonly output: Output;
-  /** Loads the config reader (zod, yaml): run before any action, so `--help` never pays for it. */
-  prepare(): Promise<void>;
+  /**
+   * Loads the config reader (zod, yaml): run before any action, so `--help` never pays for it.
+   * `command` is the one about to run (`leads show`): what it may do beside a running `hermes serve`.
+   */
+  prepare(command: string): Promise<void>;
   loaded(): LoadedConfig;
   config(): Readonly<HermesConfig>;
   /** Opens the configured database; the command closes it. */
@@ -33,8 +36,34 @@ export function databaseSettings(config: Readonly<HermesConfig>) {
   };
 }
 
+/**
+ * The commands that reach a running `hermes serve` through the socket it shares: lookups, and the
+ * GDPR and replay operations its admin API offers too. The rest (schema changes, a second server
+ * or worker, gate runs) need the database to themselves.
+ */
+export const commandsBesideServe: readonly string[] = [
+  'leads show',
+  'leads export',
+  'leads erase',
+  'leads retention',
+  'deliveries list',
+  'deliveries show',
+  'deliveries replay',
+  'gates history',
+  'migrate status',
+  'migrate plan',
+  'migrate validate',
+];
+
+export function whileServedFor(command: string): WhileServed {
+  return commandsBesideServe.includes(command)
+    ? { connect: true }
+    : { connect: false, command, reachable: commandsBesideServe };
+}
+
 /** `options` is read on first use: commander knows the global options only once it has parsed them. */
 export function createContext(options: () => GlobalOptions): CliContext {
+  let running = '';
   let loaded: LoadedConfig | undefined;
   let output: Output | undefined;
   let loadConfig: typeof readConfig | undefined;
@@ -50,7 +79,8 @@ export function createContext(options: () => GlobalOptions): CliContext {
     get output() {
       return getOutput();
     },
-    async prepare() {
+    async prepare(command) {
+      running = command;
       loadConfig ??= (await import('../config/load-config.ts')).loadConfig;
     },
     loaded: load,
@@ -58,7 +88,7 @@ export function createContext(options: () => GlobalOptions): CliContext {
     async openDatabase() {
       const settings = databaseSettings(load().config);
       const { openDatabase } = await import('../db/open-database.ts');
-      return openDatabase(settings);
+      return openDatabase(settings, whileServedFor(running));
     },
   };
 }

@@ -21,7 +21,16 @@ const contendedForMs = 3_000;
 
 export interface DataDirLock {
   readonly path: string;
+  /** Names this holding of the lock: what a pointer published beside it must repeat. */
+  readonly token: string;
   release(): Promise<void>;
+}
+
+/** A live Hermes process on this host holding a data directory's lock. */
+export interface AliveHolder {
+  readonly pid: number;
+  readonly since: string;
+  readonly token: string;
 }
 
 interface HolderRecord extends ProcessIdentity {
@@ -191,6 +200,13 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
   return holdLock(lockPath, record.token);
 }
 
+/** The holder of `dataDir`'s lock if it is a process this one can see running; else null. */
+export async function aliveHolder(dataDir: string): Promise<AliveHolder | null> {
+  const holder = (await inspect(`${dataDir}.lock`))?.holder ?? null;
+  if (holder === null || livenessOf(holder) !== 'alive') return null;
+  return { pid: holder.pid, since: holder.since, token: holder.token };
+}
+
 function holdLock(lockPath: string, token: string): DataDirLock {
   const stillOurs = async (): Promise<boolean> => (await inspect(lockPath))?.holder?.token === token;
   // Keeps the lock fresh for a process that cannot check our pid (and for an older Hermes).
@@ -207,6 +223,7 @@ function holdLock(lockPath: string, token: string): DataDirLock {
   timer.unref();
   return {
     path: lockPath,
+    token,
     async release() {
       clearInterval(timer);
       if (await stillOurs().catch(() => false)) {

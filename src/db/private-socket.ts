@@ -11,6 +11,8 @@ const socketName = `.s.PGSQL.${String(socketPort)}`;
 const maxSocketPathBytes = process.platform === 'linux' ? 107 : 103;
 
 export interface PrivateSocket {
+  /** The 0700 directory holding it. */
+  readonly dir: string;
   /** The socket file to listen on. */
   readonly path: string;
   /** `postgres://postgres@%2F<dir>:5432/postgres`: `pg` and libpq read the host as the socket directory. */
@@ -41,12 +43,27 @@ function ensurePrivateDir(dir: string): void {
   chmodSync(dir, 0o700);
 }
 
+/** The URL of the socket in `dir`, as `pg` and libpq read it. */
+export function socketUrlIn(dir: string): string {
+  return `postgres://postgres@${encodeURIComponent(dir)}:${String(socketPort)}/postgres`;
+}
+
+/**
+ * Whether `dir` is a directory of this user's that no one else may enter: a socket found through
+ * a file must still be one that only this user could have made (PGlite asks for no password).
+ */
+export function isPrivateDir(dir: string): boolean {
+  try {
+    const stats = lstatSync(dir);
+    const uid = process.getuid?.();
+    return stats.isDirectory() && (uid === undefined || stats.uid === uid) && (stats.mode & 0o077) === 0;
+  } catch {
+    return false;
+  }
+}
+
 function socketIn(dir: string, remove: () => void): PrivateSocket {
-  return {
-    path: join(dir, socketName),
-    url: `postgres://postgres@${encodeURIComponent(dir)}:${String(socketPort)}/postgres`,
-    remove,
-  };
+  return { dir, path: join(dir, socketName), url: socketUrlIn(dir), remove };
 }
 
 /**

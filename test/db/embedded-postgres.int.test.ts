@@ -14,6 +14,7 @@ import pg from 'pg';
 import { parse } from 'pg-connection-string';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/db/embedded-postgres.ts';
+import { findLiveInstance, livePointerPath } from '../../src/db/live-instance.ts';
 
 /** Inodes of the TCP sockets this process listens on (Linux /proc). */
 function listeningTcpInodes(): Set<string> {
@@ -156,6 +157,27 @@ describe('the embedded database serves only its owner', () => {
     await running.stop();
     running = undefined;
     expect(existsSync(dirname(socket))).toBe(false);
+  });
+
+  it('shares its socket (a temporary one too) only when asked, and withdraws it on stop', async () => {
+    let deep = openTempDir('hermes-embedded-share-');
+    while (deep.length < 120) deep = join(deep, 'a-rather-long-directory-name');
+    const dataDir = join(deep, 'pgdata');
+    running = await startEmbeddedPostgres({ dataDir, maxConnections: 4 });
+    expect(await findLiveInstance(dataDir)).toBeNull();
+    if (running.share === null) throw new Error('a database on a data directory can be shared');
+    await running.share();
+    expect(mode(livePointerPath(dataDir))).toBe(0o600);
+    const live = await findLiveInstance(dataDir);
+    expect(live).toMatchObject({ url: running.url, pid: process.pid });
+    expect(await selectOne(live?.url ?? '')).toBe(1);
+    await running.stop();
+    running = undefined;
+    expect(existsSync(livePointerPath(dataDir))).toBe(false);
+
+    const memory = await startEmbeddedPostgres({ dataDir: null, maxConnections: 4 });
+    expect(memory.share).toBeNull();
+    await memory.stop();
   });
 
   it('starts again after a stop, on the same data directory', { timeout: 60_000 }, async () => {
