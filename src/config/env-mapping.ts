@@ -17,6 +17,7 @@ export const envBindings: readonly EnvBinding[] = [
   { name: 'HOST', path: ['server', 'host'], kind: 'string' },
   { name: 'PORT', path: ['server', 'port'], kind: 'int' },
   { name: 'LOG_LEVEL', path: ['log', 'level'], kind: 'string' },
+  { name: 'HERMES_LOG_FORMAT', path: ['log', 'format'], kind: 'string' },
   // NODE_ENV counts only when it names one of Hermes's environments; HERMES_ENV always counts.
   { name: 'NODE_ENV', path: ['environment'], kind: 'environment' },
   { name: 'HERMES_ENV', path: ['environment'], kind: 'string' },

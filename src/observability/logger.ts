@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { isColorSupported, prettyFactory } from 'pino-pretty';
 import { maskPii, maskPiiDeep } from './mask-pii.ts';
 
 export type { Logger };
@@ -28,12 +29,62 @@ export function maskingDestination(inner: pino.DestinationStream): pino.Destinat
   };
 }
 
+/** `json`: one JSON object a line, for machines; `pretty`: pino-pretty's lines, for a developer's terminal. */
+export type LogFormat = 'json' | 'pretty';
+
+export interface LogFormatInputs {
+  /** `--pretty` (true) or `--no-pretty` (false); undefined when neither was given. */
+  readonly flag: boolean | undefined;
+  /** `log.format`. */
+  readonly configured: 'auto' | LogFormat;
+  readonly environment: string;
+  readonly stdoutIsTerminal: boolean;
+}
+
+/** The flag wins, then `log.format`; `auto` is pretty only for a developer at a terminal. */
+export function chooseLogFormat(inputs: LogFormatInputs): LogFormat {
+  if (inputs.flag !== undefined) return inputs.flag ? 'pretty' : 'json';
+  if (inputs.configured !== 'auto') return inputs.configured;
+  return inputs.stdoutIsTerminal && inputs.environment === 'development' ? 'pretty' : 'json';
+}
+
 /**
- * JSON logs, one line per event. Request bodies are never logged, the fields that can carry
- * personal data or secrets are censored wherever they appear, and what slips through in free
- * text is masked on the way out.
+ * Rewrites each JSON line as pino-pretty's text, in the same write: no worker thread and no
+ * stream buffering, so a line logged just before exit is not lost.
  */
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+export function prettyDestination(inner: pino.DestinationStream, colorize: boolean): pino.DestinationStream {
+  const format = prettyFactory({
+    colorize,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,service',
+    singleLine: true,
+  });
+  return {
+    write(line: string) {
+      inner.write(format(line.trimEnd()));
+    },
+  };
+}
+
+export interface LoggerOptions {
+  readonly format?: LogFormat;
+  /** Pretty lines only; default: when the terminal supports colours (NO_COLOR and FORCE_COLOR count). */
+  readonly colorize?: boolean;
+}
+
+/**
+ * One line per event, JSON unless `format` is pretty. Request bodies are never logged, the fields
+ * that can carry personal data or secrets are censored wherever they appear, and what slips
+ * through in free text is masked on the way out, before any pretty printing.
+ */
+export function createLogger(
+  level: string,
+  destination?: pino.DestinationStream,
+  options: LoggerOptions = {},
+): Logger {
+  const out = destination ?? pino.destination(1);
+  const written =
+    options.format === 'pretty' ? prettyDestination(out, options.colorize ?? isColorSupported) : out;
   return pino(
     {
       level,
@@ -54,6 +105,6 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         censor: '[redacted]',
       },
     },
-    maskingDestination(destination ?? pino.destination(1)),
+    maskingDestination(written),
   );
 }

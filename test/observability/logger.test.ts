@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, maskingDestination, maxLoggedStringLength } from '../../src/observability/logger.ts';
+import {
+  chooseLogFormat,
+  createLogger,
+  maskingDestination,
+  maxLoggedStringLength,
+  type LogFormatInputs,
+} from '../../src/observability/logger.ts';
 import { truncationMarker } from '../../src/observability/mask-pii.ts';
 
 function capture(): { lines: string[]; write: (line: string) => void } {
@@ -42,5 +48,50 @@ describe('log lines', () => {
     expect(performance.now() - started).toBeLessThan(2_000);
     expect(sink.lines[0]?.length).toBeLessThan(17 * 1024);
     expect(sink.lines[1]).toBe('not json either: a***@example.com +44********23\n');
+  });
+});
+
+describe('pretty log lines', () => {
+  it('are text, not JSON, and masked as JSON lines are', () => {
+    const sink = capture();
+    const logger = createLogger('info', sink, { format: 'pretty', colorize: false });
+    logger.warn(
+      { detail: 'call +44 7700 900123', path: '/x/ada%40example.com' },
+      'lead from ada@example.com',
+    );
+    logger.info({ lead: { email: 'ada@example.com' } }, 'censored');
+    const text = sink.lines.join('');
+    expect(sink.lines).toHaveLength(2);
+    expect(sink.lines[0]).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] WARN: lead from a\*\*\*@example\.com /);
+    expect(sink.lines[0]).toContain('+44********23');
+    expect(sink.lines[1]).toContain('"email":"[redacted]"');
+    expect(text).not.toMatch(/ada@|ada%40|7700.?900/);
+    expect(() => JSON.parse(sink.lines[0] ?? '') as unknown).toThrow();
+    // The service name is in every JSON line; a developer's terminal does not need it.
+    expect(text).not.toContain('hermes');
+  });
+
+  it('colour only when asked', () => {
+    const sink = capture();
+    createLogger('info', sink, { format: 'pretty', colorize: true }).info('coloured');
+    expect(sink.lines[0]).toContain('\u001b[');
+  });
+
+  it('are chosen by the flag, then log.format, then a terminal in development', () => {
+    const base: LogFormatInputs = {
+      flag: undefined,
+      configured: 'auto',
+      environment: 'development',
+      stdoutIsTerminal: true,
+    };
+    expect(chooseLogFormat(base)).toBe('pretty');
+    expect(chooseLogFormat({ ...base, stdoutIsTerminal: false })).toBe('json');
+    expect(chooseLogFormat({ ...base, environment: 'production' })).toBe('json');
+    expect(chooseLogFormat({ ...base, configured: 'json' })).toBe('json');
+    expect(chooseLogFormat({ ...base, configured: 'pretty', stdoutIsTerminal: false })).toBe('pretty');
+    expect(chooseLogFormat({ ...base, flag: false })).toBe('json');
+    expect(chooseLogFormat({ ...base, flag: true, configured: 'json', environment: 'production' })).toBe(
+      'pretty',
+    );
   });
 });

@@ -22,5 +22,7 @@ export const serverSection = z
 export const logSection = z
   .strictObject({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** `hermes serve`'s log lines; auto: pretty in development when stdout is a terminal, else JSON. */
+    format: z.enum(['auto', 'pretty', 'json']).default('auto'),
   })
   .prefault({});

@@ -10,6 +10,9 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .description('run the intake service (embedded PostgreSQL under .hermes/ when DATABASE_URL is unset)')
     .option('--migrate', 'apply pending migrations before serving')
     .option('--port <port>', 'listen on this port (overrides PORT and server.port)', parsePort)
+    // Both declared: neither given leaves `pretty` undefined, so log.format decides.
+    .option('--pretty', 'log readable lines (pino-pretty) instead of JSON (overrides log.format)')
+    .option('--no-pretty', 'log JSON lines even on a terminal in development')
     .action(async (opts: ServeOptions) => {
       // Listening from the start: a signal during start-up then shuts down in order once started.
       const signalled = waitForSignal();

@@ -5,13 +5,14 @@ import type { Database } from '../../../db/open-database.ts';
 import { HermesError } from '../../../errors/hermes-error.ts';
 import { buildServer } from '../../../intake/build-server.ts';
 import { findProblems } from '../../../migrations/migration-status.ts';
-import { createLogger } from '../../../observability/logger.ts';
+import { chooseLogFormat, createLogger } from '../../../observability/logger.ts';
 import { createMetricsRegistry } from '../../../observability/metrics-registry.ts';
 import type { DeliveryWorker } from '../../../delivery/delivery-worker.ts';
 import { startServeWorker } from '../../../delivery/start-serve-worker.ts';
 import type { CliContext } from '../../context.ts';
 import { createMigrator } from '../migrate/create-migrator.ts';
 import { withDatabase } from '../../with-database.ts';
+import { adminKeysWarning } from './admin-keys-warning.ts';
 
 /** Applies pending migrations when allowed (always on the embedded database by default), else refuses to serve an old schema. */
 async function prepareSchema(
@@ -65,6 +66,8 @@ async function closeWithin(app: FastifyInstance, graceMs: number): Promise<boole
 export interface ServeOptions {
   migrate?: boolean;
   port?: number;
+  /** `--pretty` / `--no-pretty`; undefined: `log.format` decides. */
+  pretty?: boolean;
 }
 
 /** `hermes serve`: migrate (or check) the schema, listen, deliver, and shut down in order on a signal. */
@@ -75,7 +78,21 @@ export function runServe(
 ): Promise<void> {
   return withDatabase(ctx, async (db) => {
     const config = ctx.config();
-    const logger = createLogger(config.log.level);
+    const format = chooseLogFormat({
+      flag: opts.pretty,
+      configured: config.log.format,
+      environment: config.environment,
+      // Undefined, not false, when stdout is not a terminal: falsy all the same.
+      stdoutIsTerminal: process.stdout.isTTY,
+    });
+    const logger = createLogger(config.log.level, undefined, { format });
+    const noKeys = adminKeysWarning(config.admin);
+    if (noKeys !== undefined) {
+      logger.warn(noKeys);
+      // A pretty log is on the terminal already: said once there. JSON lines are for machines.
+      if (format !== 'pretty' || !logger.isLevelEnabled('warn'))
+        ctx.output.error(`hermes: warning: ${noKeys}`);
+    }
     await prepareSchema(ctx, db, config, opts.migrate ?? false);
     const metrics = createMetricsRegistry();
     // Started once the server listens; the intake wakes it after each committed lead.
@@ -88,9 +105,13 @@ export function runServe(
     const actualPort = typeof address === 'object' && address ? address.port : port;
     const where = db.embedded ? `embedded PostgreSQL in ${config.embedded.dataDir}` : redactUrl(db.url);
     delivery.worker = startServeWorker({ config, db, logger, metrics });
+    // The schema is ready: from now on `hermes leads show` & co. reach this database through its socket.
+    const withdraw = await db.share?.();
     ctx.output.line(`Hermes listening on http://${config.server.host}:${actualPort} (database: ${where})`);
     const signal = await signalled;
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    // No command starts on a database about to close.
+    await withdraw?.();
     // In-flight requests get shutdownGraceMs; a request stuck on a dead connection must not hold the exit.
     const closed = await closeWithin(app, config.server.shutdownGraceMs);
     if (!closed)
