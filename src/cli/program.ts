@@ -5,7 +5,7 @@ import { registerWorker } from './commands/worker/index.ts';
 import { createContext, type CliContext, type GlobalOptions } from './context.ts';
 import { nameBadValues } from './name-bad-values.ts';
 import { nonEmpty } from './parse-values.ts';
-import { commanderUsageError } from './usage-error.ts';
+import { commandPath, commanderUsageError } from './usage-error.ts';
 
 export interface Program {
   command: Command;
@@ -63,6 +63,11 @@ const topCommands: readonly TopCommand[] = [
     description: "Hermes's own operations tables on this database",
     load: async () => (await import('./commands/ops/index.ts')).registerOps,
   },
+  {
+    name: 'completion',
+    description: 'print a completion script for bash or zsh',
+    load: async () => (await import('./commands/completion/index.ts')).registerCompletion,
+  },
 ];
 
 /**
@@ -114,8 +119,11 @@ export function buildProgram(): Program {
       for (const sub of group.commands) applyToAll(sub, prepareForParse);
     }
   };
-  // Loads the config reader before any action runs, so that `ctx.loaded()` stays synchronous.
-  command.hook('preAction', () => context.prepare());
+  // Loads the config reader before any action runs, so that `ctx.loaded()` stays synchronous, and
+  // names the command that runs (`leads show`, without the program's name).
+  command.hook('preAction', (_program, action) =>
+    context.prepare(commandPath(action).split(' ').slice(1).join(' ')),
+  );
   return { command, context, declareGroupsNamedIn };
 }
 

@@ -96,7 +96,7 @@ const commanderRefusals: readonly (readonly [readonly string[], string])[] = [
   [['gates', 'bogus'], "unknown command 'bogus'"],
   [['help', 'bogus'], "unknown command 'bogus'"],
   [['gates'], 'gates needs a command: list, run, explain, validate, history'],
-  [[], 'a command is needed: serve, migrate, config, gates, leads, worker, deliveries, ops'],
+  [[], 'a command is needed: serve, migrate, config, gates, leads, worker, deliveries, ops, completion'],
 ];
 
 function expectTouchedNothing(run: Run): void {

@@ -65,7 +65,9 @@ describe('hermes serve delivers what POST /api/contact commits', () => {
       first_name: 'Ada',
       last_name: 'Lovelace',
       email: lead.email,
+      // Stored as its name (validLead sends GB), sent as both.
       country: 'United Kingdom',
+      country_code: 'GB',
       phone_number: '+442079460958',
       problem_description: lead.problem_description,
       service_urgency: 'urgent',
