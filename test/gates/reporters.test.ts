@@ -2,7 +2,7 @@ import { lstat, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseJunit, type Property, type TestCase } from 'junit2json';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   latestReportName,
   reportFileName,
@@ -207,10 +207,11 @@ describe('report names', () => {
 
 describe('reports of successive runs', () => {
   let runsDir: string;
-  beforeAll(async () => {
+  // A directory per test, so neither sees the other's files whatever their order.
+  beforeEach(async () => {
     runsDir = await mkdtemp(join(tmpdir(), 'hermes-report-runs-'));
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await rm(runsDir, { recursive: true, force: true });
   });
 
