@@ -1,14 +1,13 @@
 import type { CompletionCommand } from './completion-tree.ts';
-import { shellQuote } from './shell-quote.ts';
+import { shellCase, shellQuote } from './shell-quote.ts';
 
 /** A `case` on `subject` setting REPLY: one arm per command that has something to offer. */
 function replyCases(subject: string, arms: readonly (readonly [pattern: string, reply: string])[]): string {
-  return [
-    `  case ${subject} in`,
-    ...arms.map(([pattern, reply]) => `    ${shellQuote(pattern)}) REPLY=${shellQuote(reply)} ;;`),
-    "    *) REPLY='' ;;",
-    '  esac',
-  ].join('\n');
+  return shellCase(
+    subject,
+    arms.map(([pattern, reply]) => [pattern, `REPLY=${shellQuote(reply)}`] as const),
+    "REPLY=''",
+  );
 }
 
 /**

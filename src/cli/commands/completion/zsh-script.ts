@@ -1,23 +1,9 @@
 import type { CompletionCommand, CompletionEntry } from './completion-tree.ts';
-import { shellQuote } from './shell-quote.ts';
+import { shellCase, shellQuote } from './shell-quote.ts';
 
 /** `name:description` for zsh's `_describe`, the description on one line. */
 function described(entry: CompletionEntry): string {
   return shellQuote(`${entry.name.replaceAll(':', '\\:')}:${entry.description.replace(/\s+/g, ' ').trim()}`);
-}
-
-/** A `case` on `subject` with one arm per pattern, `*` giving `otherwise`. */
-function cases(
-  subject: string,
-  arms: readonly (readonly [pattern: string, body: string])[],
-  otherwise: string,
-): string {
-  return [
-    `  case ${subject} in`,
-    ...arms.map(([pattern, body]) => `    ${shellQuote(pattern)}) ${body} ;;`),
-    `    *) ${otherwise} ;;`,
-    '  esac',
-  ].join('\n');
 }
 
 /**
@@ -27,14 +13,14 @@ function cases(
  */
 export function zshScript(tree: readonly CompletionCommand[], version: string): string {
   const key = (command: CompletionCommand): string => command.path.join(' ');
-  const commands = cases(
+  const commands = shellCase(
     '$1',
     tree
       .filter((command) => command.commands.length > 0)
       .map((command) => [key(command), `reply=(${command.commands.map(described).join(' ')})`] as const),
     'reply=()',
   );
-  const options = cases(
+  const options = shellCase(
     '$1',
     tree.map(
       (command) =>
@@ -49,7 +35,7 @@ export function zshScript(tree: readonly CompletionCommand[], version: string): 
     ),
     'reply=()',
   );
-  const values = cases(
+  const values = shellCase(
     '"$1|$2"',
     tree.flatMap((command) =>
       command.options
