@@ -7,11 +7,10 @@ import type { AdminRefusalReason, ServiceMetrics } from '../observability/servic
 import { AdminLockouts } from './admin-lockouts.ts';
 import type { AdminKeys } from './admin-keys.ts';
 import { AdminRefusalLedger } from './admin-refusal-ledger.ts';
+import { bearerKey } from './api-keys.ts';
 import { clientOf } from './client-address.ts';
 import { HttpProblem } from './http-problem.ts';
 import type { Limiter } from './rate-limiter.ts';
-
-const bearer = /^Bearer ([\x21-\x7e]{1,512})$/;
 
 /** Clients the lockouts remember at most: as many as @fastify/rate-limit's local store (its default). */
 const clientsRemembered = 5_000;
@@ -100,8 +99,8 @@ export async function guardAdminRoutes(
     const lockedForS = lockouts.remainingS(client);
     if (lockedForS !== undefined) return lockedOut(client, lockedForS);
 
-    const match = bearer.exec(request.headers.authorization ?? '');
-    const actor = match?.[1] === undefined ? undefined : keys.match(match[1]);
+    const key = bearerKey(request.headers.authorization);
+    const actor = key === undefined ? undefined : keys.match(key);
     if (actor) {
       const calls = await consume(limitCalls, request);
       if (calls.state === 'over') {
