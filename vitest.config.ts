@@ -6,10 +6,14 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     globalSetup: ['test/support/global-setup.ts'],
+    // Only acts while coverage runs: the Node processes a test starts record their coverage too.
+    setupFiles: ['test/support/coverage/child-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     coverage: {
-      provider: 'v8',
+      // v8's, plus the processes the tests start (the CLI, serve, the worker): test/support/coverage/.
+      provider: 'custom',
+      customProviderModule: 'test/support/coverage/provider.ts',
       include: ['src/**/*.ts'],
       reporter: ['text-summary', 'json-summary', 'json'],
       reportsDirectory: 'coverage',

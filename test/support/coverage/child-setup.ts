@@ -1,0 +1,4 @@
+// A vitest setup file: runs in each worker before its tests.
+import { recordChildCoverage } from './child-coverage.ts';
+
+recordChildCoverage(process.env);
