@@ -49,7 +49,12 @@ export function createServiceMetrics(registry: Registry, pool: PoolStats, poolMa
         this.set(read());
       },
     });
-  poolGauge('database_pool_connections_total', 'Connections the pool holds', () => pool.totalCount);
+  // Gauges: no `_total`, which Prometheus keeps for counters.
+  poolGauge(
+    'database_pool_connections',
+    'Connections the pool holds (idle and checked out)',
+    () => pool.totalCount,
+  );
   poolGauge('database_pool_connections_idle', 'Idle connections in the pool', () => pool.idleCount);
   poolGauge('database_pool_requests_waiting', 'Checkouts waiting for a connection', () => pool.waitingCount);
   poolGauge('database_pool_connections_max', 'The pool size limit', () => poolMax);
