@@ -1,4 +1,7 @@
+import { isAbsolute } from 'node:path';
+import picomatch from 'picomatch';
 import { z } from 'zod';
+import { errorMessage } from '../../errors/error-message.ts';
 import { checkReadOnlyStatement } from '../read-only-statement.ts';
 import { environments } from './environment.ts';
 
@@ -195,6 +198,26 @@ const testCommand = z
   })
   .optional();
 
+/** A glob picomatch compiles (brackets balanced), relative to the repository root. */
+const criticalGlob = z
+  .string()
+  .min(1)
+  .superRefine((glob, ctx) => {
+    const problem = globProblem(glob);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, input: glob });
+  });
+
+function globProblem(glob: string): string | undefined {
+  if (isAbsolute(glob) || /^[A-Za-z]:/.test(glob)) return 'expected a glob relative to the repository root';
+  if (glob.split('/').includes('..')) return 'expected a glob inside the repository (no ".." segment)';
+  try {
+    picomatch.makeRe(glob, { strictBrackets: true });
+    return undefined;
+  } catch (error) {
+    return `expected a glob: ${errorMessage(error)}`;
+  }
+}
+
 const tests = z
   .strictObject({
     unit: z
@@ -217,6 +240,9 @@ const tests = z
         summary: z.string().min(1).default('coverage/coverage-summary.json'),
         projects: z.array(z.string().min(1)).default(['unit', 'integration']),
         sourceDirs: paths.default(['src', 'test']),
+        /** Files (globs relative to the repository) each judged against `critical` (§1.2.1 critical paths). */
+        criticalPaths: z.array(criticalGlob).default([]),
+        critical: z.strictObject({ lines: percent.default(95), branches: percent.default(95) }).prefault({}),
       })
       .prefault({}),
     integration: z

@@ -1,18 +1,25 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Gate, GateContext, GateOutcome } from '../../gate.ts';
 import { errorOutcome, listSome, measure, skipOutcome, thrownOutcome } from '../support/outcome.ts';
+import type { GateThresholds } from '../../../config/sections/gate-thresholds.ts';
 import { describeThresholds, gateThresholds } from '../support/thresholds.ts';
+import {
+  coveredFiles,
+  type CoveredFile,
+  criticalEvidence,
+  criticalFigures,
+  criticalMeasurements,
+  criticalProblems,
+  judgeCriticalPaths,
+  percentOf,
+} from './critical-paths.ts';
 import { isFresh } from './newest-mtime.ts';
 import { coverageSummary, sharedTestRun, type CoverageSummary } from './shared-test-run.ts';
 import { usesVitest } from './vitest-projects.ts';
 import { nestedSkip } from './vitest-run.ts';
 
 const metrics = ['lines', 'statements', 'functions', 'branches'] as const;
-
-function pct(value: number | 'Unknown'): number {
-  return value === 'Unknown' ? 100 : value;
-}
 
 type Source = { summary: CoverageSummary; from: string } | { skip: GateOutcome } | string;
 
@@ -52,6 +59,57 @@ async function coverageSource(ctx: GateContext): Promise<Source> {
   return runCoverage(ctx);
 }
 
+type Settings = GateThresholds['tests']['coverage'];
+type Total = NonNullable<CoverageSummary['total']>;
+
+/** `below lines 90%, …: figures; least covered: …`, or nothing when every total reaches its minimum. */
+function totalsProblem(total: Total, settings: Settings, lowest: readonly CoveredFile[]): string[] {
+  const below = metrics.filter((m) => percentOf(total[m].pct) < settings[m]);
+  if (below.length === 0) return [];
+  const least = listSome(lowest.slice(0, 2).map((f) => `${f.file} (${f.lines}% lines)`));
+  return [
+    `below ${listSome(below.map((m) => `${m} ${settings[m]}%`))}: ${figuresOf(total)}; least covered: ${least}`,
+  ];
+}
+
+function figuresOf(total: Total): string {
+  return metrics.map((m) => `${m} ${percentOf(total[m].pct)}%`).join(', ');
+}
+
+/** The totals against their minimums and, when criticalPaths is set, each critical file against its own. */
+function judgeSummary(
+  summary: CoverageSummary,
+  total: Total,
+  from: string,
+  cwd: string,
+  settings: Settings,
+): GateOutcome {
+  const files = coveredFiles(summary, cwd);
+  const critical =
+    settings.criticalPaths.length > 0
+      ? judgeCriticalPaths(files, settings.criticalPaths, settings.critical)
+      : undefined;
+  const measurements = [
+    ...metrics.map((m) => measure(`${m} coverage`, percentOf(total[m].pct), '%', settings[m], '>=')),
+    ...(critical ? criticalMeasurements(critical) : []),
+  ];
+  const lowest = [...files].sort((a, b) => a.lines + a.branches - (b.lines + b.branches)).slice(0, 10);
+  const evidence = [
+    { kind: 'rows' as const, title: `least covered files (from ${from})`, content: lowest },
+    ...(critical ? [criticalEvidence(critical)] : []),
+  ];
+  const totals = totalsProblem(total, settings, lowest);
+  const problems = [...totals, ...(critical ? criticalProblems(critical) : [])];
+  if (problems.length > 0) {
+    // Totals that pass are still given when only critical files fail: the reader sees both.
+    const summaryLine =
+      totals.length > 0 ? problems.join('; ') : `${problems.join('; ')}; totals ${figuresOf(total)}`;
+    return { status: 'fail', summary: summaryLine, measurements, evidence };
+  }
+  const passed = critical ? `${figuresOf(total)}; ${criticalFigures(critical)}` : figuresOf(total);
+  return { status: 'pass', summary: `${passed} (from ${from})`, measurements, evidence };
+}
+
 export const coverageGate: Gate = {
   id: 'tests.coverage',
   stage: 'pre-deploy',
@@ -69,6 +127,9 @@ export const coverageGate: Gate = {
       mode: 'auto, run or read',
       summary: 'the coverage summary file read',
       projects: 'the vitest projects a coverage run includes',
+      criticalPaths:
+        'globs of critical files (relative to the repository), each judged on its own; a glob matching no covered file fails',
+      critical: 'minimum lines and branches coverage (%) of each critical file',
     }),
   async run(ctx): Promise<GateOutcome> {
     const settings = gateThresholds(ctx.config).tests.coverage;
@@ -82,33 +143,6 @@ export const coverageGate: Gate = {
     if ('skip' in source) return source.skip;
     const total = source.summary.total;
     if (!total) return errorOutcome('no coverage to judge', `${source.from}: no "total" entry`);
-    const measurements = metrics.map((m) =>
-      measure(`${m} coverage`, pct(total[m].pct), '%', settings[m], '>='),
-    );
-    const below = metrics.filter((m) => pct(total[m].pct) < settings[m]);
-    const lowest = Object.entries(source.summary)
-      .filter(([file]) => file !== 'total')
-      .map(([file, s]) => ({
-        file: relative(ctx.cwd, file),
-        lines: pct(s.lines.pct),
-        branches: pct(s.branches.pct),
-      }))
-      .sort((a, b) => a.lines + a.branches - (b.lines + b.branches))
-      .slice(0, 10);
-    const evidence = [
-      { kind: 'rows' as const, title: `least covered files (from ${source.from})`, content: lowest },
-    ];
-    const figures = metrics.map((m) => `${m} ${pct(total[m].pct)}%`).join(', ');
-    if (below.length > 0) {
-      return {
-        status: 'fail',
-        summary: `below ${listSome(below.map((m) => `${m} ${settings[m]}%`))}: ${figures}; least covered: ${listSome(
-          lowest.slice(0, 2).map((f) => `${f.file} (${f.lines}% lines)`),
-        )}`,
-        measurements,
-        evidence,
-      };
-    }
-    return { status: 'pass', summary: `${figures} (from ${source.from})`, measurements, evidence };
+    return judgeSummary(source.summary, total, source.from, ctx.cwd, settings);
   },
 };
