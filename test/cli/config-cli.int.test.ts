@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { configKeys, isInSection } from '../../src/config/config-keys.ts';
 import { runCli } from '../support/run-cli.ts';
 
 describe('hermes config (subprocess)', () => {
@@ -78,6 +79,12 @@ describe('hermes config (subprocess)', () => {
     expect(parsed.config).toHaveProperty('workerInServe', true);
     expect(parsed.keys.length).toBeGreaterThan(0);
     expect(parsed.keys.every((row) => row.key.startsWith('delivery.'))).toBe(true);
+    // Every setting of the section, not some of them.
+    expect(parsed.keys.map((row) => row.key)).toEqual(
+      configKeys()
+        .filter((key) => key.kind === 'setting' && isInSection(key.path, 'delivery'))
+        .map((key) => key.path),
+    );
   });
 
   it('exits 2 naming the known sections for an unknown one, whatever the config holds', async () => {

@@ -95,6 +95,9 @@ describe('confirm', () => {
       { action: 'erase every lead of a@b.example', hasDryRun: false },
       terminal,
     ).catch((e: unknown) => e);
+    // Refused the same way, only without pointing to a --dry-run the command does not have.
+    expect(hasCode(noPlan, 'confirmation_required')).toBe(true);
+    expect((noPlan as Error).message).toContain('add --yes to erase every lead of a@b.example');
     expect((noPlan as Error).message).not.toContain('--dry-run');
   });
 

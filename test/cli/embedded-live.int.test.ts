@@ -117,7 +117,9 @@ describe('the CLI beside a running hermes serve on the embedded database', () =>
       const list = await runCli(['--json', 'deliveries', 'list'], { env });
       expect(list.stderr).toBe('');
       expect(list.code).toBe(0);
+      // The data directory's own deliveries: the two leads the test above posted, no more, no fewer.
       expect((JSON.parse(list.stdout) as unknown[]).length).toBeGreaterThan(0);
+      expect(JSON.parse(list.stdout) as unknown[]).toHaveLength(2);
       expect(existsSync(`${dataDir}.live`)).toBe(false);
     },
   );

@@ -48,6 +48,12 @@ describe('hermes migrate (subprocess)', () => {
     const down = await runCli(['migrate', 'down', '--to', '0', '--yes'], { env });
     expect(down.code).toBe(0);
     expect(down.stdout).toContain('2 migrations reverted');
+    // Reverted in the database, not only in the output: both tables and both records gone.
+    const { rows } = await db.pool.query<{ a: string | null; b: string | null; applied: number }>(
+      `SELECT to_regclass('a')::text AS a, to_regclass('b')::text AS b,
+              (SELECT count(*)::int FROM schema_migrations) AS applied`,
+    );
+    expect(rows).toEqual([{ a: null, b: null, applied: 0 }]);
   });
 
   it('down prints its plan with the data it loses, and reverts nothing unless confirmed', async () => {

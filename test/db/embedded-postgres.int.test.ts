@@ -137,7 +137,10 @@ describe('the embedded database serves only its owner', () => {
     if (socket === undefined) return;
     expect(mode(dirname(socket))).toBe(0o700);
     expect(mode(socket)).toBe(0o600);
-    expect((await psqlAsNobody(running.url)).status).not.toBe(0);
+    // Refused for want of permission, not for some other failure of psql.
+    const attempt = await psqlAsNobody(running.url);
+    expect(attempt.status, attempt.output).not.toBe(0);
+    expect(attempt.output).toMatch(/permission denied/i);
     expect(await selectOne(running.url)).toBe(1);
     await running.stop();
     running = undefined;
@@ -183,8 +186,20 @@ describe('the embedded database serves only its owner', () => {
   it('starts again after a stop, on the same data directory', { timeout: 60_000 }, async () => {
     const dataDir = join(openTempDir('hermes-embedded-again-'), 'pgdata');
     const first = await startEmbeddedPostgres({ dataDir, maxConnections: 4 });
+    const before = new pg.Client({ connectionString: first.url });
+    await before.connect();
+    await before.query("CREATE TABLE kept AS SELECT 'written before the stop'::text AS v");
+    await before.end();
     await first.stop();
     running = await startEmbeddedPostgres({ dataDir, maxConnections: 4 });
     expect(await selectOne(running.url)).toBe(1);
+    // The same data directory: what the first run wrote is there.
+    const after = new pg.Client({ connectionString: running.url });
+    await after.connect();
+    try {
+      expect((await after.query('SELECT v FROM kept')).rows).toEqual([{ v: 'written before the stop' }]);
+    } finally {
+      await after.end();
+    }
   });
 });

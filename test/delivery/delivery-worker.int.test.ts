@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { insertLeads } from './support/insert-leads.ts';
 import { eventually, outboxCounts, testConfig } from './support/delivery-setup.ts';
@@ -67,6 +68,16 @@ describe('the delivery worker against an n8n-like receiver', () => {
     await harness.receiver.waitForDelivered(1);
     expect(harness.receiver.received[0]?.headers['webhook-signature']).toMatch(/^v1,\S+ v1,\S+$/);
     expect(harness.receiver.received[0]?.signatureValid).toBe(true);
+    // And a receiver still holding the old secret verifies the same request (the body is compact
+    // JSON, so serialising it again gives the bytes that were signed).
+    const [got] = harness.receiver.received;
+    const headers = {
+      'webhook-id': String(got?.headers['webhook-id']),
+      'webhook-timestamp': String(got?.headers['webhook-timestamp']),
+      'webhook-signature': String(got?.headers['webhook-signature']),
+    };
+    expect(() => new Webhook(secret).verify(JSON.stringify(got?.body), headers)).not.toThrow();
+    expect(() => new Webhook(newSecret()).verify(JSON.stringify(got?.body), headers)).toThrow();
   });
 
   it(

@@ -128,6 +128,15 @@ describe('hermes serve delivers what POST /api/contact commits', () => {
   });
 
   it('rejects a bad replay with the field at fault and replays nothing', async () => {
+    const outbox = async () =>
+      (
+        await db.pool.query<Record<string, unknown>>(
+          'SELECT lead_id, status, attempts, replay_count, next_attempt_at FROM hermes_outbox ORDER BY lead_id',
+        )
+      ).rows;
+    const before = await outbox();
+    // The two leads of the tests above: a refused replay below must leave both rows as they are.
+    expect(before).toHaveLength(2);
     const bad = await fetch(`${serve.base}/api/admin/deliveries/replay`, {
       method: 'POST',
       headers: { ...admin, 'content-type': 'application/json' },
@@ -143,6 +152,7 @@ describe('hermes serve delivers what POST /api/contact commits', () => {
       body: JSON.stringify({ lead_ids: ['HS-20250101-ZZZZZZ'] }),
     });
     expect(unknown.status).toBe(404);
+    expect(await outbox()).toEqual(before);
     const { rows } = await db.pool.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM hermes_outbox WHERE replay_count > 1',
     );

@@ -118,6 +118,8 @@ describe('admin API', () => {
        FROM hermes_leads l WHERE lead_id = ANY($1) ORDER BY lead_id`,
       [[...ids, other]],
     );
+    // Rows kept: all three are still there (a loop over none would prove nothing).
+    expect(rows.map((r) => r.lead_id).sort()).toEqual([...ids, other].sort());
     for (const row of rows.filter((r) => ids.includes(String(r.lead_id)))) {
       expect(row).toMatchObject({
         first_name: '[erased]',
@@ -145,11 +147,21 @@ describe('admin API', () => {
   });
 
   it('400 with the field for a bad body, and nothing erased', async () => {
+    const leadId = await submit();
+    const leads = async () =>
+      (
+        await intake.database.pool.query<{ lead_id: string; status: string; first_name: string }>(
+          'SELECT lead_id, status, first_name FROM hermes_leads ORDER BY lead_id',
+        )
+      ).rows;
+    const before = await leads();
+    expect(before).toContainEqual({ lead_id: leadId, status: 'received', first_name: 'Ada' });
     const response = await admin('/api/admin/gdpr/erase', { email: 'nope' });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({
       error: { code: 'validation_failed', fields: [{ field: 'email', got: '"nope"' }] },
     });
+    expect(await leads()).toEqual(before);
   });
 
   it('retention anonymises leads older than the given age only', async () => {

@@ -1,4 +1,8 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load-config.ts';
 import { leadFormFieldNames } from '../../src/config/sections/form-field-names.ts';
 import { startIntake, validLead } from './support/start-intake.ts';
 import { useIntake } from './support/use-intake.ts';
@@ -167,13 +171,26 @@ describe('rate limits', () => {
   });
 
   it('HERMES_RATE_LIMIT=off switches both limits off', async () => {
+    // The switch as the environment sets it, read by the config loader (no hermes.yaml in cwd).
+    const { enabled } = loadConfig({
+      env: { HERMES_RATE_LIMIT: 'off' },
+      cwd: mkdtempSync(join(tmpdir(), 'hermes-rate-limit-')),
+    }).config.intake.rateLimit;
     const open = await startIntake({
       database: limited.database,
-      config: { intake: { rateLimit: { enabled: false, perIpMax: 1, perEmailMax: 1 } } },
+      config: { intake: { rateLimit: { enabled, perIpMax: 1, perEmailMax: 1 } } },
     });
     try {
       const lead = validLead();
+      const before = await open.counts();
       for (let i = 0; i < 3; i++) expect((await open.post(lead)).status).toBe(201);
+      // Stored and forwarded, none flagged as over the email's limit.
+      expect(await open.counts()).toEqual({ ...before, leads: before.leads + 3, outbox: before.outbox + 3 });
+      const { rows } = await open.database.pool.query<{ review_reason: string | null }>(
+        'SELECT review_reason FROM hermes_leads WHERE email = $1',
+        [lead.email],
+      );
+      expect(rows).toEqual([{ review_reason: null }, { review_reason: null }, { review_reason: null }]);
     } finally {
       await open.close();
     }

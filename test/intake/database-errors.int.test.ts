@@ -41,4 +41,15 @@ it('a read-only database (a replica after failover) is unavailable: 503 with Ret
     await database.pool.query(`ALTER DATABASE "${database.name}" RESET default_transaction_read_only`);
     await replica.close();
   }
+  // The retry the answer asks for, once writes are back: the refused attempt left no key behind,
+  // so it is stored (not replayed, not a 422), exactly once.
+  const before = await intake.counts();
+  const retry = await intake.post(validLead(), { headers: { 'idempotency-key': 'after-failover' } });
+  expect(retry.status).toBe(201);
+  expect(retry.headers.get('idempotent-replayed')).toBeNull();
+  expect(await intake.counts()).toEqual({
+    leads: before.leads + 1,
+    outbox: before.outbox + 1,
+    keys: before.keys + 1,
+  });
 });

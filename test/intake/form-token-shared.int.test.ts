@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { FormTokens } from '../../src/intake/form-token.ts';
 import { useTestDatabase } from '../support/test-database.ts';
 import { startIntake, validLead, type IntakeUnderTest } from './support/start-intake.ts';
 
@@ -41,9 +42,25 @@ it('a token issued by one instance is accepted by another: the lead is received 
   expect(rows[0]).toEqual({ status: 'received', spam_reason: null, outbox: 1 });
 });
 
-it('stores one secret, whichever instance started first', async () => {
-  const { rows } = await database.pool.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM hermes_ops.settings WHERE key = 'form_token_secret'`,
-  );
-  expect(rows[0]?.n).toBe(1);
+it('every instance signs with the one stored secret, and one started later keeps it', async () => {
+  const stored = async (): Promise<string | undefined> =>
+    (
+      await database.pool.query<{ value: string }>(
+        `SELECT value FROM hermes_ops.settings WHERE key = 'form_token_secret'`,
+      )
+    ).rows[0]?.value;
+  const secret = await stored();
+  // 32 random bytes, base64url: a key no one can guess, not a constant.
+  expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  const tokens = new FormTokens(secret ?? '', 24);
+  expect(tokens.check(await renderedToken(first)).ok).toBe(true);
+  expect(tokens.check(await renderedToken(second)).ok).toBe(true);
+  // A restart (a third instance on the same database) must not replace the key the others use.
+  const third = await startIntake({ database, config });
+  try {
+    expect(tokens.check(await renderedToken(third)).ok).toBe(true);
+  } finally {
+    await third.close();
+  }
+  expect(await stored()).toBe(secret);
 });

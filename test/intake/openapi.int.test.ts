@@ -42,6 +42,9 @@ async function expectDocumentedAnswer(route: RouteDoc, response: Response): Prom
   const answer = route.answers[response.status];
   expect(answer, `${route.method} ${route.path} answered ${response.status}`).toBeDefined();
   const json = answer?.bodies.find((body) => body.kind === 'json');
+  // A JSON answer is documented with its schema (else the check below would be skipped unseen).
+  const answeredJson = response.headers.get('content-type')?.startsWith('application/json') ?? false;
+  expect(json !== undefined, `${route.method} ${route.path}: a JSON body documented`).toBe(answeredJson);
   if (json?.kind === 'json') expect(json.schema.safeParse(await response.json()).error).toBeUndefined();
 }
 

@@ -1,4 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+
+// A spy that passes through: the test sees that ids come from the CSPRNG, and they still do.
+const { randomInt } = vi.hoisted(() => ({ randomInt: vi.fn<(max: number) => number>() }));
+vi.mock('node:crypto', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:crypto')>();
+  randomInt.mockImplementation((max: number) => actual.randomInt(max));
+  return { ...actual, randomInt };
+});
+
 import { generateLeadId, leadIdPattern } from '../../src/leads/lead-id.ts';
 import { validateLead } from '../../src/leads/validate-lead.ts';
 import { describeGot } from '../../src/leads/describe-got.ts';
@@ -136,12 +145,24 @@ describe('the lead schema', () => {
 });
 
 describe('lead ids and excerpts', () => {
-  it('are readable, dated and unique', () => {
-    const ids = new Set(Array.from({ length: 2000 }, () => generateLeadId(new Date('2026-11-24T10:00:00Z'))));
-    expect(ids.size).toBe(2000);
-    for (const id of ids) {
-      expect(id).toMatch(leadIdPattern);
-      expect(id.startsWith('HS-20261124-')).toBe(true);
+  it('are readable and dated: HS-<UTC date>-<6 characters of Crockford base 32>', () => {
+    // 23:30 in New York is the next day in UTC: the date is UTC's.
+    const id = generateLeadId(new Date('2026-11-24T23:30:00-05:00'));
+    expect(id).toMatch(/^HS-20261125-[0-9A-HJKMNP-TV-Z]{6}$/);
+    expect(id).toMatch(leadIdPattern);
+    expect(id).toHaveLength('HS-20261125-'.length + 6);
+  });
+
+  it('draw each of the six characters from crypto.randomInt over all 32 symbols', () => {
+    // Ids are not promised unique (the insert retries a taken one): they are promised unguessable.
+    randomInt.mockClear();
+    generateLeadId(new Date('2026-11-24T10:00:00Z'));
+    expect(randomInt.mock.calls).toEqual(Array.from({ length: 6 }, () => [32]));
+    // Every symbol turns up in every position over 2,000 ids (a miss: p < 1e-25), and no I, L, O, U.
+    const ids = Array.from({ length: 2000 }, () => generateLeadId(new Date('2026-11-24T10:00:00Z')));
+    for (let position = 0; position < 6; position++) {
+      const seen = new Set(ids.map((one) => one.charAt('HS-20261124-'.length + position)));
+      expect([...seen].sort().join(''), `position ${position}`).toBe('0123456789ABCDEFGHJKMNPQRSTVWXYZ');
     }
   });
 

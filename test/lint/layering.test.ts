@@ -59,6 +59,8 @@ describe('the layering rule (DESIGN.md: dependencies point inwards)', () => {
       "import type { Gate } from '../gates/gate.ts';\nexport type G = Gate;\n",
     );
     expect(messages).toHaveLength(1);
+    // The layering rule's refusal, not a parse error or another rule.
+    expect(messages).toEqual([expect.stringMatching(/^no-restricted-imports: .*\(DESIGN\.md\)$/)]);
   });
 
   it.each([

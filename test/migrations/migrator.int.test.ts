@@ -187,11 +187,14 @@ describe('Migrator', () => {
   });
 
   it('refuses to roll back a migration that has no down file', async () => {
-    const { migrator } = await setup(writeMigrations({ '0001_t': { up: 'CREATE TABLE t (x int);' } }));
+    const { db, migrator } = await setup(writeMigrations({ '0001_t': { up: 'CREATE TABLE t (x int);' } }));
     await migrator.up();
     const run = await migrator.down('0');
     expect(run.error?.details).toEqual(['0001_t: no down migration']);
     expect(await migrator.validate()).toEqual(['0001_t: no down migration']);
+    // Refused, so still applied: its record and its table are both there.
+    expect((await migrator.status()).map((s) => s.state)).toEqual(['applied']);
+    expect((await db.pool.query(`SELECT to_regclass('t')::text AS t`)).rows[0]).toEqual({ t: 't' });
   });
 
   it('runs a no-transaction migration statement by statement (CREATE INDEX CONCURRENTLY)', async () => {

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { useTestDatabase } from '../support/test-database.ts';
+import { readdirSync } from 'node:fs';
+import { migrationsDir, useTestDatabase } from '../support/test-database.ts';
+
+/** The project's migrations by name, newest first: the order the specification's query lists them in. */
+const newestFirst = readdirSync(migrationsDir)
+  .filter((file) => file.endsWith('.up.sql'))
+  .map((file) => file.slice(0, -'.up.sql'.length))
+  .sort()
+  .reverse();
 
 describe("the specification's SQL on the migrated schema", () => {
   const db = useTestDatabase();
@@ -12,6 +20,8 @@ FROM schema_migrations
 ORDER BY applied_at DESC;`);
     expect(rows.length).toBeGreaterThanOrEqual(3);
     expect(rows.at(-1)?.migration_name).toBe('0001_create_hermes_leads');
+    // Every migration, once, newest first.
+    expect(rows.map((r) => r.migration_name)).toEqual(newestFirst);
   });
 
   it('§3.1.2: the post-deployment smoke insert, select and delete succeed', async () => {

@@ -4,12 +4,13 @@ import { goneWithin, grandchildScript, settledWithin } from './support/grandchil
 
 describe('runTool', () => {
   it('captures stdout and stderr apart, with the exit code and the duration', async () => {
-    const run = await runTool('/bin/sh', ['-c', 'echo out; echo err >&2; exit 3'], {
+    const run = await runTool('/bin/sh', ['-c', 'echo out; echo err >&2; sleep 0.2; exit 3'], {
       cwd: process.cwd(),
       signal: new AbortController().signal,
     });
     expect(run).toMatchObject({ code: 3, stdout: 'out\n', stderr: 'err\n' });
-    expect(run.durationMs).toBeGreaterThanOrEqual(0);
+    // The run's wall time: at least the sleep (a lower bound only, so a busy machine cannot fail it).
+    expect(run.durationMs).toBeGreaterThanOrEqual(150);
   });
 
   it('rejects when the program cannot be started', async () => {

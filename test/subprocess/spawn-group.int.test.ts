@@ -14,14 +14,15 @@ describe('spawnGroup', () => {
     const stderr = boundedCapture(1024, 'head');
     const seen: string[] = [];
     const run = spawnGroup(
-      { file: '/bin/sh', args: ['-c', 'printf out; printf err >&2; exit 5'] },
+      { file: '/bin/sh', args: ['-c', 'printf out; printf err >&2; sleep 0.2; exit 5'] },
       options({ stdout, stderr, onOutput: (stream) => seen.push(stream) }),
     );
     expect(run.pid).toBeGreaterThan(0);
     expect(run.running()).toBe(true);
     const exit = await run.done;
     expect(exit).toMatchObject({ code: 5, signal: null });
-    expect(exit.durationMs).toBeGreaterThanOrEqual(0);
+    // The run's wall time: at least the sleep (a lower bound only, so a busy machine cannot fail it).
+    expect(exit.durationMs).toBeGreaterThanOrEqual(150);
     expect([stdout.text(), stderr.text()]).toEqual(['out', 'err']);
     expect(seen.sort()).toEqual(['stderr', 'stdout']);
     expect(run.running()).toBe(false);

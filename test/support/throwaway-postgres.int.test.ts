@@ -104,6 +104,8 @@ describe.skipIf(skipReason !== undefined)(withSkipReason('a throwaway PostgreSQL
       expect(server.port).not.toBe(5432);
       const firstPid = server.pid();
       expect(firstPid).toBeDefined();
+      // The pid it reports is the running server's: the crash below kills that process.
+      expect(processState(firstPid ?? 0)).toBe('running');
 
       await queryOnce(server.url, 'CREATE TABLE kept (v text)');
       await queryOnce(server.url, "INSERT INTO kept VALUES ('committed before the crash')");
@@ -129,6 +131,8 @@ describe.skipIf(skipReason !== undefined)(withSkipReason('a throwaway PostgreSQL
 
       const pid = server.pid();
       expect(pid).toBeDefined();
+      expect(pid).not.toBe(firstPid);
+      expect(alive(pid ?? 0)).toBe(true);
       await server.remove();
       expect(alive(pid ?? 0)).toBe(false);
       expect(existsSync(server.dir)).toBe(false);

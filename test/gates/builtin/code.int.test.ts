@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { formatGate } from '../../../src/gates/builtin/code/format.ts';
 import { lintGate } from '../../../src/gates/builtin/code/lint.ts';
 import { typesGate } from '../../../src/gates/builtin/code/types.ts';
+import { judged } from '../support/judged.ts';
 import { gateContext, makeProject } from './support/gate-context.ts';
 
 // Fixture projects are written at test time: a type error or an unformatted file kept in the
@@ -28,6 +29,9 @@ describe('code.lint', () => {
     const outcome = await lintGate.run(gateContext({ cwd }));
     expect(outcome.status, outcome.summary).toBe('pass');
     expect(outcome.summary).toBe('2 files linted: 0 errors, 0 warnings');
+    expect(judged(outcome)).toEqual([
+      { name: 'errors', value: 0, threshold: 0, comparison: '<=', passed: true },
+    ]);
   });
 
   it('fails naming the file, line and rule of a lint error', async () => {
@@ -38,6 +42,9 @@ describe('code.lint', () => {
     const outcome = await lintGate.run(gateContext({ cwd }));
     expect(outcome.status).toBe('fail');
     expect(outcome.summary).toBe('1 ESLint error: bad.js:2:7 no-unused-vars');
+    expect(judged(outcome)).toEqual([
+      { name: 'errors', value: 1, threshold: 0, comparison: '<=', passed: false },
+    ]);
   });
 
   it('is an error when ESLint cannot run', async () => {
@@ -56,6 +63,9 @@ describe('code.types', () => {
     const cwd = project({ 'tsconfig.json': tsconfig, 'good.ts': 'export const n: number = 1;\n' });
     const outcome = await typesGate.run(gateContext({ cwd }));
     expect(outcome.status, outcome.summary).toBe('pass');
+    expect(judged(outcome)).toEqual([
+      { name: 'errors', value: 0, threshold: 0, comparison: '<=', passed: true },
+    ]);
   });
 
   it('fails naming the file, line and code of a type error', async () => {
@@ -66,6 +76,9 @@ describe('code.types', () => {
     const outcome = await typesGate.run(gateContext({ cwd }));
     expect(outcome.status).toBe('fail');
     expect(outcome.summary).toBe('1 TypeScript error: bad.ts:2 TS2322');
+    expect(judged(outcome)).toEqual([
+      { name: 'errors', value: 1, threshold: 0, comparison: '<=', passed: false },
+    ]);
   });
 });
 
@@ -74,6 +87,10 @@ describe('code.format', () => {
     const cwd = project({ '.prettierrc.json': '{}\n', 'good.js': 'const a = 1;\n' });
     const outcome = await formatGate.run(gateContext({ cwd }));
     expect(outcome.status, outcome.summary).toBe('pass');
+    expect(outcome.summary).toBe('every file formatted');
+    expect(judged(outcome)).toEqual([
+      { name: 'unformatted files', value: 0, threshold: 0, comparison: '<=', passed: true },
+    ]);
   });
 
   it('fails listing the unformatted files', async () => {
@@ -85,5 +102,8 @@ describe('code.format', () => {
     const outcome = await formatGate.run(gateContext({ cwd }));
     expect(outcome.status).toBe('fail');
     expect(outcome.summary).toBe('1 file not formatted: ugly.js');
+    expect(judged(outcome)).toEqual([
+      { name: 'unformatted files', value: 1, threshold: 0, comparison: '<=', passed: false },
+    ]);
   });
 });

@@ -7,6 +7,7 @@ import { schemaBreakingGate } from '../../../src/gates/builtin/db/schema-breakin
 import { createTestDatabase, type TestDatabase, useTestDatabase } from '../../support/test-database.ts';
 import { fixturesDir, gateContext, makeProject, unreachableUrl } from './support/gate-context.ts';
 import { testMigrator } from '../../support/migration-dir.ts';
+import { judged } from '../support/judged.ts';
 
 const fixture = (name: string) => join(fixturesDir, 'migrations', name);
 
@@ -19,6 +20,10 @@ describe('db.migrations.* and db.schema.breaking', () => {
     await ctx.close();
     expect(outcome.status, outcome.summary).toBe('pass');
     expect(outcome.summary).toMatch(/up, down and up again/);
+    expect(judged(outcome)).toEqual([
+      { name: 'irreversible migrations', value: 0, threshold: 0, comparison: '==', passed: true },
+      { name: 'rows lost by undeclared downs', value: 0, threshold: 0, comparison: '==', passed: true },
+    ]);
   });
 
   it('db.migrations.reversible fails naming a migration without a working down', async () => {
@@ -31,6 +36,10 @@ describe('db.migrations.* and db.schema.breaking', () => {
     expect(outcome.status).toBe('fail');
     expect(outcome.summary).toContain('0001_create_widgets');
     expect(JSON.stringify(outcome.evidence)).toMatch(/down failed/);
+    expect(outcome.measurements?.find((m) => m.name === 'irreversible migrations')).toMatchObject({
+      value: 1,
+      passed: false,
+    });
   });
 
   it('db.migrations.reversible is an error when the database is unreachable', async () => {
@@ -71,6 +80,12 @@ describe('db.migrations.* and db.schema.breaking', () => {
     if (rows === undefined || typeof rows === 'string') throw new Error('expected rows as evidence');
     const first = rows[0] ?? {};
     expect(Object.keys(first)).toEqual(['migration_name', 'checksum', 'applied_at']);
+    expect(judged(outcome).every((m) => m.passed === true && m.value === 0)).toBe(true);
+    expect(judged(outcome).map((m) => m.name)).toEqual([
+      'pending out of order',
+      'checksum mismatches',
+      'unknown or missing files',
+    ]);
   });
 
   it('db.migrations.applied fails naming a tampered checksum', async () => {
@@ -82,6 +97,12 @@ describe('db.migrations.* and db.schema.breaking', () => {
     await tampered.drop();
     expect(outcome.status).toBe('fail');
     expect(outcome.summary).toContain('0001_create_hermes_leads: checksum mismatch');
+    expect(outcome.measurements?.find((m) => m.name === 'checksum mismatches')).toMatchObject({
+      value: 1,
+      threshold: 0,
+      comparison: '==',
+      passed: false,
+    });
   });
 
   it('db.migrations.applied reports a pending newest migration as applied by the deploy', async () => {
@@ -117,6 +138,10 @@ describe('db.migrations.* and db.schema.breaking', () => {
       const outcome = await schemaBreakingGate.run(ctx);
       await ctx.close();
       expect(outcome.status, outcome.summary).toBe('pass');
+      expect(outcome.summary).toMatch(/^no migration since /);
+      expect(outcome.measurements).toEqual([
+        { name: 'migrations since the baseline', value: 0, unit: 'count' },
+      ]);
     });
 
     it('passes when the pending migrations only add things', async () => {

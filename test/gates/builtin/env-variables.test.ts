@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { variablesGate } from '../../../src/gates/builtin/env/variables.ts';
+import { judged } from '../support/judged.ts';
 import { gateContext } from './support/gate-context.ts';
 
 const productionEnv = {
@@ -19,11 +20,17 @@ describe('env.variables', () => {
     expect(outcome.summary).toBe(
       'environment production: DATABASE_URL, POSTGRES_URL, NODE_ENV, VERCEL_ENV set, values valid',
     );
+    expect(judged(outcome)).toEqual([
+      { name: 'missing required variables', value: 0, threshold: 0, comparison: '==', passed: true },
+      { name: 'invalid values', value: 0, threshold: 0, comparison: '==', passed: true },
+    ]);
   });
 
   it('passes in development with nothing set (the embedded database)', async () => {
     const outcome = await run({}, 'development');
     expect(outcome.status, outcome.summary).toBe('pass');
+    expect(outcome.summary).toBe('environment development: no variable required, values valid');
+    expect(outcome.measurements?.find((m) => m.name === 'required variables')?.value).toBe(0);
   });
 
   it('fails naming a missing variable', async () => {
@@ -31,6 +38,12 @@ describe('env.variables', () => {
     const outcome = await run(env);
     expect(outcome.status).toBe('fail');
     expect(outcome.summary).toBe('missing VERCEL_ENV');
+    expect(judged(outcome)).toEqual([
+      { name: 'missing required variables', value: 1, threshold: 0, comparison: '==', passed: false },
+      { name: 'invalid values', value: 0, threshold: 0, comparison: '==', passed: true },
+    ]);
+    const rows = outcome.evidence?.[0]?.content;
+    expect(rows).toContainEqual({ variable: 'VERCEL_ENV', required: true, set: false });
   });
 
   it('fails naming a malformed DATABASE_URL without printing it', async () => {
@@ -45,6 +58,11 @@ describe('env.variables', () => {
 
   it('fails a database URL without a database name', async () => {
     const outcome = await run({ ...productionEnv, POSTGRES_URL: 'postgres://app@db.internal:5432' });
+    expect(outcome.status).toBe('fail');
+    expect(outcome.measurements?.find((m) => m.name === 'invalid values')).toMatchObject({
+      value: 1,
+      passed: false,
+    });
     expect(outcome.summary).toContain('POSTGRES_URL is malformed (no database name)');
   });
 

@@ -23,7 +23,35 @@ describe('tests.unit and tests.integration', () => {
     const outcome = await unitTestsGate.run(gateContext({ cwd }));
     expect(outcome.status, outcome.summary).toBe('pass');
     expect(outcome.summary).toMatch(/^1 test passed in [\d.]+ s \(project unit\)$/);
-    expect(outcome.measurements?.find((m) => m.name === 'run time')?.threshold).toBe(30_000);
+    // Only the unit project ran: the failing integration test is not counted.
+    expect(outcome.measurements).toEqual([
+      { name: 'tests run', value: 1, unit: 'count', threshold: 0, comparison: '>', passed: true },
+      { name: 'pass rate', value: 100, unit: '%', threshold: 100, comparison: '>=', passed: true },
+      { name: 'failed', value: 0, unit: 'count' },
+      { name: 'skipped', value: 0, unit: 'count' },
+      {
+        name: 'run time',
+        value: expect.any(Number) as number,
+        unit: 'ms',
+        threshold: 30_000,
+        comparison: '<',
+        passed: true,
+      },
+    ]);
+  });
+
+  it('tests.unit fails a run slower than its limit, naming the time and the limit', async () => {
+    const cwd = project({ 'unit/math.test.js': passing });
+    const outcome = await unitTestsGate.run(
+      gateContext({ cwd, config: { gates: { thresholds: { tests: { unit: { maxDurationMs: 1 } } } } } }),
+    );
+    expect(outcome.status).toBe('fail');
+    expect(outcome.summary).toMatch(/^1 test passed but took [\d.]+ s \(limit 0.001 s\)/);
+    expect(outcome.measurements?.find((m) => m.name === 'run time')).toMatchObject({
+      threshold: 1,
+      comparison: '<',
+      passed: false,
+    });
   });
 
   it('tests.integration fails naming the failing test', async () => {
@@ -31,6 +59,14 @@ describe('tests.unit and tests.integration', () => {
     const outcome = await integrationTestsGate.run(gateContext({ cwd }));
     expect(outcome.status).toBe('fail');
     expect(outcome.summary).toBe('1 test failed (pass rate 50%): int/db.test.js > subtracts');
+    const judged = outcome.measurements?.filter((m) => m.threshold !== undefined);
+    expect(judged).toEqual([
+      { name: 'tests run', value: 2, unit: 'count', threshold: 0, comparison: '>', passed: true },
+      { name: 'pass rate', value: 50, unit: '%', threshold: 100, comparison: '>=', passed: false },
+    ]);
+    expect(outcome.measurements?.find((m) => m.name === 'failed')?.value).toBe(1);
+    const failedRows = outcome.evidence?.find((e) => e.title === 'failed tests')?.content;
+    expect(JSON.stringify(failedRows)).toContain('subtracts');
   });
 
   it('skips instead of recursing inside a test run a gate started', async () => {
@@ -86,20 +122,43 @@ describe('tests.performance', () => {
   });
 
   it('measures the database, the API, throughput and memory of the running service', async () => {
-    const ctx = gateContext({ databaseUrl: db.url, config: settings({}) });
+    // Limits wide enough for a loaded machine: the test is about the judging, not this box's speed.
+    const ctx = gateContext({
+      databaseUrl: db.url,
+      config: settings({ dbAvgMs: 5_000, apiAvgMs: 10_000, minRequestsPerSecond: 0.01, maxRssMb: 8_192 }),
+    });
     const outcome = await performanceGate.run(ctx);
     await ctx.close();
-    const names = outcome.measurements?.map((m) => m.name);
-    expect(names, outcome.summary).toEqual(
-      expect.arrayContaining([
-        'database operation average',
-        'API latency average',
-        'throughput',
-        'peak resident memory',
-      ]),
+    expect(outcome.status, outcome.summary).toBe('pass');
+    const byName = new Map(outcome.measurements?.map((m) => [m.name, m]));
+    expect(byName.get('database operation average')).toMatchObject({
+      threshold: 5_000,
+      comparison: '<',
+      passed: true,
+    });
+    expect(byName.get('throughput')).toMatchObject({ threshold: 0.01, comparison: '>', passed: true });
+    expect(byName.get('peak resident memory')).toMatchObject({
+      unit: 'MB',
+      threshold: 8_192,
+      comparison: '<=',
+      passed: true,
+    });
+    expect(byName.get('peak resident memory')?.value).toBeGreaterThan(1);
+    const route = 'GET /health/database';
+    expect(byName.get(`${route}: latency average`)).toMatchObject({
+      threshold: 10_000,
+      comparison: '<',
+      passed: true,
+    });
+    expect(byName.get(`${route}: latency p95`)).toMatchObject({ threshold: 10_000, passed: true });
+    expect(byName.get(`${route}: non-2xx responses`)).toMatchObject({ value: 0, passed: true });
+    expect(byName.get(`${route}: requests sent`)?.passed).toBe(true);
+    expect(byName.get('API latency average')?.value).toBeGreaterThan(0);
+    expect(byName.get('non-2xx responses')?.value).toBe(0);
+    expect(byName.get('requests sent')?.value).toBeGreaterThan(0);
+    expect(outcome.summary).toMatch(
+      /^DB [\d.]+ ms avg; GET \/health\/database [\d.]+ ms avg \/ [\d.]+ ms p95; /,
     );
-    expect(outcome.measurements?.find((m) => m.name === 'non-2xx responses')?.value).toBe(0);
-    expect(outcome.measurements?.find((m) => m.name === 'requests sent')?.value).toBeGreaterThan(0);
   });
 
   it('fails naming what exceeded its limit', async () => {
@@ -112,6 +171,16 @@ describe('tests.performance', () => {
     expect(outcome.status).toBe('fail');
     expect(outcome.summary).toMatch(/non-2xx responses \d+ count \(limit == 0\)/);
     expect(outcome.summary).toMatch(/peak resident memory \d+ MB \(limit <= 1\)/);
+    const byName = new Map(outcome.measurements?.map((m) => [m.name, m]));
+    expect(byName.get('GET /no-such-endpoint: non-2xx responses')).toMatchObject({
+      threshold: 0,
+      comparison: '==',
+      passed: false,
+    });
+    expect(byName.get('GET /no-such-endpoint: non-2xx responses')?.value).toBeGreaterThan(0);
+    expect(byName.get('peak resident memory')).toMatchObject({ threshold: 1, passed: false });
+    const rows = outcome.evidence?.find((e) => e.title === 'load per route')?.content;
+    expect(rows).toEqual([expect.objectContaining({ route: 'GET /no-such-endpoint', passed: false })]);
   });
 
   it('is an error when the database is unreachable', async () => {
