@@ -275,7 +275,12 @@ describe('hermes gates list, explain, validate', () => {
     const result = await gates(['list', '--stage', 'deploy', '--json']);
     expect(result.code).toBe(0);
     const rows = JSON.parse(result.stdout) as { id: string; kind: string; dependsOn: string[] }[];
-    expect(rows.map((r) => r.id)).toContain('sql.late');
+    // The deploy stage's gates, and only those: no built-in (pre-deploy) gate is listed.
+    expect(rows.map((r) => r.id).sort()).toEqual(
+      customGates('http://x')
+        .map((g) => g.id)
+        .sort(),
+    );
     expect(rows.find((r) => r.id === 'after.down')).toMatchObject({
       kind: 'custom',
       dependsOn: ['http.down'],

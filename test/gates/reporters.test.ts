@@ -152,6 +152,21 @@ describe('reports', () => {
     expect(html).not.toContain('ada@example.com');
     for (const id of ['code.lint', 'code.types', 'db.integrity', 'db.connect', 'db.plans', 'perf.load'])
       expect(html).toContain(`<section class="gate" id="${id}">`);
+    expect(html).toContain('<h1>Hermes gates: pre-deploy — <span class="run-failed">FAILED</span></h1>');
+    // Each gate's row shows the status it counted as, the advisory one marked so.
+    const row = (id: string, status: string) =>
+      `<tr><td><a href="#${id}">${id}</a></td><td><span class="badge ${status}">${status.toUpperCase()}</span>`;
+    expect(html).toContain(row('code.lint', 'fail'));
+    expect(html).toContain(row('code.types', 'pass'));
+    expect(html).toContain(row('db.integrity', 'warn'));
+    expect(html).toContain(row('db.connect', 'error'));
+    expect(html).toContain(row('db.plans', 'skip'));
+    expect(html).toContain(
+      '<tr><td><a href="#perf.load">perf.load</a> (advisory)</td><td><span class="badge warn">WARN</span>',
+    );
+    expect(html).toContain('<p>The gate returned fail; counted as warn by its policy.</p>');
+    // The measurement row with its threshold and verdict.
+    expect(html).toContain('<tr><td>errors</td><td>2 count</td><td>&lt;= 0</td><td>fail</td></tr>');
   });
 
   it('an unwritable report directory is an error naming it', async () => {

@@ -144,9 +144,13 @@ describe('a SQL gate run that bypassed validation still writes nothing', () => {
     expect(await counts()).toEqual({ leads: 3, outbox: 3 });
   });
 
-  it('a data-modifying WITH is stopped by the read-only transaction', async () => {
+  it('a data-modifying WITH is refused by the gate, and stopped by the read-only transaction past it', async () => {
     const run = await runUnchecked(writingCte);
-    expect(run.results[0]).toMatchObject({ status: 'error' });
+    // The gate's own statement check refuses it before it reaches the database.
+    expect(run.results[0]).toMatchObject({
+      status: 'error',
+      reason: 'expected one read-only statement, got a WITH that uses DELETE',
+    });
     expect(await counts()).toEqual({ leads: 3, outbox: 3 });
 
     const client = await db.pool.connect();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { breakingChanges } from '../../../src/gates/builtin/db/classify-schema-change.ts';
+import { breakingChanges, isWidening } from '../../../src/gates/builtin/db/classify-schema-change.ts';
 
 const table = 'relation public.t r';
 
@@ -32,5 +32,33 @@ describe('breakingChanges', () => {
     const before = [table, 'column public.t.a integer', "column public.t.note text default 'a\nb'::text"];
     const after = [table, 'column public.t.a integer'];
     expect(breakingChanges(before, after)).toEqual(['dropped or renamed column public.t.note']);
+  });
+
+  it('lets a widened type through, and names a narrowed one', () => {
+    const change = (from: string, to: string) =>
+      breakingChanges([table, `column public.t.a ${from}`], [table, `column public.t.a ${to}`]);
+    // Every old value fits and reads back the same: no breaking change.
+    for (const [from, to] of [
+      ['smallint', 'integer'],
+      ['integer', 'bigint'],
+      ['character varying(10)', 'character varying(20)'],
+      ['character varying(10)', 'character varying'],
+      ['character varying(10)', 'text'],
+      ['numeric(5,2)', 'numeric(8,2)'],
+      ['numeric(5,2)', 'numeric'],
+    ] as const)
+      expect(change(from, to), `${from} → ${to}`).toEqual([]);
+    for (const [from, to] of [
+      ['bigint', 'integer'],
+      ['character varying(20)', 'character varying(10)'],
+      ['text', 'character varying(10)'],
+      ['numeric(8,2)', 'numeric(8,3)'],
+      ['numeric(8,2)', 'numeric(6,2)'],
+      ['integer', 'text'],
+    ] as const)
+      expect(change(from, to), `${from} → ${to}`).toEqual([
+        `changed type of public.t.a from ${from} to ${to}`,
+      ]);
+    expect(isWidening('uuid', 'uuid')).toBe(true);
   });
 });

@@ -3,6 +3,16 @@ import { connectivityGate } from '../../../src/gates/builtin/db/connectivity.ts'
 import { integrityGate } from '../../../src/gates/builtin/db/integrity.ts';
 import { createTestDatabase, useTestDatabase } from '../../support/test-database.ts';
 import { gateContext, unreachableUrl } from './support/gate-context.ts';
+import { judged } from '../support/judged.ts';
+
+/** A judged integrity count: each must be 0. */
+const zeroRow = (name: string, value: number) => ({
+  name,
+  value,
+  threshold: 0,
+  comparison: '==',
+  passed: value === 0,
+});
 
 const insertLead = `INSERT INTO hermes_leads (lead_id, first_name, last_name, email, country, phone_number,
   problem_description, service_urgency, agree_to_terms, privacy_consent)
@@ -26,6 +36,14 @@ describe('db.integrity and db.connectivity', () => {
       unit: 'count',
     });
     expect(JSON.stringify(outcome)).not.toContain('a@example.test');
+    // Reported, not judged: duplicate_emails has no threshold under the default policy.
+    expect(judged(outcome)).toEqual([
+      zeroRow('orphaned_records', 0),
+      zeroRow('duplicate_lead_ids', 0),
+      zeroRow('unvalidated constraints', 0),
+      zeroRow('outbox rows without a lead', 0),
+    ]);
+    expect(outcome.measurements?.find((m) => m.name === 'total_leads')?.value).toBe(2);
   });
 
   it('db.integrity warns on duplicate emails when the policy says so', async () => {
@@ -37,6 +55,7 @@ describe('db.integrity and db.connectivity', () => {
     await ctx.close();
     expect(outcome.status).toBe('warn');
     expect(outcome.summary).toBe('1 duplicate emails');
+    expect(judged(outcome)).toContainEqual(zeroRow('duplicate_emails', 1));
   });
 
   it('db.integrity fails naming duplicate lead_ids', async () => {
@@ -52,6 +71,7 @@ describe('db.integrity and db.connectivity', () => {
     expect(outcome.status).toBe('fail');
     expect(outcome.summary).toBe('1 duplicate lead_ids');
     expect(outcome.evidence?.[0]?.content).toEqual([{ lead_id: 'HS-20250101-DUPDUP', copies: 2 }]);
+    expect(judged(outcome)).toContainEqual(zeroRow('duplicate_lead_ids', 1));
   });
 
   it('db.integrity skips, naming the key to set, when hermes_leads does not exist', async () => {

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { migrationsReversibleGate } from '../../../src/gates/builtin/db/migrations-reversible.ts';
 import { migrationsDir, useTestDatabase } from '../../support/test-database.ts';
 import { gateContext } from './support/gate-context.ts';
+import { judged } from '../support/judged.ts';
 
 const purge = '0099_add_hermes_leads_purge_flag';
 
@@ -41,7 +42,12 @@ describe('db.migrations.reversible and a down that destroys data', () => {
     expect(outcome.status).toBe('fail');
     expect(outcome.summary).toContain(`not reversible: ${purge} (down loses `);
     expect(outcome.summary).toContain(`3 rows of public.hermes_leads`);
-    expect(outcome.measurements?.find((m) => m.name === 'rows lost by undeclared downs')?.passed).toBe(false);
+    // 3 leads, and with them (ON DELETE CASCADE) 1 outbox row and 1 delivery: 5 rows in all.
+    expect(outcome.summary).toContain('1 row of public.hermes_outbox');
+    expect(judged(outcome)).toEqual([
+      { name: 'irreversible migrations', value: 1, threshold: 0, comparison: '==', passed: false },
+      { name: 'rows lost by undeclared downs', value: 5, threshold: 0, comparison: '==', passed: false },
+    ]);
     expect(JSON.stringify(outcome.evidence)).toContain(
       'public.hermes_leads: 3 of 3 rows present before the up',
     );
@@ -55,6 +61,11 @@ describe('db.migrations.reversible and a down that destroys data', () => {
     expect(outcome.summary).toContain(
       `${purge}: down declared destructive (reason: leads are re-imported from the CRM)`,
     );
+    // Declared, the lost rows are not counted against the gate: it warns, it does not fail.
+    expect(judged(outcome)).toEqual([
+      { name: 'irreversible migrations', value: 0, threshold: 0, comparison: '==', passed: true },
+      { name: 'rows lost by undeclared downs', value: 0, threshold: 0, comparison: '==', passed: true },
+    ]);
   });
 
   it('fails naming the file of a destructive marker without a reason', async () => {
@@ -70,5 +81,9 @@ describe('db.migrations.reversible and a down that destroys data', () => {
     expect(outcome.status, outcome.summary).toBe('pass');
     expect(outcome.summary).toMatch(/no rows lost/);
     expect(outcome.measurements?.find((m) => m.name === 'tables not seeded')?.value).toBe(0);
+    expect(judged(outcome)).toEqual([
+      { name: 'irreversible migrations', value: 0, threshold: 0, comparison: '==', passed: true },
+      { name: 'rows lost by undeclared downs', value: 0, threshold: 0, comparison: '==', passed: true },
+    ]);
   });
 });

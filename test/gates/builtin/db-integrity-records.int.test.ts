@@ -2,6 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { integrityGate } from '../../../src/gates/builtin/db/integrity.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { gateContext } from './support/gate-context.ts';
+import { judged } from '../support/judged.ts';
+
+/** The judged integrity counts on app.customers (each must be 0), by their names. */
+const counts = (orphaned: number, duplicateRefs: number, outboxOrphans: number) =>
+  (
+    [
+      ['orphaned_records', orphaned],
+      ['duplicate_Refs', duplicateRefs],
+      ['unvalidated constraints', 0],
+      ['outbox rows without a lead', outboxOrphans],
+    ] as const
+  ).map(([name, value]) => ({ name, value, threshold: 0, comparison: '==', passed: value === 0 }));
 
 /** Another project's records: a schema-qualified table, a mixed-case id column, its own outbox. */
 const schemaSql = `
@@ -53,6 +65,7 @@ describe('db.integrity on another project’s table of records', () => {
     expect(outcome.summary).toBe(
       '2 rows in app.customers: no orphaned records, no duplicate Refs in app.customers, 1 duplicate emails',
     );
+    expect(judged(outcome)).toEqual(counts(0, 0, 0));
   });
 
   it('fails naming the table and column of a NULL id', async () => {
@@ -61,6 +74,7 @@ describe('db.integrity on another project’s table of records', () => {
       const outcome = await run(records());
       expect(outcome.status).toBe('fail');
       expect(outcome.summary).toBe('1 orphaned records (app.customers.Ref IS NULL)');
+      expect(judged(outcome)).toEqual(counts(1, 0, 0));
     } finally {
       await db.pool.query(`DELETE FROM app.customers WHERE "Ref" IS NULL`);
     }
@@ -73,6 +87,7 @@ describe('db.integrity on another project’s table of records', () => {
       expect(outcome.status).toBe('fail');
       expect(outcome.summary).toBe('1 duplicate Refs in app.customers');
       expect(outcome.evidence?.[0]?.content).toEqual([{ Ref: 'C-2', copies: 2 }]);
+      expect(judged(outcome)).toEqual(counts(0, 1, 0));
     } finally {
       await db.pool.query(`DELETE FROM app.customers WHERE email = 'b@example.test'`);
     }
@@ -84,6 +99,7 @@ describe('db.integrity on another project’s table of records', () => {
       const outcome = await run(records());
       expect(outcome.status).toBe('fail');
       expect(outcome.summary).toBe('1 rows of app.mailings without their row in app.customers');
+      expect(judged(outcome)).toEqual(counts(0, 0, 1));
     } finally {
       await db.pool.query(`DELETE FROM app.mailings WHERE "Ref" = 'C-404'`);
     }
@@ -96,6 +112,7 @@ describe('db.integrity on another project’s table of records', () => {
       '2 rows in app.customers: no orphaned records, no duplicate Refs in app.customers; duplicate emails not checked (no emailColumn); outbox not checked (no outboxTable)',
     );
     expect(outcome.measurements?.map((m) => m.name)).not.toContain('duplicate_emails');
+    expect(outcome.measurements?.map((m) => m.name)).not.toContain('outbox rows without a lead');
   });
 
   it('says the outbox was not checked when the configured outbox table does not exist', async () => {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { migrationsLintGate } from '../../../src/gates/builtin/db/migrations-lint.ts';
 import type { GateOutcome } from '../../../src/gates/gate.ts';
 import { gateContext, makeProject } from './support/gate-context.ts';
+import { judged } from '../support/judged.ts';
 
 /**
  * Old migrations with findings a team has accepted: an int counter (prefer-bigint-over-int,
@@ -53,6 +54,16 @@ async function lintProject(files: Record<string, string>, config: Record<string,
 const measured = (outcome: GateOutcome, name: string) =>
   outcome.measurements?.find((m) => m.name === name)?.value;
 
+/** The judged counts (each must be 0): blocking findings fail, other new ones and stale entries warn. */
+const lintRows = (blocking: number, other: number, stale: number) =>
+  (
+    [
+      ['blocking findings', blocking],
+      ['other findings', other],
+      ['stale baseline entries', stale],
+    ] as const
+  ).map(([name, value]) => ({ name, value, threshold: 0, comparison: '==', passed: value === 0 }));
+
 describe('db.migrations.lint with a baseline of accepted findings', () => {
   it('warns naming every new finding first and in full, and counts the accepted ones', async () => {
     const outcome = await lintProject({
@@ -71,6 +82,7 @@ describe('db.migrations.lint with a baseline of accepted findings', () => {
     expect(outcome.summary).toContain('3 accepted in migrations/lint-baseline.yaml');
     expect(measured(outcome, 'accepted findings')).toBe(3);
     expect(measured(outcome, 'blocking findings')).toBe(0);
+    expect(judged(outcome)).toEqual(lintRows(0, 4, 0));
     const first = outcome.evidence?.[0];
     expect(first?.title).toBe('new squawk findings');
     expect(JSON.stringify(first?.content)).toContain('ban-drop-column');
@@ -85,6 +97,8 @@ describe('db.migrations.lint with a baseline of accepted findings', () => {
     // The new warnings are listed in full after the failure.
     expect(outcome.summary).toContain('0003_drop_widget_name.up.sql:2 ban-drop-column');
     expect(outcome.summary).not.toMatch(/and \d+ more/);
+    // Without the baseline, 0001's int counter is a fifth warning.
+    expect(judged(outcome)).toEqual(lintRows(2, 5, 0));
   });
 
   it('fails on a new blocking finding even when the baseline accepts the same rule elsewhere', async () => {
@@ -106,6 +120,7 @@ describe('db.migrations.lint with a baseline of accepted findings', () => {
       '2 migrations lint clean, 3 accepted findings in migrations/lint-baseline.yaml',
     );
     expect(measured(outcome, 'accepted findings')).toBe(3);
+    expect(judged(outcome)).toEqual(lintRows(0, 0, 0));
   });
 
   it('matches on rule and file, not line: an edit above the finding keeps it accepted', async () => {
@@ -152,6 +167,7 @@ describe('db.migrations.lint with a baseline of accepted findings', () => {
       '1 stale baseline entry in migrations/lint-baseline.yaml: entry 4 ban-drop-column 0009_drop_widget_colour.up.sql',
     );
     expect(measured(outcome, 'stale baseline entries')).toBe(1);
+    expect(judged(outcome)).toEqual(lintRows(0, 0, 1));
   });
 
   it('is an error naming the entry and key of a malformed baseline', async () => {

@@ -4,6 +4,17 @@ import type { GateOutcome } from '../../../src/gates/gate.ts';
 import { createTestDatabase, migrationsDir, type TestDatabase } from '../../support/test-database.ts';
 import { gateContext, unreachableUrl } from './support/gate-context.ts';
 import { testMigrator } from '../../support/migration-dir.ts';
+import { judged } from '../support/judged.ts';
+
+/** The three drift counts as judged (each must be 0). */
+const driftRows = (missing: number, unexpected: number, differs: number) =>
+  (
+    [
+      ['missing on the database', missing],
+      ['not from any migration', unexpected],
+      ['differing definitions', differs],
+    ] as const
+  ).map(([name, value]) => ({ name, value, threshold: 0, comparison: '==', passed: value === 0 }));
 
 /** Each fault is planted alone, on a database of its own, so one cannot hide another. */
 describe('db.schema.drift', () => {
@@ -39,6 +50,7 @@ describe('db.schema.drift', () => {
     expect(outcome.summary).toMatch(/^\d+ schema objects match the migrations applied up to \d+$/);
     const matched = outcome.measurements?.find((m) => m.name === 'objects matched')?.value ?? 0;
     expect(matched).toBeGreaterThan(50);
+    expect(judged(outcome)).toEqual(driftRows(0, 0, 0));
   });
 
   it('fails naming an index dropped by hand', async () => {
@@ -47,6 +59,7 @@ describe('db.schema.drift', () => {
     expect(outcome.summary).toBe('drift: index hermes_leads_email_idx missing');
     const missing = outcome.evidence?.find((e) => e.title.startsWith('missing on the database'));
     expect(missing?.content).toContain('CREATE INDEX hermes_leads_email_idx ON public.hermes_leads');
+    expect(judged(outcome)).toEqual(driftRows(1, 0, 0));
   });
 
   it('fails naming a UNIQUE constraint removed by hand (and what went with it)', async () => {
@@ -92,6 +105,8 @@ describe('db.schema.drift', () => {
     expect(outcome.summary).toBe('drift: table hermes_scratch_notes not from any migration');
     const extra = outcome.evidence?.find((e) => e.title.startsWith('not from any migration'));
     expect(extra?.content).toContain('+ column public.hermes_scratch_notes.id integer');
+    // Counted as objects: the table and its one column.
+    expect(judged(outcome)).toEqual(driftRows(0, 2, 0));
   });
 
   it('passes on a database with a pending migration: pending is not drift', async () => {
@@ -104,6 +119,7 @@ describe('db.schema.drift', () => {
     const outcome = await judge(db);
     expect(outcome.status, outcome.summary).toBe('pass');
     expect(outcome.summary).toContain(`applied up to ${older ?? ''}; 1 pending migration not counted`);
+    expect(judged(outcome)).toEqual(driftRows(0, 0, 0));
   });
 
   it('skips a database without schema_migrations, with the reason', async () => {
@@ -116,6 +132,6 @@ describe('db.schema.drift', () => {
   it('is an error when the database is unreachable', async () => {
     const outcome = await judge(unreachableUrl);
     expect(outcome.status).toBe('error');
-    expect(outcome.reason).toBeTruthy();
+    expect(outcome.reason).toBe('cannot connect to the database: connect ECONNREFUSED 127.0.0.1:1');
   });
 });

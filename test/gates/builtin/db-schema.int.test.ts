@@ -5,6 +5,7 @@ import { indexesGate } from '../../../src/gates/builtin/db/indexes.ts';
 import { queryPlansGate } from '../../../src/gates/builtin/db/query-plans.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { fixturesDir, gateContext, unreachableUrl } from './support/gate-context.ts';
+import { judged } from '../support/judged.ts';
 
 const fixture = (name: string) => join(fixturesDir, 'migrations', name);
 
@@ -23,6 +24,10 @@ describe('db.schema.foreign-keys, db.schema.indexes, db.query-plans', () => {
     await ctx.close();
     expect(outcome.status, outcome.summary).toBe('pass');
     expect(outcome.summary).toMatch(/all validated and indexed/);
+    expect(judged(outcome)).toEqual([
+      { name: 'not validated', value: 0, threshold: 0, comparison: '==', passed: true },
+      { name: 'without index', value: 0, threshold: 0, comparison: '==', passed: true },
+    ]);
   });
 
   it('db.schema.foreign-keys fails naming a foreign key without an index', async () => {
@@ -34,6 +39,10 @@ describe('db.schema.foreign-keys, db.schema.indexes, db.query-plans', () => {
     await ctx.close();
     expect(outcome.status).toBe('fail');
     expect(outcome.summary).toBe('no index on orders(customer_id) → customers');
+    expect(judged(outcome)).toEqual([
+      { name: 'not validated', value: 0, threshold: 0, comparison: '==', passed: true },
+      { name: 'without index', value: 1, threshold: 0, comparison: '==', passed: false },
+    ]);
   });
 
   it('db.schema.indexes passes: the email and created_at lookups use an index', async () => {
@@ -43,6 +52,16 @@ describe('db.schema.foreign-keys, db.schema.indexes, db.query-plans', () => {
     expect(outcome.status, outcome.summary).toBe('pass');
     expect(outcome.summary).toContain('hermes_leads_email_idx');
     expect(outcome.evidence?.[0]?.kind).toBe('plan');
+    // The database here is not migrated: the live side is noted, not judged (live-indexes covers it).
+    expect(judged(outcome)).toEqual([
+      {
+        name: 'patterns without an index (scratch (migrations))',
+        value: 0,
+        threshold: 0,
+        comparison: '==',
+        passed: true,
+      },
+    ]);
   });
 
   it('db.schema.indexes fails naming an email query that no index can serve', async () => {
@@ -56,6 +75,16 @@ describe('db.schema.foreign-keys, db.schema.indexes, db.query-plans', () => {
     expect(outcome.summary).toBe(
       'no index serves email lookup (Seq Scan on hermes_leads) on scratch (migrations); live database not judged: no table hermes_leads there (not migrated)',
     );
+    // The live side is not judged, so only the scratch row is there.
+    expect(judged(outcome)).toEqual([
+      {
+        name: 'patterns without an index (scratch (migrations))',
+        value: 1,
+        threshold: 0,
+        comparison: '==',
+        passed: false,
+      },
+    ]);
   });
 
   it('db.schema.indexes refuses a configured query of several statements', async () => {
@@ -91,6 +120,11 @@ describe('db.schema.foreign-keys, db.schema.indexes, db.query-plans', () => {
     const plan = JSON.parse(content) as { 'Execution Time': number };
     expect(plan['Execution Time']).toBeGreaterThan(0);
     expect(outcome.measurements?.find((m) => m.name === 'email lookup execution time')?.threshold).toBe(10);
+    const scans = judged(outcome).filter((m) => m.name.startsWith('sequential scans'));
+    expect(scans).toEqual([
+      { name: 'sequential scans', value: 0, threshold: 0, comparison: '==', passed: true },
+    ]);
+    expect(outcome.measurements?.find((m) => m.name === 'synthetic leads')?.value).toBe(20_000);
   });
 
   it('db.query-plans fails naming a query that scans the whole table', async () => {
@@ -115,10 +149,18 @@ describe('db.schema.foreign-keys, db.schema.indexes, db.query-plans', () => {
     await ctx.close();
     expect(outcome.status).toBe('fail');
     expect(outcome.summary).toMatch(/^country lookup: Seq Scan on hermes_leads, no index scan/);
+    expect(judged(outcome).find((m) => m.name === 'sequential scans')).toEqual({
+      name: 'sequential scans',
+      value: 1,
+      threshold: 0,
+      comparison: '==',
+      passed: false,
+    });
   });
 
   it('db.query-plans is an error when the database is unreachable', async () => {
     const outcome = await queryPlansGate.run(gateContext({ databaseUrl: unreachableUrl }));
     expect(outcome.status).toBe('error');
+    expect(outcome.reason).toMatch(/ECONNREFUSED|connect/);
   });
 });

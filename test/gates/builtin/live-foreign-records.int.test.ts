@@ -6,6 +6,15 @@ import type { Gate, GateOutcome } from '../../../src/gates/gate.ts';
 import { testMigrator, writeMigrations } from '../../support/migration-dir.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { gateContext } from './support/gate-context.ts';
+import { judged } from '../support/judged.ts';
+
+const unserved = (side: string, value: number) => ({
+  name: `patterns without an index (${side})`,
+  value,
+  threshold: 0,
+  comparison: '==',
+  passed: value === 0,
+});
 
 /** Another project: its own table of records, with columns a generic fill must satisfy. */
 const customersDir = writeMigrations({
@@ -78,6 +87,7 @@ describe('db.schema.indexes and db.query-plans on another project', () => {
     expect(outcome.summary).toMatch(
       /^2 query patterns served by an index on scratch \(migrations\) and the live database: email lookup \((Bitmap )?Index Scan using customers_email_idx\), created_at range \((Bitmap )?Index Scan using customers_created_at_idx\)$/,
     );
+    expect(judged(outcome)).toEqual([unserved('scratch (migrations)', 0), unserved('live database', 0)]);
   });
 
   it('db.schema.indexes fails naming the live side when the configured table lost an index', async () => {
@@ -86,6 +96,7 @@ describe('db.schema.indexes and db.query-plans on another project', () => {
     const outcome = await judge(indexesGate, db, customersConfig);
     expect(outcome.status).toBe('fail');
     expect(outcome.summary).toBe('no index serves email lookup (Seq Scan on customers) on the live database');
+    expect(judged(outcome)).toEqual([unserved('scratch (migrations)', 0), unserved('live database', 1)]);
   });
 
   it('db.query-plans fills the configured table with generic synthetic rows and judges both sides', async () => {

@@ -8,6 +8,7 @@ import { queryPlansGate } from '../../../src/gates/builtin/db/query-plans.ts';
 import type { Gate, GateOutcome } from '../../../src/gates/gate.ts';
 import { createTestDatabase, migrationsDir, type TestDatabase } from '../../support/test-database.ts';
 import { gateContext } from './support/gate-context.ts';
+import { judged } from '../support/judged.ts';
 
 /** What the live database holds that a gate must never change: rows, and how often it was analyzed. */
 async function footprint(db: TestDatabase) {
@@ -102,10 +103,29 @@ describe('db.schema.indexes and db.query-plans judge the live database too', () 
     expect(indexes.summary).toMatch(
       /^2 query patterns served by an index on scratch \(migrations\) and the live database: email lookup \(Index Scan using hermes_leads_email_idx\)/,
     );
+    const served = (side: string) => ({
+      name: `patterns without an index (${side})`,
+      value: 0,
+      threshold: 0,
+      comparison: '==',
+      passed: true,
+    });
+    expect(judged(indexes)).toEqual([served('scratch (migrations)'), served('live database')]);
 
     const plans = await judge(queryPlansGate, db, fewLeads);
     // Execution time is reported, not asserted (no timed assertions): the plan shapes are.
     expect(plans.summary).not.toMatch(/Seq Scan on hermes_leads, no index scan|no index scan on/);
+    // Both sides judged, no sequential scan on either (execution times are not pinned).
+    expect(judged(plans).filter((m) => m.name.startsWith('sequential scans'))).toEqual([
+      { name: 'sequential scans', value: 0, threshold: 0, comparison: '==', passed: true },
+      {
+        name: 'sequential scans with enable_seqscan off (live database)',
+        value: 0,
+        threshold: 0,
+        comparison: '==',
+        passed: true,
+      },
+    ]);
     expect(plans.summary).toMatch(
       /email lookup: .* in [\d.]+ ms; live: .* in [\d.]+ ms, served by .*hermes_leads_email_idx/,
     );
@@ -166,6 +186,14 @@ describe('db.schema.indexes and db.query-plans judge the live database too', () 
     expect(outcome.summary).toBe(
       'country lookup not served on the live database until deployed (hermes_leads_country_idx comes with pending migration 0099_add_hermes_leads_country_index); live database still lacks 1 pending migration of this release',
     );
+    // A pattern excused by a pending migration is not counted as live drift (it warns, by the summary).
+    expect(judged(outcome)).toContainEqual({
+      name: 'patterns without an index (live database)',
+      value: 0,
+      threshold: 0,
+      comparison: '==',
+      passed: true,
+    });
 
     // A pending migration does not excuse an index dropped by hand.
     await db.pool.query('DROP INDEX hermes_leads_email_idx');
@@ -175,6 +203,13 @@ describe('db.schema.indexes and db.query-plans judge the live database too', () 
     expect(dropped.summary).toMatch(
       /^no index serves email lookup \(Seq Scan on hermes_leads\) on the live database/,
     );
+    expect(judged(dropped)).toContainEqual({
+      name: 'patterns without an index (live database)',
+      value: 1,
+      threshold: 0,
+      comparison: '==',
+      passed: false,
+    });
   });
 
   it('db.query-plans refuses, at load, a configured query that is not one read-only statement', () => {

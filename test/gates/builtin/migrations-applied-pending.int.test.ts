@@ -5,6 +5,17 @@ import { migrationsAppliedGate } from '../../../src/gates/builtin/db/migrations-
 import { testMigrator, writeMigrations } from '../../support/migration-dir.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { gateContext } from './support/gate-context.ts';
+import { judged } from '../support/judged.ts';
+
+/** The judged counts (each must be 0): out of order, checksum mismatches, unknown or missing files. */
+const problems = (outOfOrder: number, mismatches: number, missing: number) =>
+  (
+    [
+      ['pending out of order', outOfOrder],
+      ['checksum mismatches', mismatches],
+      ['unknown or missing files', missing],
+    ] as const
+  ).map(([name, value]) => ({ name, value, threshold: 0, comparison: '==', passed: value === 0 }));
 
 const table = (name: string) => ({ up: `CREATE TABLE ${name} (id int);`, down: `DROP TABLE ${name};` });
 
@@ -50,6 +61,8 @@ describe('db.migrations.applied before a deploy', () => {
       '2 of 4 migrations applied, checksums match, schema version 0002 (code 0004); 2 pending, applied by the deploy: 0003_c, 0004_d',
     );
     expect(outcome.measurements?.find((m) => m.name === 'pending, applied by the deploy')?.value).toBe(2);
+    // Pending this release's migrations is no problem: nothing judged fails.
+    expect(judged(outcome)).toEqual(problems(0, 0, 0));
   });
 
   it('fails naming a pending migration older than the newest applied one', async () => {
@@ -62,7 +75,7 @@ describe('db.migrations.applied before a deploy', () => {
     expect(outcome.summary).toBe(
       '0002_b: pending (out of order) (schema version 0003, code 0004); 1 pending, applied by the deploy: 0004_d',
     );
-    expect(outcome.measurements?.find((m) => m.name === 'pending out of order')?.passed).toBe(false);
+    expect(judged(outcome)).toEqual(problems(1, 0, 0));
   });
 
   it('still fails naming a missing file beside an expected pending one', async () => {
@@ -76,5 +89,6 @@ describe('db.migrations.applied before a deploy', () => {
     expect(outcome.summary).toBe(
       '0002_b: applied, but its file is missing (schema version 0003, code 0004); 1 pending, applied by the deploy: 0004_d',
     );
+    expect(judged(outcome)).toEqual(problems(0, 0, 1));
   });
 });

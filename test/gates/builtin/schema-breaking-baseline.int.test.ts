@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { schemaBreakingGate } from '../../../src/gates/builtin/db/schema-breaking.ts';
@@ -54,6 +54,10 @@ async function judge(cwd: string, url: string, schemaBreaking: Record<string, un
 
 const dropped = '0003_drop_widget_colour: dropped or renamed column public.widgets.colour';
 
+/** The two counts the gate reports: migrations compared, and those with a breaking change. */
+const counts = (outcome: { measurements?: { name: string; value: number }[] }) =>
+  Object.fromEntries((outcome.measurements ?? []).map((m) => [m.name, m.value]));
+
 describe('db.schema.breaking compares with the release being replaced, not the database as it is now', () => {
   const cleanups: (() => Promise<void> | void)[] = [];
   afterEach(async () => {
@@ -81,6 +85,10 @@ describe('db.schema.breaking compares with the release being replaced, not the d
     expect(outcome.summary).toContain(dropped);
     expect(outcome.summary).toContain('not marked -- hermes:breaking');
     expect(outcome.summary).toContain('baseline 0 (the configured database before release 1.4.0');
+    expect(counts(outcome)).toEqual({
+      'migrations since the baseline': 3,
+      'migrations with breaking changes': 1,
+    });
   });
 
   it("takes the recorded release: the database's version before this release's migrations", async () => {
@@ -135,6 +143,10 @@ describe('db.schema.breaking compares with the release being replaced, not the d
     expect(fromTwo.status).toBe('fail');
     expect(fromTwo.summary).toContain(dropped);
     expect(fromTwo.summary).toContain('baseline 0002 (gates.thresholds.db.schemaBreaking.baselineMigration)');
+    expect(counts(fromTwo)).toEqual({
+      'migrations since the baseline': 1,
+      'migrations with breaking changes': 1,
+    });
     const fromThree = await judge(dir, db.url, { baselineMigration: '0003' });
     expect(fromThree.status, fromThree.summary).toBe('pass');
     expect(fromThree.summary).toBe(
@@ -190,9 +202,15 @@ describe('db.schema.breaking compares with the release being replaced, not the d
       const outcome = await schemaBreakingGate.run(ctx);
       await ctx.close();
       expect(outcome.status, outcome.summary).toBe('pass');
+      const own = readdirSync(join(repoRoot, 'migrations')).filter((f) => f.endsWith('.up.sql')).length;
       expect(outcome.summary).toMatch(
-        /^\d+ migrations since baseline 0 \(the configured database before release /,
+        /^\d+ migrations since baseline 0 \(the configured database before release .*, no breaking change$/,
       );
+      expect(outcome.summary.startsWith(`${String(own)} migrations since`)).toBe(true);
+      expect(counts(outcome)).toEqual({
+        'migrations since the baseline': own,
+        'migrations with breaking changes': 0,
+      });
     });
   });
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dependenciesGate } from '../../../src/gates/builtin/security/dependencies.ts';
 import { fixturesDir, gateContext, makeProject } from './support/gate-context.ts';
+import { judged } from '../support/judged.ts';
 
 const security = join(fixturesDir, 'security');
 const lockfile = (name: string) => join(security, 'lockfiles', name);
@@ -21,6 +22,18 @@ const osvOnly = (allowlist?: string) => ({
     },
   },
 });
+/** The judged rows of a run: critical and high against their maxima, undocumented mediums against 0. */
+const counted = (critical: number, high: number, undocumented: number, maxHigh = 0) => [
+  { name: 'critical', value: critical, threshold: 0, comparison: '<=', passed: critical <= 0 },
+  { name: 'high', value: high, threshold: maxHigh, comparison: '<=', passed: high <= maxHigh },
+  {
+    name: 'medium not documented',
+    value: undocumented,
+    threshold: 0,
+    comparison: '==',
+    passed: undocumented === 0,
+  },
+];
 const daysFromNow = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
 describe('security.dependencies with the offline OSV database', () => {
@@ -30,6 +43,7 @@ describe('security.dependencies with the offline OSV database', () => {
     expect(outcome.summary).toMatch(
       /^no critical or high vulnerabilities, 0 mediums documented \(OSV database/,
     );
+    expect(judged(outcome)).toEqual(counted(0, 0, 0));
   });
 
   it('fails naming a high vulnerability', async () => {
@@ -38,6 +52,28 @@ describe('security.dependencies with the offline OSV database', () => {
     );
     expect(outcome.status).toBe('fail');
     expect(outcome.summary).toBe('0 critical, 1 high: GHSA-p6mc-m468-83gw (lodash@4.17.15)');
+    // lodash 4.17.15 also carries the undocumented medium; the high alone decides the failure.
+    expect(judged(outcome)).toEqual(counted(0, 1, 1));
+  });
+
+  it('does not fail on the same high vulnerability when maxHigh allows one', async () => {
+    const config = osvOnly();
+    const outcome = await dependenciesGate.run(
+      gateContext({
+        cwd: lockfile('vulnerable'),
+        config: {
+          gates: {
+            thresholds: {
+              security: { dependencies: { ...config.gates.thresholds.security.dependencies, maxHigh: 1 } },
+            },
+          },
+        },
+      }),
+    );
+    // Only the undocumented medium is left to report.
+    expect(outcome.status, outcome.summary).toBe('warn');
+    expect(outcome.summary).toMatch(/^1 medium vulnerability not documented/);
+    expect(judged(outcome)).toEqual(counted(0, 1, 1, 1));
   });
 
   it('warns about a medium vulnerability missing from the allow-list', async () => {
@@ -46,6 +82,7 @@ describe('security.dependencies with the offline OSV database', () => {
     );
     expect(outcome.status).toBe('warn');
     expect(outcome.summary).toContain('GHSA-29mw-wpgm-hmr9 (lodash@4.17.20), not in the allow-list');
+    expect(judged(outcome)).toEqual(counted(0, 0, 1));
   });
 
   it('passes a medium vulnerability documented in the allow-list, and warns once the entry expired', async () => {
@@ -63,8 +100,10 @@ describe('security.dependencies with the offline OSV database', () => {
     expired.remove();
     expect(documented.status, documented.summary).toBe('pass');
     expect(documented.summary).toMatch(/1 medium documented/);
+    expect(judged(documented)).toEqual(counted(0, 0, 0));
     expect(lapsed.status).toBe('warn');
     expect(lapsed.summary).toContain(`allow-list entry expired ${daysFromNow(-1)}`);
+    expect(judged(lapsed)).toEqual(counted(0, 0, 1));
   });
 
   it('is an error naming the field of an invalid allow-list', async () => {
@@ -145,5 +184,6 @@ describe('security.dependencies with npm audit', () => {
     expect(outcome.status, outcome.reason).toBe('fail');
     expect(outcome.summary).toBe('0 critical, 1 high: GHSA-p6mc-m468-83gw (lodash@4.17.15)');
     expect(outcome.evidence?.[0]?.content).toBe('npm audit');
+    expect(judged(outcome)).toEqual(counted(0, 1, 0));
   });
 });

@@ -3,6 +3,7 @@ import { integrationTestsGate } from '../../../src/gates/builtin/tests/integrati
 import { unitTestsGate } from '../../../src/gates/builtin/tests/unit.ts';
 import { gateContext } from './support/gate-context.ts';
 import { vitestProjects } from './support/vitest-project.ts';
+import { judged } from '../support/judged.ts';
 
 // What a person needs from a failed test gate: which file is slow, what the assertion said.
 const fixtures = vitestProjects();
@@ -27,6 +28,17 @@ describe('the test gates name what a person needs', () => {
       { file: 'unit/slow.test.js', seconds: expect.any(Number) as unknown },
       { file: 'unit/fast.test.js', seconds: expect.any(Number) as unknown },
     ]);
+    // Every test passed: the run time alone fails it.
+    const rows = judged(outcome);
+    expect(rows.filter((m) => m.name !== 'run time')).toEqual([
+      { name: 'tests run', value: 2, threshold: 0, comparison: '>', passed: true },
+      { name: 'pass rate', value: 100, threshold: 100, comparison: '>=', passed: true },
+    ]);
+    expect(rows.find((m) => m.name === 'run time')).toMatchObject({
+      threshold: 1000,
+      comparison: '<',
+      passed: false,
+    });
   });
 
   it('a failing test’s assertion message is in the evidence, without colour codes', async () => {
@@ -35,6 +47,10 @@ describe('the test gates name what a person needs', () => {
     });
     const outcome = await integrationTestsGate.run(gateContext({ cwd }));
     expect(outcome.status).toBe('fail');
+    expect(judged(outcome).filter((m) => m.name !== 'run time')).toEqual([
+      { name: 'tests run', value: 1, threshold: 0, comparison: '>', passed: true },
+      { name: 'pass rate', value: 0, threshold: 100, comparison: '>=', passed: false },
+    ]);
     const failed = outcome.evidence?.find((e) => e.title === 'failed tests');
     expect(failed?.content).toEqual([
       { test: 'int/db.test.js > counts the leads', message: expect.stringContaining('expected') as unknown },
