@@ -42,15 +42,19 @@ describe('runner: parallelism', () => {
   it('runs one at a time with concurrency 1', async () => {
     const probe = concurrencyProbe();
     const gates = ['a.one', 'a.two', 'a.three'].map((id) => fakeGate(id, probe.run));
-    await runFakes(gates, { config: configWith({ concurrency: 1 }) });
+    const run = await runFakes(gates, { config: configWith({ concurrency: 1 }) });
     expect(probe.max()).toBe(1);
+    expect(run.counts.pass).toBe(3);
   });
 
-  it('runs an exclusive gate alone', async () => {
+  it('runs an exclusive gate alone: nothing beside it when it starts, nothing starts while it runs', async () => {
     let active = 0;
+    let started = 0;
     let activeWhenExclusiveRan = -1;
+    let startedWhileExclusiveRan = -1;
     const busy = async (): Promise<GateOutcome> => {
       active += 1;
+      started += 1;
       await yieldTurns();
       active -= 1;
       return passing();
@@ -59,8 +63,11 @@ describe('runner: parallelism', () => {
       fakeGate('a.one', busy),
       fakeGate(
         'a.alone',
-        () => {
+        async () => {
           activeWhenExclusiveRan = active;
+          const before = started;
+          await yieldTurns();
+          startedWhileExclusiveRan = started - before;
           return passing();
         },
         { exclusive: true },
@@ -68,8 +75,18 @@ describe('runner: parallelism', () => {
       fakeGate('a.two', busy),
       fakeGate('a.three', busy),
     ];
-    await runFakes(gates, { config: configWith({ concurrency: 4 }) });
-    expect(activeWhenExclusiveRan).toBe(0);
+    // Listed second, it waits for a.one to finish; listed first, it starts at once and the others wait.
+    for (const order of [gates, [gates[1], gates[0], gates[2], gates[3]]]) {
+      activeWhenExclusiveRan = -1;
+      startedWhileExclusiveRan = -1;
+      const run = await runFakes(
+        order.filter((g) => g !== undefined),
+        { config: configWith({ concurrency: 4 }) },
+      );
+      expect(activeWhenExclusiveRan).toBe(0);
+      expect(startedWhileExclusiveRan).toBe(0);
+      expect(run.counts.pass).toBe(4);
+    }
   });
 
   it('starts a dependent only after what it depends on has finished', async () => {
@@ -248,16 +265,51 @@ describe('runner: timeouts, errors and cancellation', () => {
     const controller = new AbortController();
     const gates = [
       fakeGate('a.running', (ctx) => {
-        controller.abort();
+        // On a later turn, as a SIGINT arrives: not from inside the runner's own scheduling loop.
+        setImmediate(() => controller.abort());
         return new Promise<GateOutcome>((resolve) =>
           ctx.signal.addEventListener('abort', () => resolve(passWith('stopped'))),
         );
       }),
       fakeGate('a.later', passing, { dependsOn: ['a.running'] }),
+      // Independent, but queued behind a.running (concurrency 1): skipped because of the cancellation itself.
+      fakeGate('a.queued', passing),
     ];
-    const run = await runFakes(gates, { signal: controller.signal });
+    const run = await runFakes(gates, { signal: controller.signal, config: configWith({ concurrency: 1 }) });
     expect(byId(run, 'a.running')).toMatchObject({ status: 'error', reason: 'the run was cancelled' });
-    expect(byId(run, 'a.later').status).toBe('skip');
+    expect(byId(run, 'a.later')).toMatchObject({
+      status: 'skip',
+      reason: 'depends on a.running, which could not judge (error)',
+      startedAt: null,
+    });
+    expect(byId(run, 'a.queued')).toMatchObject({
+      status: 'skip',
+      reason: 'the run was cancelled',
+      startedAt: null,
+    });
+  });
+});
+
+describe('runner: an abort from inside the scheduling loop', () => {
+  it('still gives every gate a result when a gate aborts the run synchronously as it starts', async () => {
+    const controller = new AbortController();
+    const gates = [
+      fakeGate('a.running', (ctx) => {
+        controller.abort(); // the abort listener runs the scheduler again, inside the running one
+        return new Promise<GateOutcome>((resolve) =>
+          ctx.signal.addEventListener('abort', () => resolve(passWith('stopped'))),
+        );
+      }),
+      fakeGate('a.later', passing, { dependsOn: ['a.running'] }),
+      fakeGate('a.queued', passing),
+    ];
+    const run = await runFakes(gates, { signal: controller.signal, config: configWith({ concurrency: 1 }) });
+    expect(run.results.map((r) => [r.id, r.status])).toEqual([
+      ['a.running', 'error'],
+      ['a.later', 'skip'],
+      ['a.queued', 'skip'],
+    ]);
+    expect(run.counts.total).toBe(3);
   });
 });
 

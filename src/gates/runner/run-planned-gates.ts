@@ -130,6 +130,8 @@ export async function runPlannedGates(options: RunPlannedGatesOptions): Promise<
       while (progressed) {
         progressed = false;
         for (const planned of [...waiting]) {
+          // pump can run inside itself (an abort while a gate starts): skip what that run took.
+          if (!waiting.includes(planned)) continue;
           const deps = planned.dependsOn.map((id) => results.get(id));
           if (deps.some((dep) => dep === undefined)) continue;
           const blocker = deps.find(

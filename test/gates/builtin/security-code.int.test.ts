@@ -2,6 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { securityCodeGate } from '../../../src/gates/builtin/security/code.ts';
 import { gateContext, makeProject } from './support/gate-context.ts';
+import { judged } from '../support/judged.ts';
+
+/** The score and secrets rows a run judged: what the status is decided from. */
+const scoreAndSecrets = (score: number, secrets: number) => [
+  { name: 'score', value: score, threshold: 100, comparison: '>=', passed: score >= 100 },
+  { name: 'secrets found', value: secrets, threshold: 0, comparison: '==', passed: secrets === 0 },
+];
 
 // Secrets are made at run time: a literal one in the repository would (rightly) fail its own scan.
 const githubToken = () => `ghp_${randomBytes(27).toString('base64url').replace(/[-_]/g, 'x').slice(0, 36)}`;
@@ -24,6 +31,7 @@ describe('security.code', () => {
     const outcome = await securityCodeGate.run(gateContext({ cwd }));
     expect(outcome.status, outcome.summary).toBe('pass');
     expect(outcome.summary).toBe('score 100%: 1 file scanned, 0 findings');
+    expect(judged(outcome)).toEqual(scoreAndSecrets(100, 0));
   });
 
   it('fails naming a hard-coded secret without printing it', async () => {
@@ -34,8 +42,26 @@ describe('security.code', () => {
     });
     const outcome = await securityCodeGate.run(gateContext({ cwd }));
     expect(outcome.status).toBe('fail');
-    expect(outcome.summary).toMatch(/^score 50% \(1 finding\): src\/client\.ts:1 secretlint\/GITHUB_TOKEN/);
+    expect(outcome.summary).toMatch(
+      /^1 hard-coded secret, score 50% \(1 finding\): src\/client\.ts:1 secretlint\/GITHUB_TOKEN/,
+    );
+    expect(judged(outcome)).toEqual(scoreAndSecrets(50, 1));
     expect(JSON.stringify(outcome)).not.toContain(token);
+  });
+
+  it('fails on a hard-coded secret even when the score reaches a lowered minimum', async () => {
+    const cwd = project({
+      'src/app.ts': 'export const ok = 1;\n',
+      'src/client.ts': `export const client = { auth: '${githubToken()}' };\n`,
+    });
+    const config = { gates: { thresholds: { security: { code: { minScore: 50 } } } } };
+    const outcome = await securityCodeGate.run(gateContext({ cwd, config }));
+    expect(outcome.status).toBe('fail');
+    expect(outcome.summary).toMatch(/^1 hard-coded secret, score 50%/);
+    expect(judged(outcome)).toEqual([
+      { name: 'score', value: 50, threshold: 50, comparison: '>=', passed: true },
+      { name: 'secrets found', value: 1, threshold: 0, comparison: '==', passed: false },
+    ]);
   });
 
   it('finds a secret in any tracked file, and honours a reviewed secretlint-disable-line', async () => {
@@ -47,6 +73,8 @@ describe('security.code', () => {
     expect(outcome.status).toBe('fail');
     expect(outcome.summary).toContain('config/deploy.env:1 secretlint/GITHUB_TOKEN');
     expect(outcome.summary).not.toContain('docs/example.md');
+    // Two files scanned, the disabled line's file clean: one secret, score 50.
+    expect(judged(outcome)).toEqual(scoreAndSecrets(50, 1));
   });
 
   it('fails naming an eslint-plugin-security finding', async () => {
@@ -56,6 +84,7 @@ describe('security.code', () => {
     const outcome = await securityCodeGate.run(gateContext({ cwd }));
     expect(outcome.status).toBe('fail');
     expect(outcome.summary).toBe('score 0% (1 finding): src/match.js:1 security/detect-non-literal-regexp');
+    expect(judged(outcome)).toEqual(scoreAndSecrets(0, 0));
   });
 
   it('flags high-entropy literals when an entropy tolerance is set', async () => {

@@ -70,10 +70,12 @@ export const securityCodeGate: Gate = {
       code.silenced.length > 0
         ? `, ${plural(code.silenced.length, 'finding')} silenced by eslint-disable (listed)`
         : '';
-    if (score < settings.minScore) {
+    // §1.1.2 "no hard-coded secrets": one fails the gate whatever the score allows.
+    if (score < settings.minScore || secrets.length > 0) {
+      const secretNote = secrets.length > 0 ? `${plural(secrets.length, 'hard-coded secret')}, ` : '';
       return {
         status: 'fail',
-        summary: `score ${score}% (${plural(findings.length, 'finding')}): ${listSome(findings.map((f) => `${f.file}:${f.line} ${f.rule}`))}${silencedNote}`,
+        summary: `${secretNote}score ${score}% (${plural(findings.length, 'finding')}): ${listSome(findings.map((f) => `${f.file}:${f.line} ${f.rule}`))}${silencedNote}`,
         measurements,
         evidence,
       };
