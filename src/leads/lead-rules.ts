@@ -16,11 +16,13 @@ export const urgencyLabels: Readonly<Record<ServiceUrgency, string>> = {
   'not-urgent': 'Not urgent',
 };
 
-const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+// With fallback 'code' (the default, spelt out) of() answers a region it cannot name with the code
+// itself, never undefined (ECMA-402, Intl.DisplayNames.prototype.of).
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'code' });
 
 /** ISO 3166-1 alpha-2 codes with their English names, sorted by name. */
 export const countries: readonly { code: string; name: string }[] = getCountries()
-  .map((code) => ({ code, name: regionNames.of(code) ?? code }))
+  .map((code) => ({ code, name: regionNames.of(code) as string }))
   .sort((a, b) => a.name.localeCompare(b.name, 'en'));
 
 export type FieldKind = 'text' | 'email' | 'country' | 'tel' | 'textarea' | 'urgency' | 'consent';

@@ -53,17 +53,14 @@ const normalised = (allowLineBreaks: boolean) =>
     .transform((v) => v.normalize('NFC').trim());
 
 /** A name (`visible`: a letter) or the description (line breaks kept; `visible`: a letter or digit). */
-function textField(rule: FieldRule, allowLineBreaks = false) {
+function textField(
+  rule: FieldRule & { readonly minLength: number; readonly maxLength: number },
+  allowLineBreaks = false,
+) {
   const visible = allowLineBreaks ? hasVisibleLetterOrDigit : hasVisibleLetter;
   return normalised(allowLineBreaks)
     .transform((v) => (allowLineBreaks ? v : v.replace(/\s+/gu, ' ')))
-    .pipe(
-      z
-        .string()
-        .min(rule.minLength ?? 0)
-        .max(rule.maxLength ?? Number.MAX_SAFE_INTEGER)
-        .regex(visible),
-    );
+    .pipe(z.string().min(rule.minLength).max(rule.maxLength).regex(visible));
 }
 
 const accepted = z
@@ -94,8 +91,9 @@ export const leadSchema = z
   })
   // The phone is checked against the country; `when` makes it run even when other fields failed, so a 400 names every field.
   .refine(
-    (value: Partial<Record<string, unknown>>) => {
-      if (typeof value.phone_number !== 'string') return true;
+    (value: Partial<Record<string, unknown>> | null) => {
+      // `when` runs this even for a body that is not an object (null included): the object check names it.
+      if (typeof value !== 'object' || value === null || typeof value.phone_number !== 'string') return true;
       const country = typeof value.country === 'string' ? resolveCountry(value.country) : undefined;
       return toE164(value.phone_number, country) !== undefined;
     },
@@ -108,7 +106,8 @@ export const leadSchema = z
     const code = resolveCountry(lead.country) as CountryCode;
     return {
       ...lead,
-      country: nameByCode.get(code) ?? code,
+      // resolveCountry answers only codes of `countries`, each of which nameByCode names.
+      country: nameByCode.get(code) as string,
       phone_number: toE164(lead.phone_number, code) as string,
     };
   });

@@ -24,9 +24,9 @@ export async function runMigrationSql(
       `SELECT set_config('lock_timeout', $1, false), set_config('statement_timeout', $2, false)`,
       settings,
     );
-    for (const statement of splitQuery(sql, postgreSplitterOptions)) {
-      if (typeof statement === 'string' && statement.trim() !== '') await client.query(statement);
-    }
+    // Without returnRichInfo (postgreSplitterOptions leave it off) splitQuery gives strings, none
+    // blank: it drops empty statements itself. A future object would fail loudly, never be skipped.
+    for (const statement of splitQuery(sql, postgreSplitterOptions)) await client.query(statement as string);
     await record();
     return;
   }
