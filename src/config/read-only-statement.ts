@@ -40,7 +40,9 @@ function statementWords(sql: string): string[] {
     } else if (rest.startsWith('/*')) {
       i = skipBlockComment(sql, i);
     } else if (rest.startsWith("'")) {
-      i = skipQuoted(sql, i, "'");
+      // Backslash escapes only in E'...' (standard_conforming_strings, on since PostgreSQL 9.1).
+      const escapes = /[Ee]/.test(sql.charAt(i - 1)) && !/[\w$]/.test(sql.charAt(i - 2));
+      i = skipQuoted(sql, i, "'", escapes);
     } else if (rest.startsWith('"')) {
       i = skipQuoted(sql, i, '"');
     } else {
@@ -84,12 +86,12 @@ function skipBlockComment(sql: string, start: number): number {
   return i;
 }
 
-/** A quote doubled inside is an escaped quote; backslash escapes (E'...') are covered too. */
-function skipQuoted(sql: string, start: number, quote: string): number {
+/** A quote doubled inside is an escaped quote; in an E'...' string a backslash escapes too. */
+function skipQuoted(sql: string, start: number, quote: string, backslashEscapes = false): number {
   let i = start + 1;
   while (i < sql.length) {
     const char = sql.charAt(i);
-    if (quote === "'" && char === '\\') i += 2;
+    if (backslashEscapes && char === '\\') i += 2;
     else if (char === quote && sql.charAt(i + 1) === quote) i += 2;
     else if (char === quote) return i + 1;
     else i += 1;
