@@ -45,7 +45,12 @@ export function httpGate(spec: HttpGateConfig): Gate {
       } catch (error) {
         const cause =
           error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-        const reason = `${errorMessage(error)}${cause}`;
+        // fetch names the URL it refused, credentials and query string included: never in a report.
+        const shown = safeUrl(spec.url);
+        const reason = [spec.url, new URL(spec.url).href].reduce(
+          (text, url) => text.replaceAll(url, shown),
+          `${errorMessage(error)}${cause}`,
+        );
         return { status: 'fail', summary: `${target} did not answer: ${reason}`, reason };
       }
       const latencyMs = Math.round(performance.now() - started);

@@ -77,7 +77,8 @@ export const lintGate: Gate = {
         file: relative(ctx.cwd, file.filePath),
         line: m.line ?? 0,
         column: m.column ?? 0,
-        rule: m.ruleId ?? 'parse error',
+        // Only a fatal message without a rule is a parse error ("File ignored ..." is a warning).
+        rule: m.ruleId ?? (m.fatal === true ? 'parse error' : 'eslint'),
         severity: m.severity === 2 ? 'error' : 'warning',
         message: m.message,
       })),

@@ -74,6 +74,10 @@ export function judgeReport(judged: JudgedReport, limits: ProjectTestLimits, cwd
       : []),
   ];
   const took = durationMs === undefined ? '' : ` in ${formatSeconds(durationMs)}`;
+  // A failure the pass rate allows is still said: "2 tests passed (1 failed)", never "3 tests passed".
+  const passedText = `${plural(report.numPassedTests, 'test')} passed${
+    report.numFailedTests > 0 ? ` (${report.numFailedTests} failed)` : ''
+  }`;
   if (ran === 0) {
     return { status: 'fail', summary: `no test ran (${judged.source})`, measurements, evidence };
   }
@@ -88,7 +92,7 @@ export function judgeReport(judged: JudgedReport, limits: ProjectTestLimits, cwd
   if (limits.maxDurationMs !== undefined && durationMs !== undefined && durationMs >= limits.maxDurationMs) {
     return {
       status: 'fail',
-      summary: `${plural(ran, 'test')} passed but took ${formatSeconds(durationMs)} (limit ${limits.maxDurationMs / 1000} s)${
+      summary: `${passedText} but took ${formatSeconds(durationMs)} (limit ${limits.maxDurationMs / 1000} s)${
         slowest.length > 0
           ? `; slowest: ${slowest
               .slice(0, 2)
@@ -102,7 +106,7 @@ export function judgeReport(judged: JudgedReport, limits: ProjectTestLimits, cwd
   }
   return {
     status: 'pass',
-    summary: `${plural(ran, 'test')} passed${took} (${judged.source})`,
+    summary: `${passedText}${took} (${judged.source})`,
     measurements,
     evidence,
   };
