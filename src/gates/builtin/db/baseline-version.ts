@@ -67,7 +67,12 @@ export async function baselineVersion(ctx: GateContext): Promise<VersionBaseline
     const { ref } = baseline;
     const shown = await runTool('git', ['show', `${ref}:package.json`], { cwd: ctx.cwd, signal: ctx.signal });
     if (shown.code !== 0) return { version: null, source: `no package.json at git ref ${ref}` };
-    const pkg = JSON.parse(shown.stdout) as { version?: unknown };
+    let pkg: { version?: unknown };
+    try {
+      pkg = JSON.parse(shown.stdout) as { version?: unknown };
+    } catch {
+      return { version: null, source: `package.json at git ref ${ref} is not JSON` };
+    }
     const version = typeof pkg.version === 'string' ? semver.valid(pkg.version) : null;
     return { version, source: `package.json at git ref ${ref}` };
   } catch (error) {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { errorMessage } from '../../../errors/error-message.ts';
 import { HermesError } from '../../../errors/hermes-error.ts';
 
 export interface LockedPackage {
@@ -46,7 +47,11 @@ export function readLockedPackages(cwd: string): LockedPackage[] {
   } catch (error) {
     throw new HermesError('lockfile_unreadable', `cannot read ${path}`, {
       cause: error,
-      details: [error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)],
+      // zod names each field it refused; a JSON error is one line.
+      details:
+        error instanceof z.ZodError
+          ? error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+          : [errorMessage(error).split('\n')[0] ?? ''],
     });
   }
   if (parsed.packages) {
