@@ -154,7 +154,7 @@ describe('a custom http gate', () => {
       url: `${base}/health?token=tok-123`.replace('http://', 'http://ops:pw-456@'),
     });
     expect(outcome.status).toBe('fail');
-    expect(outcome.summary).toMatch(new RegExp(`^GET ${base}/health did not answer: `));
+    expect(outcome.summary.startsWith(`GET ${base}/health did not answer: `)).toBe(true);
     expect(JSON.stringify(outcome)).not.toMatch(/pw-456|tok-123|ops:/);
   });
 
