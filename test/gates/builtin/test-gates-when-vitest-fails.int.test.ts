@@ -66,7 +66,7 @@ describe('tests.integration with a command of its own', () => {
       }),
     );
     expect(passed.status, passed.summary).toBe('pass');
-    expect(passed.summary).toBe('2 tests passed (judged reports/jest.json)');
+    expect(passed.summary).toBe('1 test passed (1 failed) (judged reports/jest.json)');
   });
 
   it('errors with the command’s output when the command writes no report', async () => {
