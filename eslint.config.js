@@ -7,14 +7,16 @@ import tseslint from 'typescript-eslint';
 // Patterns match the import's text, so `**/leads/**` catches `../../leads/lead-rules.ts`. Type
 // imports count too: a type from another part is a dependency on it all the same. One entry per
 // folder, because a later flat-config entry replaces an earlier one's options for the same rule.
-// `text` (pure string helpers) and `subprocess` (running a child process) are leaves like `errors`:
+// `text` (pure string helpers), `subprocess` (running a child process) and `runtime` (where Hermes's
+// files are, what a bundle was built as) are leaves like `errors`:
 // they import nothing but `errors`, and every part may use them, db, config and observability too.
 // DESIGN.md keeps those three on `errors` alone because it depends on nothing; a leaf of helpers
 // is the same kind of thing, so using one adds no dependency on another part.
-const leaves = ['errors', 'text', 'subprocess'];
+const leaves = ['errors', 'text', 'subprocess', 'runtime'];
 const allParts = [...leaves, 'config', 'db', 'observability', 'migrations', 'leads', 'delivery', 'ops'];
+// The outer parts: deploy runs the gates; intake and cli are the edges.
 const allBut = (...allowed) =>
-  [...allParts, 'gates', 'intake', 'cli'].filter((part) => !allowed.includes(part));
+  [...allParts, 'gates', 'deploy', 'intake', 'cli'].filter((part) => !allowed.includes(part));
 const layering = {
   'src/errors': { forbidden: allBut(), why: 'errors imports no other part' },
   'src/text': { forbidden: allBut('errors'), why: 'text is a leaf: it uses no other part but errors' },
@@ -22,6 +24,8 @@ const layering = {
     forbidden: allBut('errors'),
     why: 'subprocess is a leaf: it uses no other part but errors',
   },
+  // Where Hermes's own files are and what a bundle was built as: read by config and observability.
+  'src/runtime': { forbidden: allBut('errors'), why: 'runtime is a leaf: it uses no other part but errors' },
   'src/db': { forbidden: allBut(...leaves), why: 'db uses no other part but errors and the leaves' },
   'src/config': {
     forbidden: allBut(...leaves),
@@ -32,20 +36,28 @@ const layering = {
     why: 'observability uses no other part but errors and the leaves',
   },
   'src/leads': {
-    forbidden: ['gates', 'intake', 'cli'],
-    why: 'a part does not import the gates or the edges',
+    forbidden: ['gates', 'deploy', 'intake', 'cli'],
+    why: 'a part does not import the gates, the deploy pipeline or the edges',
   },
   'src/delivery': {
-    forbidden: ['gates', 'intake', 'cli'],
-    why: 'a part does not import the gates or the edges',
+    forbidden: ['gates', 'deploy', 'intake', 'cli'],
+    why: 'a part does not import the gates, the deploy pipeline or the edges',
   },
   'src/migrations': {
-    forbidden: ['gates', 'intake', 'cli'],
-    why: 'a part does not import the gates or the edges',
+    forbidden: ['gates', 'deploy', 'intake', 'cli'],
+    why: 'a part does not import the gates, the deploy pipeline or the edges',
   },
-  'src/ops': { forbidden: ['gates', 'intake', 'cli'], why: 'a part does not import the gates or the edges' },
-  'src/gates': { forbidden: ['intake', 'cli'], why: 'the gate engine does not import the edges' },
+  'src/ops': {
+    forbidden: ['gates', 'deploy', 'intake', 'cli'],
+    why: 'a part does not import the gates, the deploy pipeline or the edges',
+  },
+  // deploy uses the gate engine (and its history), never the other way round.
+  'src/gates': {
+    forbidden: ['deploy', 'intake', 'cli'],
+    why: 'the gate engine does not import the deploy pipeline or the edges',
+  },
   'src/gates/builtin': { forbidden: ['cli'], why: 'nothing imports the CLI' },
+  'src/deploy': { forbidden: ['intake', 'cli'], why: 'the deploy pipeline does not import the edges' },
   'src/intake': { forbidden: ['gates', 'cli'], why: 'the intake does not import the gates or the CLI' },
 };
 const restrict = (forbidden, why) => ({

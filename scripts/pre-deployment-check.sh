@@ -12,12 +12,12 @@ set -euo pipefail
 report_dir="${HERMES_REPORT_DIR:-reports/pre-deployment}"
 # Each step's report directory, or `off:<step>:<ids>` for a step whose gates are all disabled.
 steps=()
-# The pre-deploy gates disabled in the configuration, comma-separated.
+# The gates disabled in the configuration, comma-separated.
 disabled=""
 
-# gates <step> <gate ids, comma-separated>
+# gates <step> <gate ids, comma-separated> [stage, default pre-deploy]
 gates() {
-  local step="$1" ids="$2" status=0 id enabled=0
+  local step="$1" ids="$2" stage="${3:-pre-deploy}" status=0 id enabled=0
   local -a wanted
   IFS=, read -ra wanted <<<"$ids"
   for id in "${wanted[@]}"; do
@@ -31,7 +31,7 @@ gates() {
     return
   fi
   steps+=("$report_dir/$step")
-  node bin/hermes.js gates run pre-deploy --only "$ids" --report-dir "$report_dir/$step" || status=$?
+  node bin/hermes.js gates run "$stage" --only "$ids" --report-dir "$report_dir/$step" || status=$?
   if [ "$status" -ne 0 ]; then
     echo "❌ Pre-deployment check stopped at step '$step' (exit $status); reports in $report_dir/$step"
     exit "$status"
@@ -103,7 +103,7 @@ main() {
 
   echo "🚀 Starting pre-deployment quality gates..."
   local listed status=0
-  listed="$(node bin/hermes.js gates list --stage pre-deploy --json)" || status=$?
+  listed="$(node bin/hermes.js gates list --json)" || status=$?
   if [ "$status" -ne 0 ]; then
     echo "❌ Pre-deployment check stopped: the gates could not be listed (exit $status)"
     exit "$status"
@@ -138,8 +138,10 @@ main() {
   gates validate-environment env.variables
   gates db-health-check db.connectivity
 
-  # Build validation (build:staging, build:production) belongs to the deploy stage (spec §2.1):
-  # `hermes gates run deploy`.
+  # Build validation: the deploy stage's build gates (§2.1.1), run here as §5.1 asks.
+  echo "🏗️ Validating builds..."
+  gates build-staging build.staging deploy        # npm run build:staging
+  gates build-production build.production deploy  # npm run build:production
 
   print_ending "$started" "${steps[@]}"
 }

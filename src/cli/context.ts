@@ -50,6 +50,8 @@ export const commandsBesideServe: readonly string[] = [
   'deliveries show',
   'deliveries replay',
   'gates history',
+  'deployments list',
+  'deployments show',
   'migrate status',
   'migrate plan',
   'migrate validate',

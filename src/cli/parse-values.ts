@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { parseSince, sinceExpected } from '../delivery/parse-since.ts';
+import { deploymentRefExpected, parseDeploymentRef } from '../deploy/ledger/deployment-ref.ts';
 import { HermesError } from '../errors/hermes-error.ts';
 import { leadIdPattern } from '../leads/lead-id.ts';
 
@@ -109,4 +110,10 @@ export function parseLeadId(value: string): string {
 /** `[lead_id...]`: commander calls a variadic argument's parser once per value, with the list so far. */
 export function parseLeadIds(value: string, previous: readonly string[] | undefined): string[] {
   return [...(previous ?? []), parseLeadId(value)];
+}
+
+/** `hermes deployments show ID`: a whole deployment id or its first 8+ hex digits (kept as given). */
+export function parseDeploymentId(value: string): string {
+  if (parseDeploymentRef(value) === null) throw new ExpectedValue(deploymentRefExpected, value);
+  return value;
 }

@@ -48,6 +48,11 @@ const topCommands: readonly TopCommand[] = [
     load: async () => (await import('./commands/gates/index.ts')).registerGates,
   },
   {
+    name: 'deployments',
+    description: 'the deployments ledger: list, show one',
+    load: async () => (await import('./commands/deployments/index.ts')).registerDeployments,
+  },
+  {
     name: 'leads',
     description: 'look up, export, erase and expire leads (GDPR); every call is audited',
     load: async () => (await import('./commands/leads/index.ts')).registerLeads,

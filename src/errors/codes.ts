@@ -192,6 +192,21 @@ export const codes = {
   allowlist_invalid: { meaning: 'The npm audit allow-list is not valid.', exitCode: 2 },
   lockfile_unreadable: { meaning: 'The package lock file cannot be read.', exitCode: 2 },
 
+  // --- deployments
+  deployments_ledger_missing: {
+    meaning: 'The deployments ledger (hermes_ops.deployments) does not exist or predates this Hermes.',
+    exitCode: 2,
+  },
+  deployment_not_found: { meaning: 'No deployment has the id or id prefix asked for.', exitCode: 1 },
+  deployment_id_ambiguous: {
+    meaning: 'A deployment id prefix matches more than one deployment: a longer prefix is needed.',
+    exitCode: 2,
+  },
+  deployment_status_conflict: {
+    meaning: "A deployment's status does not allow the change asked for (e.g. finishing one not running).",
+    exitCode: 2,
+  },
+
   // --- HTTP answers (exit code 2 only because every code needs one: no command exits with them)
   validation_failed: {
     meaning: 'The request is not valid (fields, query or parameters); nothing was done.',

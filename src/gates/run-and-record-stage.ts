@@ -3,6 +3,7 @@ import type { ReportFormat } from '../config/sections/gates.ts';
 import type { Database } from '../db/open-database.ts';
 import { isHermesError, type HermesError } from '../errors/hermes-error.ts';
 import type { Gate, Stage } from './gate.ts';
+import { gitHead } from './history/git-head.ts';
 import { recordGateRun } from './history/record-gate-run.ts';
 import { writeReports } from './reporters/write-reports.ts';
 import { planStage, type StagePlan } from './runner/plan-stage.ts';
@@ -24,6 +25,8 @@ export interface RunAndRecordStageOptions {
   onPlan?: (plan: StagePlan) => void;
   onEvent?: (event: RunEvent) => void;
   signal?: AbortSignal;
+  /** The deployment this stage runs for, recorded with the run (hermes deploy). */
+  deploymentId?: string | undefined;
 }
 
 export interface ExecutedStage {
@@ -50,7 +53,10 @@ export async function runAndRecordStage(options: RunAndRecordStageOptions): Prom
       ...(options.signal ? { signal: options.signal } : {}),
     });
     run.history = config.gates.history.enabled
-      ? await recordGateRun(() => database.get(), run)
+      ? await recordGateRun(() => database.get(), run, {
+          gitCommit: await gitHead(options.cwd),
+          deploymentId: options.deploymentId ?? null,
+        })
       : { recorded: false, reason: 'disabled by gates.history.enabled' };
     if (!options.reports) return { run, reportPaths: [] };
     try {

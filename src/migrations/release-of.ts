@@ -8,7 +8,7 @@ export function formatRelease(version: string | null, commit: string | null): st
   return version ?? commit;
 }
 
-function packageVersion(cwd: string): string | null {
+export function packageVersion(cwd: string): string | null {
   try {
     const pkg = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8')) as { version?: unknown };
     return typeof pkg.version === 'string' && pkg.version !== '' ? pkg.version : null;
@@ -17,7 +17,7 @@ function packageVersion(cwd: string): string | null {
   }
 }
 
-function gitCommit(cwd: string): string | null {
+export function gitCommit(cwd: string): string | null {
   try {
     const out = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
       cwd,

@@ -1,21 +1,27 @@
-import { fileURLToPath } from 'node:url';
+import { hermesFiles } from '../runtime/hermes-files.ts';
 import { HermesError } from '../errors/hermes-error.ts';
 import { loadMigrationFiles } from '../migrations/migration-file.ts';
 
 /**
  * Hermes's own operations tables that `hermes ops init` creates on another project's database:
- * what gate history needs (gate_runs, gate_results), made by the very migration files that make
- * them on Hermes's own database, so both shapes are one. The service's tables (audit log,
- * settings, form tokens) are not here: only the gates run against another project.
+ * what gate history and the deployments ledger need (gate_runs, gate_results, deployments), made
+ * by the very migration files that make them on Hermes's own database, so both shapes are one.
+ * The service's tables (audit log, settings, form tokens) are not here: only the gates and the
+ * deploy pipeline run against another project.
  */
 export const opsSchema = 'hermes_ops';
-export const opsTables = ['gate_runs', 'gate_results'] as const;
+export const opsTables = ['gate_runs', 'gate_results', 'deployments'] as const;
 const opsMigrations = [
   { name: '0030_create_hermes_ops_gate_runs', creates: `table ${opsSchema}.gate_runs` },
   { name: '0031_create_hermes_ops_gate_results', creates: `table ${opsSchema}.gate_results` },
+  { name: '0040_create_hermes_ops_deployments', creates: `table ${opsSchema}.deployments` },
+  {
+    name: '0041_add_hermes_ops_gate_runs_deployment',
+    creates: `columns ${opsSchema}.gate_runs.deployment_id and git_commit`,
+  },
 ];
 
-const hermesMigrationsDir = fileURLToPath(new URL('../../migrations/', import.meta.url));
+const hermesMigrationsDir = hermesFiles.migrations;
 
 /** One of Hermes's migrations as `ops init` applies it. */
 export interface OpsStep {

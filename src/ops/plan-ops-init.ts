@@ -12,6 +12,10 @@ export type OpsPlan =
   | { kind: 'nothing'; message: string }
   | { kind: 'refused'; message: string; details: string[] };
 
+/** `hermes_ops.a, hermes_ops.b and hermes_ops.c`. */
+const tableNames = opsTables.map((t) => `${opsSchema}.${t}`);
+const allTables = `${tableNames.slice(0, -1).join(', ')} and ${tableNames.slice(-1).join('')}`;
+
 const stepStatement = (step: OpsStep): OpsStatement => ({
   creates: `${step.creates} (Hermes's migration ${step.name})`,
   sql: step.sql,
@@ -36,7 +40,7 @@ export function planOpsInit(state: OpsState, steps: readonly OpsStep[], owners: 
   if (present.length === opsTables.length)
     return {
       kind: 'nothing',
-      message: `${opsTables.map((t) => `${opsSchema}.${t}`).join(' and ')} already exist, made by this database's own migrations (\`hermes migrate up\`): nothing to do`,
+      message: `${allTables} already exist, made by this database's own migrations (\`hermes migrate up\`): nothing to do`,
     };
   if (owners.length > 0)
     return {

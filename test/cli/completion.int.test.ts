@@ -78,6 +78,11 @@ describe('hermes completion bash', () => {
     expect(complete(['hermes', 'deliveries', 'replay', '--'])).not.toContain('--concurrency');
     expect(complete(['hermes', 'co'])).toEqual(['config', 'completion']);
     expect(complete(['hermes', 'completion', ''])).toEqual(['bash', 'zsh', 'help']);
+    expect(complete(['hermes', 'dep'])).toEqual(['deployments']);
+    expect(complete(['hermes', 'deployments', ''])).toEqual(['list', 'show', 'help']);
+    expect(complete(['hermes', 'deployments', 'list', '--'])).toEqual(
+      expect.arrayContaining(['--limit', '--json', '--help']),
+    );
   });
 
   it('skips options and their values, in every spelling, to find the command', () => {

@@ -47,6 +47,7 @@ describe('hermes config: sources of records and lists, sections, validate', () =
     expect(printed.code, printed.stderr).toBe(0);
     expect(JSON.parse(printed.stdout)).toEqual({
       file: config,
+      build: null,
       section: 'database.url',
       config: null,
       sources: { 'database.url': 'default' },

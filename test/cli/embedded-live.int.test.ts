@@ -133,6 +133,8 @@ describe('which command line reaches a running hermes serve', () => {
       'deliveries list',
       'deliveries show',
       'gates history',
+      'deployments list',
+      'deployments show',
     ])
       expect(whileServedFor(command)).toEqual({ connect: true });
     for (const command of ['serve', 'worker', 'migrate up', 'migrate down', 'ops init', 'gates run', ''])

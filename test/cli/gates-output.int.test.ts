@@ -49,11 +49,13 @@ describe('hermes gates list and explain: the text a reader gets', () => {
     expect(await cli('gates', 'list', '--stage', 'deploy')).toEqual({
       code: 0,
       stdout: [
-        'shell.first   deploy       true  [custom]',
-        'shell.second  deploy       exit 1  [custom; after shell.first]',
-        'shell.off     deploy       true  [custom; disabled; advisory]',
-        'shell.nap1    deploy       sleep 0.3  [custom]',
-        'shell.nap2    deploy       sleep 0.3  [custom]',
+        'build.staging     deploy       Build (staging) (§2.1.1)',
+        'build.production  deploy       Build (production) (§2.1.1)',
+        'shell.first       deploy       true  [custom]',
+        'shell.second      deploy       exit 1  [custom; after shell.first]',
+        'shell.off         deploy       true  [custom; disabled; advisory]',
+        'shell.nap1        deploy       sleep 0.3  [custom]',
+        'shell.nap2        deploy       sleep 0.3  [custom]',
         '',
       ].join('\n'),
       stderr: '',

@@ -65,6 +65,8 @@ const badValues: Call[] = [
   { args: ['gates', 'run', 'deploy', '--concurrency', '0'], field: '--concurrency', got: '0' },
   { args: ['gates', 'list', '--stage', 'nope'], field: '--stage', got: 'nope' },
   { args: ['gates', 'history', '--limit', '0'], field: '--limit', got: '0' },
+  { args: ['deployments', 'list', '--limit', '1e3'], field: '--limit', got: '1e3' },
+  { args: ['deployments', 'show', 'abc'], field: 'id', got: 'abc' },
   { args: ['deliveries', 'list', '--status', 'lost'], field: '--status', got: 'lost' },
   { args: ['deliveries', 'list', '--limit', 'many'], field: '--limit', got: 'many' },
   { args: ['deliveries', 'list', '--since', 'yesterday'], field: '--since', got: 'yesterday' },
@@ -96,7 +98,10 @@ const commanderRefusals: readonly (readonly [readonly string[], string])[] = [
   [['gates', 'bogus'], "unknown command 'bogus'"],
   [['help', 'bogus'], "unknown command 'bogus'"],
   [['gates'], 'gates needs a command: list, run, explain, validate, history'],
-  [[], 'a command is needed: serve, migrate, config, gates, leads, worker, deliveries, ops, completion'],
+  [
+    [],
+    'a command is needed: serve, migrate, config, gates, deployments, leads, worker, deliveries, ops, completion',
+  ],
 ];
 
 function expectTouchedNothing(run: Run): void {

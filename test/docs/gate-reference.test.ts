@@ -64,7 +64,8 @@ describe('the gate reference (hermes gates list --format markdown)', () => {
     // Hermes's own package.json runs some gates on their own.
     expect(text).toContain('- **npm script:** `npm run db:health-check`');
     // A stage with no gate says what running it does.
-    expect(text).toContain('`hermes gates run deploy` has nothing to judge, so it exits 2');
+    expect(text).toContain('`hermes gates run rollback` has nothing to judge, so it exits 2');
+    expect(text).toContain('- **npm script:** `npm run build:production`');
   });
 
   it('is the same text whatever hermes.yaml tunes for the built-in gates, and carries no date or path', () => {

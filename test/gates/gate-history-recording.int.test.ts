@@ -1,8 +1,14 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/open-database.ts';
-import { recordGateRun, missingHistoryNote } from '../../src/gates/history/record-gate-run.ts';
+import { startDeployment } from '../../src/deploy/ledger/start-deployment.ts';
+import {
+  recordGateRun,
+  missingHistoryNote,
+  outdatedHistoryNote,
+} from '../../src/gates/history/record-gate-run.ts';
 import { runAndRecordStage } from '../../src/gates/run-and-record-stage.ts';
 import type { StageRun } from '../../src/gates/stage-run-result.ts';
 import { createTestDatabase } from '../support/test-database.ts';
@@ -92,7 +98,64 @@ describe('runAndRecordStage', () => {
   });
 });
 
+describe('where a recorded run comes from', () => {
+  const gitEnv = {
+    ...process.env,
+    GIT_AUTHOR_NAME: 'test',
+    GIT_AUTHOR_EMAIL: 'test@example.invalid',
+    GIT_COMMITTER_NAME: 'test',
+    GIT_COMMITTER_EMAIL: 'test@example.invalid',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+  };
+  const git = (cwd: string, ...args: string[]) =>
+    execFileSync('git', args, { cwd, env: gitEnv, encoding: 'utf8' }).trim();
+
+  it('records the commit of the repository it judged and the deployment it ran for; null for neither', async () => {
+    const db = await createTestDatabase({ migrate: true });
+    const repo = makeProject({ 'README.md': 'x\n' });
+    try {
+      git(repo.dir, 'init', '-q', '-b', 'main');
+      git(repo.dir, 'add', '-A');
+      git(repo.dir, 'commit', '-q', '-m', 'first');
+      const head = git(repo.dir, 'rev-parse', 'HEAD');
+      const deployment = await startDeployment(db.pool, {
+        version: '1.0.0',
+        gitCommit: head,
+        source: repo.dir,
+        target: 'local',
+      });
+      const deployed = await runAndRecordStage({
+        gates,
+        config: configWith({ history: { enabled: true } }),
+        stage: 'pre-deploy',
+        cwd: repo.dir,
+        env: {},
+        openDatabase: openUrl(db.url),
+        reports: null,
+        deploymentId: deployment.id,
+      });
+      // Outside git, and not for a deployment.
+      const plain = await stage(db.url, { reports: null });
+      const { rows } = await db.pool.query<{
+        id: string;
+        git_commit: string | null;
+        deployment_id: string | null;
+      }>('SELECT id, git_commit, deployment_id FROM hermes_ops.gate_runs ORDER BY started_at');
+      expect(rows).toEqual([
+        { id: deployed.run.id, git_commit: head, deployment_id: deployment.id },
+        { id: plain.run.id, git_commit: null, deployment_id: null },
+      ]);
+      expect(head).toMatch(/^[0-9a-f]{40}$/);
+    } finally {
+      repo.remove();
+    }
+  });
+});
+
 describe('recordGateRun', () => {
+  const noOrigin = { gitCommit: null, deploymentId: null };
+
   /** A run with one result, made by a real stage run without history. */
   async function aRun(url: string): Promise<StageRun> {
     return (await stage(url, { history: false, reports: null })).run;
@@ -104,8 +167,22 @@ describe('recordGateRun', () => {
     const database = openUrl(db.url);
     let opened: Database | undefined;
     try {
-      const outcome = await recordGateRun(async () => (opened = await database()), run);
+      const outcome = await recordGateRun(async () => (opened = await database()), run, noOrigin);
       expect(outcome).toEqual({ recorded: false, reason: missingHistoryNote });
+    } finally {
+      await opened?.close();
+    }
+  });
+
+  it('names the command to run when the history table predates this Hermes (a column it writes is missing)', async () => {
+    const db = await createTestDatabase({ migrate: true });
+    await db.pool.query('ALTER TABLE hermes_ops.gate_runs DROP COLUMN git_commit');
+    const run = await aRun(db.url);
+    const database = openUrl(db.url);
+    let opened: Database | undefined;
+    try {
+      const outcome = await recordGateRun(async () => (opened = await database()), run, noOrigin);
+      expect(outcome).toEqual({ recorded: false, reason: outdatedHistoryNote });
     } finally {
       await opened?.close();
     }
@@ -122,8 +199,8 @@ describe('recordGateRun', () => {
       return d;
     };
     try {
-      expect(await recordGateRun(open, run)).toEqual({ recorded: true });
-      const again = await recordGateRun(open, run);
+      expect(await recordGateRun(open, run, noOrigin)).toEqual({ recorded: true });
+      const again = await recordGateRun(open, run, noOrigin);
       expect(again.recorded).toBe(false);
       expect(again.reason).toMatch(/duplicate key value violates unique constraint/);
     } finally {
@@ -139,7 +216,7 @@ describe('recordGateRun', () => {
     const db = await createTestDatabase({ migrate: true });
     const run = await aRun(db.url);
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a driver that rejects with a string
-    expect(await recordGateRun(() => Promise.reject('socket hang up'), run)).toEqual({
+    expect(await recordGateRun(() => Promise.reject('socket hang up'), run, noOrigin)).toEqual({
       recorded: false,
       reason: 'database unreachable: socket hang up',
     });

@@ -183,7 +183,9 @@ describe('hermes gates run', () => {
       custom: [{ id: 'shell.slow', kind: 'shell', stage: 'deploy', command: 'exit 1' }],
       overrides: { 'shell.slow': { advisory: true } },
     });
-    const advisory = await gates(['run', 'deploy', '--no-reports'], { HERMES_CONFIG: advisoryConfig });
+    const advisory = await gates(['run', 'deploy', '--only', 'shell.slow', '--no-reports'], {
+      HERMES_CONFIG: advisoryConfig,
+    });
     expect(advisory.code).toBe(0);
     expect(advisory.stdout).toContain('⚠ shell.slow  WARN (advisory)');
   });
@@ -275,11 +277,10 @@ describe('hermes gates list, explain, validate', () => {
     const result = await gates(['list', '--stage', 'deploy', '--json']);
     expect(result.code).toBe(0);
     const rows = JSON.parse(result.stdout) as { id: string; kind: string; dependsOn: string[] }[];
-    // The deploy stage's gates, and only those: no built-in (pre-deploy) gate is listed.
+    // The deploy stage's gates, and only those: its built-in builds and the custom gates, no
+    // pre-deploy gate.
     expect(rows.map((r) => r.id).sort()).toEqual(
-      customGates('http://x')
-        .map((g) => g.id)
-        .sort(),
+      [...customGates('http://x').map((g) => g.id), 'build.staging', 'build.production'].sort(),
     );
     expect(rows.find((r) => r.id === 'after.down')).toMatchObject({
       kind: 'custom',

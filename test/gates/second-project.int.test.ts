@@ -107,7 +107,7 @@ describe('the gates on a second project, which is not Hermes', () => {
 
     const init = await hermes(['ops', 'init']);
     expect(init.code, init.stderr).toBe(0);
-    expect(init.stdout).toContain('recorded 0030, 0031 in hermes_ops.schema_version');
+    expect(init.stdout).toContain('recorded 0030, 0031, 0040, 0041 in hermes_ops.schema_version');
     const again = await hermes(['ops', 'init']);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain("Hermes's ops tables are up to date");
@@ -117,6 +117,7 @@ describe('the gates on a second project, which is not Hermes', () => {
         WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1`,
     );
     expect(tables.map((t) => t.name)).toEqual([
+      'hermes_ops.deployments',
       'hermes_ops.gate_results',
       'hermes_ops.gate_runs',
       'hermes_ops.schema_version',

@@ -35,6 +35,12 @@ const planted: [from: string, specifier: string][] = [
   ['src/gates/all-gates.ts', '../cli/program.ts'],
   ['src/gates/builtin/index.ts', '../../cli/context.ts'],
   ['src/migrations/migrator.ts', '../gates/builtin/db/index.ts'],
+  // deploy runs the gates and is run by the CLI: neither the engine nor the inner parts import it.
+  ['src/deploy/ledger/list-deployments.ts', '../../cli/context.ts'],
+  ['src/deploy/ledger/list-deployments.ts', '../../intake/build-server.ts'],
+  ['src/gates/history/record-gate-run.ts', '../../deploy/ledger/deployment.ts'],
+  ['src/db/pool.ts', '../deploy/ledger/deployment.ts'],
+  ['src/config/schema.ts', '../deploy/ledger/deployment.ts'],
   // The leaves import nothing but errors, not config, not each other.
   ['src/text/duration.ts', '../config/schema.ts'],
   ['src/text/output-tail.ts', '../observability/logger.ts'],
@@ -82,6 +88,12 @@ describe('the layering rule (DESIGN.md: dependencies point inwards)', () => {
     ['src/gates/builtin/support/outcome.ts', '../../../text/output-tail.ts'],
     ['src/intake/pages/page-layout.ts', '../../text/escape-html.ts'],
     ['src/cli/commands/gates/run-command.ts', '../../../subprocess/run-process.ts'],
+    // The deploy pipeline uses the parts and the gate engine's history; the CLI and the gates use it.
+    ['src/deploy/ledger/start-deployment.ts', '../../db/process-identity.ts'],
+    ['src/deploy/ledger/start-deployment.ts', '../../gates/history/git-head.ts'],
+    ['src/deploy/ledger/start-deployment.ts', '../../observability/version.ts'],
+    ['src/cli/commands/deployments/index.ts', '../../../deploy/ledger/list-deployments.ts'],
+    ['src/gates/builtin/deploy/build.ts', '../../../deploy/build/plan-build.ts'],
   ])('lets %s import %s', async (from, specifier) => {
     expect(await restrictedImports(from, `import { x } from '${specifier}';\nexport const y = x;\n`)).toEqual(
       [],

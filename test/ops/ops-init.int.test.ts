@@ -12,7 +12,7 @@ describe('hermes ops init on Hermes’s own database', () => {
     const result = await hermes(migrated, ['ops', 'init']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(
-      "hermes_ops.gate_runs and hermes_ops.gate_results already exist, made by this database's own migrations (`hermes migrate up`): nothing to do",
+      "hermes_ops.gate_runs, hermes_ops.gate_results and hermes_ops.deployments already exist, made by this database's own migrations (`hermes migrate up`): nothing to do",
     );
     const { rows } = await migrated.pool.query(
       `SELECT to_regclass('hermes_ops.schema_version') IS NULL AS absent`,

@@ -16,6 +16,8 @@ describe('planOpsInit', () => {
       'table hermes_ops.schema_version',
       "table hermes_ops.gate_runs (Hermes's migration 0030_create_hermes_ops_gate_runs)",
       "table hermes_ops.gate_results (Hermes's migration 0031_create_hermes_ops_gate_results)",
+      "table hermes_ops.deployments (Hermes's migration 0040_create_hermes_ops_deployments)",
+      "columns hermes_ops.gate_runs.deployment_id and git_commit (Hermes's migration 0041_add_hermes_ops_gate_runs_deployment)",
     ]);
   });
 
@@ -25,7 +27,37 @@ describe('planOpsInit', () => {
       steps,
       [],
     );
-    expect(plan.kind === 'apply' && plan.steps.map((s) => s.version)).toEqual(['0031']);
+    expect(plan.kind === 'apply' && plan.steps.map((s) => s.version)).toEqual(['0031', '0040', '0041']);
+  });
+
+  it('brings a project that ops init made before the deployments ledger up to date: only 0040 and 0041', () => {
+    const plan = planOpsInit(
+      { schema: true, tables: ['gate_results', 'gate_runs'], versionTable: true, applied: ['0030', '0031'] },
+      steps,
+      [],
+    );
+    expect(plan.kind === 'apply' && plan.statements.map((s) => s.creates)).toEqual([
+      "table hermes_ops.deployments (Hermes's migration 0040_create_hermes_ops_deployments)",
+      "columns hermes_ops.gate_runs.deployment_id and git_commit (Hermes's migration 0041_add_hermes_ops_gate_runs_deployment)",
+    ]);
+  });
+
+  it('does nothing where the database’s own migrations made every table, and says which', () => {
+    const plan = planOpsInit(
+      {
+        schema: true,
+        tables: ['deployments', 'gate_results', 'gate_runs'],
+        versionTable: false,
+        applied: [],
+      },
+      steps,
+      ['0003_create_hermes_ops_schema.up.sql'],
+    );
+    expect(plan).toEqual({
+      kind: 'nothing',
+      message:
+        "hermes_ops.gate_runs, hermes_ops.gate_results and hermes_ops.deployments already exist, made by this database's own migrations (`hermes migrate up`): nothing to do",
+    });
   });
 
   it('leaves a schema holding some of the tables without a version record untouched', () => {

@@ -1,6 +1,7 @@
 import { isAbsolute } from 'node:path';
 import picomatch from 'picomatch';
 import { z } from 'zod';
+import { buildThresholds } from './build-thresholds.ts';
 import { errorMessage } from '../../errors/error-message.ts';
 import { checkReadOnlyStatement } from '../read-only-statement.ts';
 import { environments } from './environment.ts';
@@ -308,6 +309,8 @@ const env = z
   })
   .prefault({});
 
-export const gateThresholdsSection = z.strictObject({ code, security, db, tests, env }).prefault({});
+export const gateThresholdsSection = z
+  .strictObject({ code, security, db, tests, env, build: buildThresholds })
+  .prefault({});
 
 export type GateThresholds = z.output<typeof gateThresholdsSection>;

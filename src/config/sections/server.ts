@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultLogLevel, logLevels } from './log-levels.ts';
 
 export const serverSection = z
   .strictObject({
@@ -21,7 +22,7 @@ export const serverSection = z
 
 export const logSection = z
   .strictObject({
-    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    level: z.enum(logLevels).default(defaultLogLevel),
     /** `hermes serve`'s log lines; auto: pretty in development when stdout is a terminal, else JSON. */
     format: z.enum(['auto', 'pretty', 'json']).default('auto'),
   })

@@ -1,11 +1,12 @@
 import type { Gate } from '../gate.ts';
 import { codeGates } from './code/index.ts';
 import { dbGates } from './db/index.ts';
+import { deployGates } from './deploy/index.ts';
 import { envGates } from './env/index.ts';
 import { securityGates } from './security/index.ts';
 import { testGates } from './tests/index.ts';
 
-/** Every built-in gate: all of the spec's §1 pre-deployment checks. */
+/** Every built-in gate: the spec's §1 pre-deployment checks, then the deploy stage's (§2). */
 export function builtinGates(): Gate[] {
-  return [...codeGates(), ...securityGates(), ...dbGates(), ...testGates(), ...envGates()];
+  return [...codeGates(), ...securityGates(), ...dbGates(), ...testGates(), ...envGates(), ...deployGates()];
 }

@@ -8,8 +8,8 @@ const insertRun = `
 INSERT INTO hermes_ops.gate_runs (
   id, stage, status, exit_code, started_at, finished_at, duration_ms,
   gates_total, gates_passed, gates_warned, gates_failed, gates_errored, gates_skipped,
-  only_gates, environment, hermes_version, host, notes
-) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`;
+  only_gates, environment, hermes_version, host, notes, git_commit, deployment_id
+) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`;
 
 const insertResults = `
 INSERT INTO hermes_ops.gate_results (
@@ -27,6 +27,18 @@ FROM jsonb_to_recordset($2::jsonb) AS r(
 export const missingHistoryNote =
   'hermes_ops.gate_runs does not exist: run `hermes migrate up` (Hermes) or `hermes ops init` (another project)';
 
+/** Where a run comes from, recorded beside it. */
+export interface RunOrigin {
+  /** The commit of the repository the run judged (gitHead); null outside git. */
+  gitCommit: string | null;
+  /** The deployment whose stage this run is; null for a plain `hermes gates run`. */
+  deploymentId: string | null;
+}
+
+/** Where the history tables predate this Hermes (a column it writes is missing). */
+export const outdatedHistoryNote =
+  'hermes_ops.gate_runs is older than this Hermes: run `hermes migrate up` (Hermes) or `hermes ops init` (another project)';
+
 export interface HistoryOutcome {
   recorded: boolean;
   reason?: string;
@@ -39,6 +51,7 @@ export interface HistoryOutcome {
 export async function recordGateRun(
   database: () => Promise<Database>,
   run: StageRun,
+  origin: RunOrigin,
 ): Promise<HistoryOutcome> {
   let db: Database;
   try {
@@ -71,12 +84,16 @@ export async function recordGateRun(
         run.hermesVersion,
         run.host,
         run.notes,
+        origin.gitCommit,
+        origin.deploymentId,
       ]);
       await client.query(insertResults, [run.id, JSON.stringify(run.results)]);
     });
     return { recorded: true };
   } catch (error) {
     const failure = toDatabaseError(error, 'cannot record the run');
+    // 42703: a column is missing, so the table is there but made by an older Hermes.
+    if (failure.sqlstate === '42703') return { recorded: false, reason: outdatedHistoryNote };
     if (failure.kind === 'undefined_object') return { recorded: false, reason: missingHistoryNote };
     return { recorded: false, reason: failure.message };
   }

@@ -1,10 +1,12 @@
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { HermesConfig } from '../../config/schema.ts';
 import { leadFields } from '../../leads/lead-rules.ts';
 import { notFound } from '../edge-problems.ts';
 import type { FormTokens } from '../form-token.ts';
 import { escapeHtml } from '../../text/escape-html.ts';
+import { hermesFiles } from '../../runtime/hermes-files.ts';
 import { pageLayout } from '../pages/page-layout.ts';
 import { renderFormPage } from '../pages/render-form-page.ts';
 
@@ -24,7 +26,7 @@ export async function formPagePlugin(app: FastifyInstance, options: FormPageOpti
   const { intake } = options;
   const files = new Map<string, string>();
   for (const name of Object.keys(assets)) {
-    files.set(name, await readFile(new URL(`../assets/${name}`, import.meta.url), 'utf8'));
+    files.set(name, await readFile(join(hermesFiles.intakeAssets, name), 'utf8'));
   }
 
   app.get('/', (_request, reply) =>

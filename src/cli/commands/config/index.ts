@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { configKeys, isInSection, keysNear, type ConfigKey } from '../../../config/config-keys.ts';
 import type { LoadedConfig } from '../../../config/load-config.ts';
 import { redact } from '../../../config/redact.ts';
+import { buildStamp } from '../../../runtime/build-stamp.ts';
 import type { CliContext } from '../../context.ts';
 import { UsageError } from '../../usage-error.ts';
 
@@ -90,6 +91,8 @@ function printConfig(ctx: CliContext, loaded: LoadedConfig, section: string | un
   ctx.output.result(
     {
       file: loaded.file,
+      // What this Hermes was built as (null run from its sources): the build gates read it.
+      build: buildStamp,
       section: section ?? null,
       config: section === undefined ? safe : (valueAt(safe, section) ?? null),
       sources: Object.fromEntries(rows.map((r) => [r.key, r.source])),
@@ -97,6 +100,7 @@ function printConfig(ctx: CliContext, loaded: LoadedConfig, section: string | un
     },
     () => {
       ctx.output.line(`# config file: ${loaded.file ?? 'none (defaults and environment only)'}`);
+      if (buildStamp) ctx.output.line(`# build: ${buildStamp.environment} ${buildStamp.version}`);
       const width = Math.max(...rows.map((r) => r.key.length));
       for (const row of rows) ctx.output.line(`${row.key.padEnd(width)}  ${describe(row)}  (${row.source})`);
     },

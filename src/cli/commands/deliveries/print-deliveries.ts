@@ -1,6 +1,7 @@
 import type { DeliveryDetail } from '../../../delivery/sql/find-delivery.ts';
 import type { DeliveryRow } from '../../../delivery/sql/list-deliveries.ts';
 import type { Output } from '../../output.ts';
+import { printTable as table } from '../../print-table.ts';
 
 const time = (date: Date | null) => (date ? date.toISOString().replace(/\.\d{3}Z$/, 'Z') : '-');
 
@@ -15,17 +16,6 @@ function when(row: DeliveryRow): string {
   if (row.status === 'delivered') return `delivered ${time(row.delivered_at)}`;
   if (row.status === 'dead') return `dead ${time(row.dead_at)}`;
   return `next ${time(row.next_attempt_at)}`;
-}
-
-function table(output: Output, rows: readonly (readonly string[])[]): void {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => r[i]?.length ?? 0))) ?? [];
-  for (const row of rows)
-    output.line(
-      row
-        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    );
 }
 
 export function printDeliveryList(output: Output, rows: readonly DeliveryRow[]): void {

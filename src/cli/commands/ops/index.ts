@@ -29,12 +29,12 @@ function printInit(ctx: CliContext, result: OpsInitResult, dryRun: boolean): voi
     throw new HermesError('ops_init_refused', plan.message, { details: plan.details });
 }
 
-/** `hermes ops init`: Hermes's own tables (gate history) on a project whose migrations are its own. */
+/** `hermes ops init`: Hermes's own tables (gate history, deployments) beside a project's own migrations. */
 export function registerOps(ops: Command, ctx: CliContext): void {
   ops
     .command('init')
     .description(
-      "create Hermes's gate history tables (schema hermes_ops only) on another project's database; idempotent",
+      "create Hermes's gate history and deployments ledger tables (schema hermes_ops only) on another project's database; idempotent",
     )
     .option('--dry-run', 'print what would be created, without creating it')
     .action((opts: { dryRun?: boolean }) => {

@@ -1,8 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const hermesRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+import { hermesRoot } from '../../../runtime/hermes-files.ts';
 
 /**
  * The executable of an npm tool (eslint, tsc, prettier, squawk, vitest): the judged repository's

@@ -1,0 +1,1 @@
+DROP TABLE hermes_ops.deployments;
