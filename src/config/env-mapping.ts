@@ -16,6 +16,7 @@ export const envBindings: readonly EnvBinding[] = [
   { name: 'HERMES_DATA_DIR', path: ['embedded', 'dataDir'], kind: 'string' },
   { name: 'HOST', path: ['server', 'host'], kind: 'string' },
   { name: 'PORT', path: ['server', 'port'], kind: 'int' },
+  { name: 'HERMES_DEPLOYMENT_ID', path: ['server', 'deploymentId'], kind: 'string' },
   { name: 'LOG_LEVEL', path: ['log', 'level'], kind: 'string' },
   { name: 'HERMES_LOG_FORMAT', path: ['log', 'format'], kind: 'string' },
   // NODE_ENV counts only when it names one of Hermes's environments; HERMES_ENV always counts.

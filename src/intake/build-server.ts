@@ -14,6 +14,7 @@ import { errorAnswers } from './plugins/error-answers.ts';
 import { formPagePlugin } from './plugins/form-page.ts';
 import { gracefulClose } from './plugins/graceful-close.ts';
 import { healthPlugin } from './plugins/health.ts';
+import { readinessPlugin } from './plugins/readiness.ts';
 import { n8nHealthCheck, n8nHealthPlugin } from './plugins/n8n-health.ts';
 import { openApiPlugin, routeRecorder } from './plugins/openapi.ts';
 import { securityHeaders } from './plugins/security-headers.ts';
@@ -31,6 +32,8 @@ export interface ServerDependencies {
   metrics?: Registry;
   /** Called after each lead's transaction commits with an outbox row (wakes the delivery worker in-process). */
   onLeadCommitted?: () => void;
+  /** The versions of the migrations this release ships: `/readyz` waits for every one to be applied. */
+  expectedMigrations: readonly string[];
 }
 
 declare module 'fastify' {
@@ -83,7 +86,16 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
   await app.register(strictBodies);
   await app.register(gracefulClose);
   await app.register(securityHeaders, { corsOrigins: server.corsOrigins });
-  await app.register(healthPlugin, { pool: deps.db.pool, poolMax: deps.config.database.poolMax });
+  await app.register(healthPlugin, {
+    pool: deps.db.pool,
+    poolMax: deps.config.database.poolMax,
+    deploymentId: server.deploymentId,
+  });
+  await app.register(readinessPlugin, {
+    pool: deps.db.pool,
+    expectedMigrations: deps.expectedMigrations,
+    deploymentId: server.deploymentId,
+  });
   const n8nHealth = n8nHealthCheck(deps.config, deps.db.pool);
   await app.register(n8nHealthPlugin, { check: n8nHealth, db: deps.db.pool, metrics: registry });
   await app.register(openApiPlugin, { intake });

@@ -17,7 +17,7 @@ export function packageVersion(cwd: string): string | null {
   }
 }
 
-export function gitCommit(cwd: string): string | null {
+function gitCommit(cwd: string): string | null {
   try {
     const out = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
       cwd,

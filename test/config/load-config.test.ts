@@ -66,6 +66,16 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the deployment id hermes deploy gives a release from HERMES_DEPLOYMENT_ID, a uuid or nothing', () => {
+    expect(loadConfig({ env: {}, cwd: dirWith() }).config.server.deploymentId).toBeNull();
+    const id = '0b8c2a57-3f5e-4d2a-9a41-6f3f4f5d9e10';
+    expect(loadConfig({ env: { HERMES_DEPLOYMENT_ID: id }, cwd: dirWith() }).config.server.deploymentId).toBe(
+      id,
+    );
+    const error = failure(() => loadConfig({ env: { HERMES_DEPLOYMENT_ID: 'blue' }, cwd: dirWith() }));
+    expect(error.details[0]).toMatch(/^server\.deploymentId: .*"blue" \(from env HERMES_DEPLOYMENT_ID\)$/);
+  });
+
   it('rejects unknown keys rather than ignoring a typo', () => {
     const error = failure(() => loadConfig({ env: {}, cwd: dirWith('server:\n  prot: 80\n') }));
     expect(error.details[0]).toMatch(/^server\.prot: unknown key/);

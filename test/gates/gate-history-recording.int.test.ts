@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import type { StageRun } from '../../src/gates/stage-run-result.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 import { makeProject } from './builtin/support/gate-context.ts';
 import { configWith, fakeGate, openUrl } from './support/fake-gate.ts';
+import { git } from '../support/git.ts';
 
 // A stage run as the CLI makes it (runAndRecordStage): the gates' results in the history tables,
 // the report files, and what it says when either cannot be written. Real PostgreSQL.
@@ -99,18 +99,6 @@ describe('runAndRecordStage', () => {
 });
 
 describe('where a recorded run comes from', () => {
-  const gitEnv = {
-    ...process.env,
-    GIT_AUTHOR_NAME: 'test',
-    GIT_AUTHOR_EMAIL: 'test@example.invalid',
-    GIT_COMMITTER_NAME: 'test',
-    GIT_COMMITTER_EMAIL: 'test@example.invalid',
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-  };
-  const git = (cwd: string, ...args: string[]) =>
-    execFileSync('git', args, { cwd, env: gitEnv, encoding: 'utf8' }).trim();
-
   it('records the commit of the repository it judged and the deployment it ran for; null for neither', async () => {
     const db = await createTestDatabase({ migrate: true });
     const repo = makeProject({ 'README.md': 'x\n' });

@@ -1,19 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { gitHead } from '../../src/gates/history/git-head.ts';
 import { makeProject } from './builtin/support/gate-context.ts';
-
-const gitEnv = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'test',
-  GIT_AUTHOR_EMAIL: 'test@example.invalid',
-  GIT_COMMITTER_NAME: 'test',
-  GIT_COMMITTER_EMAIL: 'test@example.invalid',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-};
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', args, { cwd, env: gitEnv, encoding: 'utf8' }).trim();
+import { git } from '../support/git.ts';
 
 describe('gitHead', () => {
   it('is the full hash of the commit checked out; null before the first commit and outside git', async () => {

@@ -17,6 +17,8 @@ export const serverSection = z
     maxUrlLength: z.int().min(256).max(16_384).default(4096),
     shutdownGraceMs: z.int().min(0).default(10_000),
     corsOrigins: z.array(z.string()).default([]),
+    /** The deployment this release belongs to (`hermes deploy` sets HERMES_DEPLOYMENT_ID); `/health` reports it. */
+    deploymentId: z.uuid().nullable().default(null),
   })
   .prefault({});
 

@@ -13,8 +13,39 @@ export const leadCreated = z.strictObject({ lead_id: leadId });
 export const liveness = z.strictObject({
   status: z.literal('ok'),
   version: z.string(),
+  deployment_id: z
+    .uuid()
+    .nullable()
+    .describe('the deployment this release belongs to; null outside `hermes deploy`'),
+  build: z
+    .string()
+    .nullable()
+    .describe("the bundle's environment (staging, production); null run from the sources"),
   uptime_s: z.int().min(0),
 });
+
+const releaseFields = {
+  version: z.string(),
+  deployment_id: z.uuid().nullable(),
+  schema_version: z.string().nullable().describe("the newest migration of this release's own"),
+};
+
+export const ready = z.strictObject({ status: z.literal('ready'), ...releaseFields });
+
+export const notReady = z.union([
+  z.strictObject({
+    status: z.literal('not_ready'),
+    reason: z.literal('schema_behind'),
+    missing: z.array(z.string()).describe("this release's migrations not applied yet"),
+    ...releaseFields,
+  }),
+  z.strictObject({
+    status: z.literal('not_ready'),
+    reason: z.literal('database_unavailable'),
+    kind: z.string().describe('the kind of database error (never its message)'),
+    ...releaseFields,
+  }),
+]);
 
 const poolState = z.strictObject({
   total: z.int().min(0),

@@ -12,6 +12,8 @@ import {
   leadId,
   leadShown,
   liveness,
+  notReady,
+  ready,
   n8nHealth,
   openApiDocumentBody,
   replayAnswer,
@@ -147,6 +149,18 @@ export function routeTable(
       summary: 'Liveness',
       security: 'public',
       answers: { 200: json('the process answers', liveness) },
+      errors: [],
+    },
+    {
+      method: 'GET',
+      path: '/readyz',
+      tag: 'health',
+      summary: "Ready for traffic: the database reachable and every one of this release's migrations applied",
+      security: 'public',
+      answers: {
+        200: json('this release may take traffic', ready),
+        503: json('not yet, or no longer: the reason', notReady, retryAfter),
+      },
       errors: [],
     },
     {

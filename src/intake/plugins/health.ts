@@ -2,11 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import { toDatabaseError, type DatabaseErrorKind } from '../../db/database-error.ts';
 import { hermesVersion } from '../../observability/version.ts';
+import { buildStamp } from '../../runtime/build-stamp.ts';
 import { SharedProbe } from '../shared-probe.ts';
 
 export interface HealthOptions {
   pool: Pool;
   poolMax: number;
+  /** The deployment this release belongs to (HERMES_DEPLOYMENT_ID), null outside `hermes deploy`. */
+  deploymentId: string | null;
 }
 
 type DatabaseProbe =
@@ -68,6 +71,9 @@ export function healthPlugin(app: FastifyInstance, options: HealthOptions): void
   app.get('/health', () => ({
     status: 'ok',
     version: hermesVersion,
+    deployment_id: options.deploymentId,
+    // The bundle's environment (`build:production`), null when run from the sources.
+    build: buildStamp?.environment ?? null,
     uptime_s: Math.round((Date.now() - startedAt) / 1000),
   }));
 

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import {
   gitBaselineRef,
 } from '../../../src/gates/builtin/db/baseline-version.ts';
 import { gateContext, makeProject } from './support/gate-context.ts';
+import { git } from '../../support/git.ts';
 
 const made: Array<{ remove: () => void }> = [];
 afterEach(() => {
@@ -19,18 +19,6 @@ function project(files: Record<string, string> = {}): string {
   made.push(made1);
   return made1.dir;
 }
-
-const gitEnv = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'test',
-  GIT_AUTHOR_EMAIL: 'test@example.invalid',
-  GIT_COMMITTER_NAME: 'test',
-  GIT_COMMITTER_EMAIL: 'test@example.invalid',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-};
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', args, { cwd, env: gitEnv, stdio: 'pipe' });
 
 /** A git repository whose history is `commits`, each writing package.json (or removing it: null) and tagging. */
 function repository(commits: Array<{ packageJson: string | null; tag?: string }>): string {

@@ -5,7 +5,8 @@ import { configSchema, type HermesConfig } from '../../../src/config/schema.ts';
 import { createPool } from '../../../src/db/pool.ts';
 import { buildServer } from '../../../src/intake/build-server.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
+import { loadMigrationFiles } from '../../../src/migrations/migration-file.ts';
+import { createTestDatabase, migrationsDir, type TestDatabase } from '../../support/test-database.ts';
 
 // Beside the server, as every test that starts one sends leads (bench/ imports it from valid-lead.ts).
 export { validLead } from './valid-lead.ts';
@@ -68,6 +69,7 @@ export async function startIntake(options: StartOptions = {}): Promise<IntakeUnd
     onLeadCommitted: () => {
       committed.count += 1;
     },
+    expectedMigrations: loadMigrationFiles(migrationsDir).map((f) => f.version),
   });
   options.routes?.(app);
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -14,21 +14,25 @@ import { createMigrator } from '../migrate/create-migrator.ts';
 import { withDatabase } from '../../with-database.ts';
 import { adminKeysWarning } from './admin-keys-warning.ts';
 
-/** Applies pending migrations when allowed (always on the embedded database by default), else refuses to serve an old schema. */
+/**
+ * Applies pending migrations when allowed (always on the embedded database by default), else refuses
+ * to serve an old schema. Returns the versions of this release's migrations, which /readyz checks.
+ */
 async function prepareSchema(
   ctx: CliContext,
   db: Database,
   config: Readonly<HermesConfig>,
   migrate: boolean,
-): Promise<void> {
+): Promise<string[]> {
   const migrator = createMigrator(ctx, db);
+  const versions = migrator.files().map((f) => f.version);
   const { applyOnStart } = config.migrations;
   if (migrate || applyOnStart === 'always' || (applyOnStart === 'embedded' && db.embedded)) {
     const run = await migrator.up();
     const applied = (run.results ?? []).filter((r) => r.status === 'success').length;
     if (applied > 0) ctx.output.error(`hermes: applied ${applied} migration${applied > 1 ? 's' : ''}`);
     if (run.error) throw run.error;
-    return;
+    return versions;
   }
   // A missing down file does not stop serving; anything else means the schema is not this code's.
   const problems = findProblems(await migrator.status()).filter((p) => p.kind !== 'no_down');
@@ -39,6 +43,7 @@ async function prepareSchema(
       { details: problems.map((p) => p.message) },
     );
   }
+  return versions;
 }
 
 /**
@@ -93,12 +98,12 @@ export function runServe(
       if (format !== 'pretty' || !logger.isLevelEnabled('warn'))
         ctx.output.error(`hermes: warning: ${noKeys}`);
     }
-    await prepareSchema(ctx, db, config, opts.migrate ?? false);
+    const expectedMigrations = await prepareSchema(ctx, db, config, opts.migrate ?? false);
     const metrics = createMetricsRegistry();
     // Started once the server listens; the intake wakes it after each committed lead.
     const delivery: { worker?: DeliveryWorker | undefined } = {};
     const onLeadCommitted = () => delivery.worker?.wake();
-    const app = await buildServer({ config, db, logger, metrics, onLeadCommitted });
+    const app = await buildServer({ config, db, logger, metrics, onLeadCommitted, expectedMigrations });
     const port = opts.port ?? config.server.port;
     await app.listen({ host: config.server.host, port });
     const address = app.server.address();

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { buildEnvironments, planBuild, type BuildEnvironment } from '../../../deploy/build/plan-build.ts';
 import { runBuild } from '../../../deploy/build/run-build.ts';
-import { gitCommit, packageVersion } from '../../../migrations/release-of.ts';
+import { packageVersion } from '../../../migrations/release-of.ts';
+import { gitHead } from '../../history/git-head.ts';
 import type { Gate, GateOutcome } from '../../gate.ts';
 import { errorOutcome, thrownOutcome } from '../support/outcome.ts';
 import { describeThresholds, gateThresholds } from '../support/thresholds.ts';
@@ -31,7 +32,8 @@ function buildGate(environment: BuildEnvironment): Gate {
       const version = packageVersion(ctx.cwd);
       if (version === null)
         return errorOutcome(`nothing to build`, `${ctx.cwd}: no package.json with a version`);
-      const plan = planBuild(ctx.cwd, environment, settings, { version, commit: gitCommit(ctx.cwd) });
+      // The full hash, as the ledger and gate history record it.
+      const plan = planBuild(ctx.cwd, environment, settings, { version, commit: await gitHead(ctx.cwd) });
       if (!existsSync(plan.entry)) {
         return errorOutcome(
           'nothing to build',

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,6 +38,7 @@ function buildConfig(environment: 'staging' | 'production', settings: Record<str
 interface Manifest {
   environment: string;
   version: string;
+  commit: string | null;
   bundleBytes: number;
   files: { path: string; bytes: number; sha256: string }[];
 }
@@ -93,7 +94,8 @@ describe('build.staging and build.production on Hermes itself', () => {
     const dir = join(repoRoot, runDir, 'production');
     expect(existsSync(join(dir, 'hermes.mjs.map'))).toBe(false);
     const manifest = manifestOf(dir);
-    expect(manifest).toMatchObject({ environment: 'production', version });
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+    expect(manifest).toMatchObject({ environment: 'production', version, commit: head });
     const paths = manifest.files.map((f) => f.path);
     expect(paths).toEqual(expect.arrayContaining(['hermes.mjs', 'package.json', 'assets/contact-form.js']));
     expect(paths).toContain('migrations/0001_create_hermes_leads.up.sql');
