@@ -74,12 +74,43 @@ function describeFiles(outDir: string): BuiltFile[] {
 }
 
 /**
+ * Why the build directory must not be emptied, or null. Only a directory that is missing, empty
+ * or an earlier build (its release.json) is emptied: `outDir: src` must not delete the sources.
+ */
+export function emptyingRefusal(plan: BuildPlan): string | null {
+  const inside = (path: string) => path === plan.outDir || path.startsWith(`${plan.outDir}${sep}`);
+  const source = [plan.entry, ...plan.copy.map((c) => c.from)].find(inside);
+  if (source !== undefined)
+    return `${plan.outDir}: holds ${source}, which the build reads; choose another outDir`;
+  if (!existsSync(plan.outDir) || readdirSync(plan.outDir).length === 0) return null;
+  if (existsSync(join(plan.outDir, manifestFile))) return null;
+  return `${plan.outDir}: not empty and not an earlier build (no ${manifestFile}); refusing to empty it`;
+}
+
+function emptyReport(plan: BuildPlan): BuildReport {
+  return {
+    environment: plan.environment,
+    outDir: plan.outDir,
+    outfile: plan.outfile,
+    warnings: [],
+    errors: [],
+    bundleBytes: 0,
+    files: [],
+    durationMs: 0,
+  };
+}
+
+/**
  * Builds one environment into its own directory, emptied first: the bundle, the files a release
  * needs beside it, and `release.json` (the stamp, the time, every file's size and sha256).
  * Failures are in the report, not thrown: the gate says what went wrong.
  */
 export async function runBuild(plan: BuildPlan, now: () => Date = () => new Date()): Promise<BuildReport> {
   const started = performance.now();
+  const refusal = emptyingRefusal(plan);
+  if (refusal !== null) {
+    return { ...emptyReport(plan), errors: [refusal], durationMs: Math.round(performance.now() - started) };
+  }
   rmSync(plan.outDir, { recursive: true, force: true });
   mkdirSync(plan.outDir, { recursive: true });
   const warnings: string[] = [];
@@ -107,9 +138,7 @@ export async function runBuild(plan: BuildPlan, now: () => Date = () => new Date
   const manifest = { ...plan.stamp, builtAt: now().toISOString(), bundleBytes, files };
   writeFileSync(join(plan.outDir, manifestFile), `${JSON.stringify(manifest, null, 2)}\n`);
   return {
-    environment: plan.environment,
-    outDir: plan.outDir,
-    outfile: plan.outfile,
+    ...emptyReport(plan),
     warnings,
     errors,
     bundleBytes,

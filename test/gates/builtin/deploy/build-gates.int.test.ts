@@ -228,6 +228,41 @@ describe('build gates on a project that does not build cleanly', () => {
     );
   });
 
+  it('never empties a directory that is not a build: one holding the sources, or any other with files', async () => {
+    const cwd = project('export {};\n');
+    writeFileSync(join(cwd, 'notes.txt'), 'keep me\n');
+    const intoSources = await productionGate.run(
+      gateContext({ cwd, config: buildConfig('production', { outDir: 'src' }) }),
+    );
+    expect(intoSources.summary).toBe(
+      `production build failed: 1 error (first: ${join(cwd, 'src')}: holds ${join(cwd, 'src/cli/run.ts')}, which the build reads; choose another outDir)`,
+    );
+    expect(readFileSync(join(cwd, 'src/cli/run.ts'), 'utf8')).toBe('export {};\n');
+
+    const out = join(cwd, 'out');
+    cpSync(join(cwd, 'notes.txt'), join(out, 'notes.txt'));
+    const intoOther = await productionGate.run(
+      gateContext({ cwd, config: buildConfig('production', { outDir: 'out', copy: [] }) }),
+    );
+    expect(intoOther.status).toBe('fail');
+    expect(intoOther.summary).toBe(
+      `production build failed: 1 error (first: ${out}: not empty and not an earlier build (no release.json); refusing to empty it)`,
+    );
+    expect(readFileSync(join(out, 'notes.txt'), 'utf8')).toBe('keep me\n');
+
+    // An earlier build is emptied and built again.
+    rmSync(out, { recursive: true });
+    const first = await productionGate.run(
+      gateContext({ cwd, config: buildConfig('production', { outDir: 'out', copy: [] }) }),
+    );
+    expect(first.summary).not.toContain('refusing');
+    const again = await productionGate.run(
+      gateContext({ cwd, config: buildConfig('production', { outDir: 'out', copy: [] }) }),
+    );
+    expect(again.summary).not.toContain('refusing');
+    expect(existsSync(join(out, 'release.json'))).toBe(true);
+  });
+
   it('cannot judge a project without its entry or without a version', async () => {
     const cwd = project('export {};\n');
     const noEntry = await stagingGate.run(
