@@ -1,6 +1,6 @@
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
-import { logLevels } from './log-levels.ts';
+import { logLevels, type LogLevel } from './log-levels.ts';
 
 /** A path relative to the repository, inside it. */
 const relativePath = z
@@ -11,7 +11,7 @@ const relativePath = z
   });
 
 /** What a release needs beside its bundle, so that it runs from a copy with nothing of the source tree. */
-const hermesFiles = [
+const releaseFiles = [
   { from: 'package.json', to: 'package.json' },
   { from: 'migrations', to: 'migrations' },
   { from: 'src/intake/assets', to: 'assets' },
@@ -20,7 +20,7 @@ const hermesFiles = [
 interface EnvironmentDefaults {
   sourcemap: boolean;
   minify: boolean;
-  logLevel: (typeof logLevels)[number];
+  logLevel: LogLevel;
   maxSizeKb: number;
 }
 
@@ -31,7 +31,7 @@ function buildEnvironment(name: string, defaults: EnvironmentDefaults) {
       /** The module the bundle starts from. */
       entry: relativePath.default('src/cli/run.ts'),
       outDir: relativePath.default(`dist/${name}`),
-      copy: z.array(z.strictObject({ from: relativePath, to: relativePath })).default(hermesFiles),
+      copy: z.array(z.strictObject({ from: relativePath, to: relativePath })).default(releaseFiles),
       sourcemap: z.boolean().default(defaults.sourcemap),
       minify: z.boolean().default(defaults.minify),
       /** The default of `log.level` the bundle starts with. */

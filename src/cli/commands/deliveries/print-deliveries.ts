@@ -2,8 +2,9 @@ import type { DeliveryDetail } from '../../../delivery/sql/find-delivery.ts';
 import type { DeliveryRow } from '../../../delivery/sql/list-deliveries.ts';
 import type { Output } from '../../output.ts';
 import { printTable as table } from '../../print-table.ts';
+import { printedTime } from '../../printed-time.ts';
 
-const time = (date: Date | null) => (date ? date.toISOString().replace(/\.\d{3}Z$/, 'Z') : '-');
+const time = (date: Date | null) => (date ? printedTime(date) : '-');
 
 function lastAnswer(row: DeliveryRow): string {
   if (!row.last_outcome) return '-';

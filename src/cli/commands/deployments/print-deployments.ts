@@ -4,11 +4,10 @@ import { deploymentDuration } from '../../../deploy/ledger/deployment-metrics.ts
 import { formatDuration } from '../../../text/duration.ts';
 import type { Output } from '../../output.ts';
 import { printTable } from '../../print-table.ts';
+import { printedTime } from '../../printed-time.ts';
 
 /** The first 8 hex digits: what `list` shows, and the shortest prefix `show` takes. */
 export const shortId = (id: string): string => id.slice(0, 8);
-
-const time = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** The ledger's checks require some reasons, not all: one the writer left out is said to be. */
 const reason = (text: string | null): string => text ?? 'no reason recorded';
@@ -32,7 +31,7 @@ export function printDeploymentList(output: Output, deployments: readonly Deploy
     ['ID', 'STARTED', 'VERSION', 'TARGET', 'STATUS', 'GATES', 'DURATION', 'ROLLBACK'],
     ...deployments.map((d) => [
       shortId(d.id),
-      time(d.startedAt),
+      printedTime(d.startedAt),
       d.version,
       d.target,
       d.status,
@@ -55,10 +54,10 @@ export function deploymentFacts(d: Deployment, gateRuns: readonly DeploymentGate
     ['commit', d.gitCommit ?? '- (the source is not a git checkout)'],
     ['source', d.source],
     ['target', d.releaseHandle === null ? d.target : `${d.target} (release ${d.releaseHandle})`],
-    ['started', time(d.startedAt)],
+    ['started', printedTime(d.startedAt)],
     [
       'finished',
-      d.finishedAt === null ? `- (running, ${took(d)})` : `${time(d.finishedAt)} (took ${took(d)})`,
+      d.finishedAt === null ? `- (running, ${took(d)})` : `${printedTime(d.finishedAt)} (took ${took(d)})`,
     ],
     ['gates', `${String(d.gatesPassed)}/${String(d.gatesTotal)} passed`],
     ['previous', d.previousDeploymentId ?? '- (the first deployment)'],
@@ -83,7 +82,8 @@ export function deploymentFacts(d: Deployment, gateRuns: readonly DeploymentGate
 }
 
 function rollbackFact(d: Deployment): string {
-  if (d.rolledBackAt !== null) return `rolled back ${time(d.rolledBackAt)}: ${reason(d.rollbackReason)}`;
+  if (d.rolledBackAt !== null)
+    return `rolled back ${printedTime(d.rolledBackAt)}: ${reason(d.rollbackReason)}`;
   return d.rollbackTriggered ? `triggered: ${reason(d.rollbackReason)}` : '-';
 }
 
