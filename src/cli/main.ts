@@ -1,7 +1,7 @@
 import { CommanderError } from 'commander';
 import { isHermesError, type HermesError } from '../errors/hermes-error.ts';
 import { errorMessage } from '../errors/error-message.ts';
-import { buildProgram } from './program.ts';
+import { buildProgram, versionAsked } from './program.ts';
 import { UsageError } from './usage-error.ts';
 
 /** Any error as a HermesError: commander's leftovers are usage errors, the rest `internal_error`. */
@@ -65,6 +65,11 @@ export function wantsJson(args: readonly string[]): boolean {
  * An error is Hermes's lines on stderr, or with `--json` one JSON line on stderr and nothing else.
  */
 export async function main(argv: readonly string[]): Promise<number> {
+  const version = versionAsked(argv.slice(2));
+  if (version !== null) {
+    process.stdout.write(`${version}\n`);
+    return 0;
+  }
   const { command, context, declareGroupsNamedIn } = buildProgram();
   try {
     // argv[0] is node, argv[1] the script: commander's default ('node' convention).

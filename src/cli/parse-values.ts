@@ -117,3 +117,21 @@ export function parseDeploymentId(value: string): string {
   if (parseDeploymentRef(value) === null) throw new ExpectedValue(deploymentRefExpected, value);
   return value;
 }
+
+/**
+ * `--env KEY=VALUE`, repeatable: the pairs so far with this one added. A refused pair is echoed
+ * without its value, which may be a secret.
+ */
+export function parseEnvPair(
+  value: string,
+  previous: Readonly<Record<string, string>> | undefined,
+): Record<string, string> {
+  const at = value.indexOf('=');
+  const name = at === -1 ? value : value.slice(0, at);
+  if (at === -1 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+    throw new ExpectedValue(
+      'KEY=VALUE with a variable name such as HERMES_X',
+      at === -1 ? name : `${name}=…`,
+    );
+  return { ...previous, [name]: value.slice(at + 1) };
+}

@@ -48,6 +48,11 @@ const topCommands: readonly TopCommand[] = [
     load: async () => (await import('./commands/gates/index.ts')).registerGates,
   },
   {
+    name: 'deploy',
+    description: 'deploy a release (build, backup, migrate, switch, check, load); status; stop',
+    load: async () => (await import('./commands/deploy/index.ts')).registerDeploy,
+  },
+  {
     name: 'deployments',
     description: 'the deployments ledger: list, show one',
     load: async () => (await import('./commands/deployments/index.ts')).registerDeployments,
@@ -92,11 +97,18 @@ function prepareForParse(command: Command): void {
   nameBadValues(command);
 }
 
+/** `hermes --version` / `hermes -V`, alone: the version, printed before anything is parsed. */
+export function versionAsked(args: readonly string[]): string | null {
+  return args.length === 1 && (args[0] === '--version' || args[0] === '-V') ? hermesVersion : null;
+}
+
 /** `hermes` and its commands, sharing one context. */
 export function buildProgram(): Program {
   const command = new Command('hermes')
     .description('Hermes: lead intake with guaranteed delivery to n8n, and deployment quality gates')
-    .version(hermesVersion)
+    // -V/--version is answered before parsing (versionAsked): declared here, commander would take
+    // `hermes deploy --version V` as the program's own --version anywhere on the line.
+    .addHelpText('after', '\nAlso: -V, --version  print the version')
     .option(
       '-c, --config <path>',
       'hermes.yaml to use (default: $HERMES_CONFIG, else ./hermes.yaml if present)',
@@ -121,7 +133,9 @@ export function buildProgram(): Program {
       const load = groups.get(group.name());
       if (!load || group.commands.length > 0 || !args.includes(group.name())) continue;
       (await load())(group, context);
-      for (const sub of group.commands) applyToAll(sub, prepareForParse);
+      // The group too: the options it declares on itself (`hermes deploy --env`) came after the
+      // first pass, so their parsers would report commander's own line, which echoes the value.
+      applyToAll(group, prepareForParse);
     }
   };
   // Loads the config reader before any action runs, so that `ctx.loaded()` stays synchronous, and

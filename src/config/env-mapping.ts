@@ -17,6 +17,8 @@ export const envBindings: readonly EnvBinding[] = [
   { name: 'HOST', path: ['server', 'host'], kind: 'string' },
   { name: 'PORT', path: ['server', 'port'], kind: 'int' },
   { name: 'HERMES_DEPLOYMENT_ID', path: ['server', 'deploymentId'], kind: 'string' },
+  { name: 'HERMES_ROLE_FILE', path: ['server', 'roleFile'], kind: 'string' },
+  { name: 'HERMES_TRUST_PROXY', path: ['server', 'trustProxy'], kind: 'list' },
   { name: 'LOG_LEVEL', path: ['log', 'level'], kind: 'string' },
   { name: 'HERMES_LOG_FORMAT', path: ['log', 'format'], kind: 'string' },
   // NODE_ENV counts only when it names one of Hermes's environments; HERMES_ENV always counts.

@@ -7,6 +7,7 @@ import { gatesSection } from './sections/gates.ts';
 import { n8nSection } from './sections/n8n.ts';
 import { deliverySection } from './sections/delivery.ts';
 import { environments } from './sections/environment.ts';
+import { backupSection, deploySection } from './sections/deploy.ts';
 
 /** `hermes.yaml`: one section per part; every key is optional and has a default. */
 export const configSchema = z.strictObject({
@@ -21,6 +22,8 @@ export const configSchema = z.strictObject({
   gates: gatesSection,
   n8n: n8nSection,
   delivery: deliverySection,
+  deploy: deploySection,
+  backup: backupSection,
 });
 
 export type HermesConfig = z.output<typeof configSchema>;

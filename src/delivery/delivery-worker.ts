@@ -50,6 +50,13 @@ export interface DeliveryWorker {
   wake(): void;
   /** Stops claiming, lets deliveries in flight finish, and closes the LISTEN connection. */
   stop(): Promise<void>;
+  /**
+   * Stops claiming until `resume()` and resolves once the deliveries in flight have finished: a
+   * standby release (the blue/green colour traffic left) keeps its process warm but delivers nothing.
+   */
+  pause(): Promise<void>;
+  resume(): void;
+  readonly paused: boolean;
 }
 
 /** Makes the database write an attempt's result, retrying through a restart while the lease lasts. */
@@ -109,6 +116,9 @@ class OutboxWorker implements DeliveryWorker {
   readonly #inflight = new Set<Promise<void>>();
   readonly #breaker: CircuitBreaker;
   #stopping = false;
+  #paused = false;
+  // pause() callers waiting for the loop to stop between claims (a claim under way still launches).
+  #parkWaiters: (() => void)[] = [];
   #loop: Promise<void> = Promise.resolve();
   #listener: OutboxListener | undefined;
   readonly #db: Queryable;
@@ -153,10 +163,34 @@ class OutboxWorker implements DeliveryWorker {
     this.#signal.notify();
   }
 
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  async pause(): Promise<void> {
+    if (!this.#paused) this.#log.info('delivery: paused (standby)');
+    this.#paused = true;
+    if (!this.#stopping) {
+      const parked = new Promise<void>((resolve) => this.#parkWaiters.push(resolve));
+      this.#signal.notify();
+      await parked;
+    }
+    await Promise.all(this.#inflight);
+  }
+
+  resume(): void {
+    if (this.#paused) this.#log.info('delivery: resumed');
+    this.#paused = false;
+    // A pause() the loop had not parked for yet is over: it waits only for the deliveries in flight.
+    for (const parked of this.#parkWaiters.splice(0)) parked();
+    this.#signal.notify();
+  }
+
   async stop(): Promise<void> {
     this.#stopping = true;
     this.#signal.notify();
     await this.#loop;
+    for (const parked of this.#parkWaiters.splice(0)) parked();
     await Promise.all(this.#inflight);
     await this.#listener?.close();
     this.#log.info('delivery: worker stopped');
@@ -182,6 +216,11 @@ class OutboxWorker implements DeliveryWorker {
   }
 
   async #step(): Promise<void> {
+    // Paused: only resume() or stop() wakes it (the poll interval bounds a missed notify).
+    if (this.#paused) {
+      for (const parked of this.#parkWaiters.splice(0)) parked();
+      return this.#signal.wait(this.#delivery.pollIntervalMs);
+    }
     await this.#releaseIfWanted();
     if (this.#breaker.state === 'closed') await this.#claimAndLaunch();
     else if (this.#breaker.tryProbe()) await this.#probeOnce();

@@ -206,6 +206,29 @@ export const codes = {
     meaning: "A deployment's status does not allow the change asked for (e.g. finishing one not running).",
     exitCode: 2,
   },
+  deploy_step_failed: {
+    meaning:
+      'A step of `hermes deploy` failed; the deployment is recorded failed and the previous release serves.',
+    exitCode: 1,
+  },
+  deploy_target_failed: {
+    meaning:
+      'The deploy target could not prepare, switch or stop a release (nginx, a release that does not start).',
+    exitCode: 1,
+  },
+  deploy_target_unsupported: {
+    meaning:
+      'The deploy target cannot run here (the local target on the embedded database, a missing command).',
+    exitCode: 2,
+  },
+  deploy_in_progress: {
+    meaning: 'Another deployment is running against this database; one at a time.',
+    exitCode: 1,
+  },
+  deploy_no_previous: {
+    meaning: 'There is no previous release to switch back to.',
+    exitCode: 1,
+  },
 
   // --- HTTP answers (exit code 2 only because every code needs one: no command exits with them)
   validation_failed: {

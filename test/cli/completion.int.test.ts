@@ -78,7 +78,8 @@ describe('hermes completion bash', () => {
     expect(complete(['hermes', 'deliveries', 'replay', '--'])).not.toContain('--concurrency');
     expect(complete(['hermes', 'co'])).toEqual(['config', 'completion']);
     expect(complete(['hermes', 'completion', ''])).toEqual(['bash', 'zsh', 'help']);
-    expect(complete(['hermes', 'dep'])).toEqual(['deployments']);
+    expect(complete(['hermes', 'dep'])).toEqual(['deploy', 'deployments']);
+    expect(complete(['hermes', 'deploy', ''])).toEqual(['status', 'stop']);
     expect(complete(['hermes', 'deployments', ''])).toEqual(['list', 'show', 'help']);
     expect(complete(['hermes', 'deployments', 'list', '--'])).toEqual(
       expect.arrayContaining(['--limit', '--json', '--help']),

@@ -1,3 +1,4 @@
+import { deploySteps } from '../../src/gates/builtin/deploy/index.ts';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -277,10 +278,10 @@ describe('hermes gates list, explain, validate', () => {
     const result = await gates(['list', '--stage', 'deploy', '--json']);
     expect(result.code).toBe(0);
     const rows = JSON.parse(result.stdout) as { id: string; kind: string; dependsOn: string[] }[];
-    // The deploy stage's gates, and only those: its built-in builds and the custom gates, no
+    // The deploy stage's gates, and only those: its built-in steps and the custom gates, no
     // pre-deploy gate.
     expect(rows.map((r) => r.id).sort()).toEqual(
-      [...customGates('http://x').map((g) => g.id), 'build.staging', 'build.production'].sort(),
+      [...customGates('http://x').map((g) => g.id), 'build.staging', ...deploySteps].sort(),
     );
     expect(rows.find((r) => r.id === 'after.down')).toMatchObject({
       kind: 'custom',

@@ -9,11 +9,11 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterThisTest } from './after-this-test.ts';
+import { freePort } from './free-port.ts';
 
 const run = promisify(execFile);
 
@@ -143,19 +143,6 @@ export function postmasterPid(pidFile: string): number | undefined {
   const first = pidFile.split('\n')[0]?.trim();
   const pid = Number(first);
   return first && Number.isInteger(pid) && pid > 0 ? pid : undefined;
-}
-
-/** A port that was free a moment ago (the OS picks it; we close and hand it to pg_ctl). */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Servers started by this process and not removed yet: stopped and deleted at exit, best effort. */

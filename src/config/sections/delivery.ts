@@ -1,19 +1,5 @@
 import { z } from 'zod';
-import { parseDuration } from '../../text/duration.ts';
-
-/** The units hermes.yaml's delivery durations are written in. */
-const configUnits = ['ms', 's', 'm', 'h', 'd'] as const;
-
-/** A duration as milliseconds, or a string such as `500ms`, `5s`, `30m`, `2h`, `1d`; parsed to milliseconds. */
-const duration = z.union([
-  z.int().min(0),
-  z
-    .string()
-    .refine((value) => parseDuration(value, configUnits) !== undefined, {
-      error: 'expected a duration such as 500ms, 5s, 30m, 2h or 1d',
-    })
-    .transform((value) => parseDuration(value, configUnits) ?? 0),
-]);
+import { durationMs as duration } from './duration.ts';
 
 /** The outbox worker: how it claims, retries, dead-letters, and when /health/n8n turns 503. */
 export const deliverySection = z

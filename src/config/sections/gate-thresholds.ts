@@ -2,6 +2,7 @@ import { isAbsolute } from 'node:path';
 import picomatch from 'picomatch';
 import { z } from 'zod';
 import { buildThresholds } from './build-thresholds.ts';
+import { deployThresholds } from './deploy-thresholds.ts';
 import { errorMessage } from '../../errors/error-message.ts';
 import { checkReadOnlyStatement } from '../read-only-statement.ts';
 import { environments } from './environment.ts';
@@ -310,7 +311,7 @@ const env = z
   .prefault({});
 
 export const gateThresholdsSection = z
-  .strictObject({ code, security, db, tests, env, build: buildThresholds })
+  .strictObject({ code, security, db, tests, env, build: buildThresholds, deploy: deployThresholds })
   .prefault({});
 
 export type GateThresholds = z.output<typeof gateThresholdsSection>;

@@ -19,6 +19,11 @@ export const serverSection = z
     corsOrigins: z.array(z.string()).default([]),
     /** The deployment this release belongs to (`hermes deploy` sets HERMES_DEPLOYMENT_ID); `/health` reports it. */
     deploymentId: z.uuid().nullable().default(null),
+    /**
+     * Where a blue/green target keeps this release's role (`live` or `standby`); re-read on SIGUSR2.
+     * Null: always live.
+     */
+    roleFile: z.string().min(1).nullable().default(null),
   })
   .prefault({});
 

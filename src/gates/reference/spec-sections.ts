@@ -30,6 +30,10 @@ export const specSections: Readonly<Record<string, string>> = {
   '§4.1.2': 'Health Check Failures',
   '§4.2.1': 'Data Integrity Issues',
   '§4.2.2': 'Performance Degradation',
+  '§5.1': 'Pre-Deployment Script',
+  '§5.2': 'Deployment Script',
+  '§5.3': 'Post-Deployment Script',
+  '§5.4': 'Rollback Script',
 };
 
 /** `§1.1.3 Database Schema Validation`, or the bare section when its name is not known. */

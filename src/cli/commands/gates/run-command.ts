@@ -40,7 +40,7 @@ function printSummary(ctx: CliContext, run: StageRun, reportPaths: readonly stri
   for (const path of reportPaths) ctx.output.line(`report: ${path}`);
 }
 
-function chooseProgress(ctx: CliContext): GateProgress {
+export function chooseProgress(ctx: CliContext): GateProgress {
   const live = process.stdout.isTTY && !process.env.CI && !ctx.output.json;
   if (live) return liveProgress();
   // With --json, stdout carries only the run object.

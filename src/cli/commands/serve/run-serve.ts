@@ -5,7 +5,7 @@ import type { Database } from '../../../db/open-database.ts';
 import { HermesError } from '../../../errors/hermes-error.ts';
 import { buildServer } from '../../../intake/build-server.ts';
 import { findProblems } from '../../../migrations/migration-status.ts';
-import { chooseLogFormat, createLogger } from '../../../observability/logger.ts';
+import { chooseLogFormat, createLogger, type Logger } from '../../../observability/logger.ts';
 import { createMetricsRegistry } from '../../../observability/metrics-registry.ts';
 import type { DeliveryWorker } from '../../../delivery/delivery-worker.ts';
 import { startServeWorker } from '../../../delivery/start-serve-worker.ts';
@@ -13,6 +13,7 @@ import type { CliContext } from '../../context.ts';
 import { createMigrator } from '../migrate/create-migrator.ts';
 import { withDatabase } from '../../with-database.ts';
 import { adminKeysWarning } from './admin-keys-warning.ts';
+import { followReleaseRole } from './release-role.ts';
 
 /**
  * Applies pending migrations when allowed (always on the embedded database by default), else refuses
@@ -68,6 +69,27 @@ async function closeWithin(app: FastifyInstance, graceMs: number): Promise<boole
   }
 }
 
+/**
+ * Starts the delivery worker when this release is live; a standby release (blue/green) starts it
+ * when it turns live, and pauses it when it turns standby again.
+ */
+function followRole(
+  roleFile: string | null,
+  logger: Logger,
+  delivery: { worker?: DeliveryWorker | undefined },
+  start: () => DeliveryWorker | undefined,
+): { ready: Promise<void>; stop(): void } {
+  if (roleFile === null) {
+    delivery.worker = start();
+    return { ready: Promise.resolve(), stop: () => undefined };
+  }
+  return followReleaseRole(roleFile, logger, async (role) => {
+    if (role === 'standby') return delivery.worker?.pause();
+    if (delivery.worker) delivery.worker.resume();
+    else delivery.worker = start();
+  });
+}
+
 export interface ServeOptions {
   migrate?: boolean;
   port?: number;
@@ -100,16 +122,26 @@ export function runServe(
     }
     const expectedMigrations = await prepareSchema(ctx, db, config, opts.migrate ?? false);
     const metrics = createMetricsRegistry();
-    // Started once the server listens; the intake wakes it after each committed lead.
+    // Started when this release is live; the intake wakes it after each committed lead.
     const delivery: { worker?: DeliveryWorker | undefined } = {};
     const onLeadCommitted = () => delivery.worker?.wake();
     const app = await buildServer({ config, db, logger, metrics, onLeadCommitted, expectedMigrations });
+    // Before listening: the target signals (SIGUSR2) a release it has seen answer /readyz.
+    const role = followRole(config.server.roleFile, logger, delivery, () =>
+      startServeWorker({ config, db, logger, metrics }),
+    );
+    await role.ready;
     const port = opts.port ?? config.server.port;
-    await app.listen({ host: config.server.host, port });
+    try {
+      await app.listen({ host: config.server.host, port });
+    } catch (error) {
+      role.stop();
+      await delivery.worker?.stop();
+      throw error;
+    }
     const address = app.server.address();
     const actualPort = typeof address === 'object' && address ? address.port : port;
     const where = db.embedded ? `embedded PostgreSQL in ${config.embedded.dataDir}` : redactUrl(db.url);
-    delivery.worker = startServeWorker({ config, db, logger, metrics });
     // The schema is ready: from now on `hermes leads show` & co. reach this database through its socket.
     const withdraw = await db.share?.();
     ctx.output.line(`Hermes listening on http://${config.server.host}:${actualPort} (database: ${where})`);
@@ -121,6 +153,7 @@ export function runServe(
     const closed = await closeWithin(app, config.server.shutdownGraceMs);
     if (!closed)
       logger.warn({ graceMs: config.server.shutdownGraceMs }, 'shutdown grace elapsed: closing anyway');
+    role.stop();
     await delivery.worker?.stop();
   });
 }

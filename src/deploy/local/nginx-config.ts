@@ -1,0 +1,71 @@
+export interface NginxSite {
+  /** Where nginx listens: the public URL. */
+  listenHost: string;
+  listenPort: number;
+  /** The live colour's private port; null before the first release (nginx answers 503). */
+  upstreamPort: number | null;
+}
+
+/**
+ * nginx's whole config for the local target, relative to its own prefix (`nginx -p`), so that it
+ * never reads or writes anything of the system's nginx.
+ *
+ * - Upstream keepalive (60 s) is shorter than the release's keepAliveTimeout (Fastify's 72 s), so
+ *   nginx never reuses a connection the release is closing.
+ * - `proxy_next_upstream` stays nginx's default (error and timeout, never a non-idempotent
+ *   request): a POST of a lead is never sent twice.
+ * - Headers of the client's address are passed on for the intake's rate limits.
+ * - A reload closes the old workers' idle client connections: a client that sends on one at that
+ *   instant sees it closed before any answer (nothing was processed), which browsers retry.
+ */
+export function renderNginxConfig(site: NginxSite): string {
+  const upstream =
+    site.upstreamPort === null
+      ? '    # no release yet\n    server 127.0.0.1:9 down;'
+      : `    server 127.0.0.1:${String(site.upstreamPort)};`;
+  return `# Written by hermes deploy (local target); rewritten on every switch.
+daemon on;
+pid nginx.pid;
+error_log logs/error.log warn;
+worker_processes 1;
+
+events {
+  worker_connections 1024;
+}
+
+http {
+  access_log logs/access.log;
+  client_body_temp_path temp/client;
+  proxy_temp_path temp/proxy;
+  fastcgi_temp_path temp/fastcgi;
+  uwsgi_temp_path temp/uwsgi;
+  scgi_temp_path temp/scgi;
+  server_tokens off;
+
+  upstream hermes_live {
+${upstream}
+    keepalive 32;
+    keepalive_timeout 60s;
+  }
+
+  server {
+    listen ${site.listenHost}:${String(site.listenPort)};
+    client_max_body_size 1m;
+    # nginx's default closes a client connection after 1000 requests; a load client that sends its
+    # next request before it reads that close sees an error (measured: 1 per 1000 per connection).
+    keepalive_requests 100000;
+
+    location / {
+      proxy_pass http://hermes_live;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $http_host;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_connect_timeout 5s;
+      proxy_read_timeout 60s;
+    }
+  }
+}
+`;
+}

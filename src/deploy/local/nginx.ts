@@ -1,0 +1,121 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HermesError } from '../../errors/hermes-error.ts';
+import { errorMessage } from '../../errors/error-message.ts';
+import type { LocalLayout } from './local-layout.ts';
+import { renderNginxConfig, type NginxSite } from './nginx-config.ts';
+
+const commandTimeoutMs = 15_000;
+
+interface NginxRun {
+  ok: boolean;
+  output: string;
+}
+
+/** The last lines nginx printed, without its `nginx: ` prefixes: what a person needs to see. */
+function tail(output: string): string {
+  // Only at the start of a line: `/usr/sbin/nginx: not found` keeps its path.
+  return output
+    .trim()
+    .split('\n')
+    .slice(-3)
+    .map((line) => line.replace(/^nginx: /, ''))
+    .join('; ');
+}
+
+/** nginx with the target's own prefix and config; never the system's. */
+export class Nginx {
+  readonly #bin: string;
+  readonly #layout: LocalLayout;
+
+  constructor(bin: string, layout: LocalLayout) {
+    this.#bin = bin;
+    this.#layout = layout;
+  }
+
+  #run(extra: readonly string[]): Promise<NginxRun> {
+    const { nginxPrefix, nginxConf } = this.#layout;
+    // -e: the error log before the config is read is ours too (the default is /var/log/nginx).
+    const args = ['-p', nginxPrefix, '-c', nginxConf, '-e', join(nginxPrefix, 'logs', 'error.log'), ...extra];
+    return new Promise((resolve) => {
+      execFile(this.#bin, args, { timeout: commandTimeoutMs }, (error, stdout, stderr) => {
+        const output = `${stdout}${stderr}`;
+        if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
+          resolve({
+            ok: false,
+            output: `${this.#bin}: not found (install Debian's nginx, or set deploy.local.nginx)`,
+          });
+          return;
+        }
+        resolve({ ok: error === null, output: error && output.trim() === '' ? errorMessage(error) : output });
+      });
+    });
+  }
+
+  /** The master's pid while it runs; null when nginx is not running. */
+  pid(): number | null {
+    let text: string;
+    try {
+      text = readFileSync(join(this.#layout.nginxPrefix, 'nginx.pid'), 'utf8');
+    } catch {
+      return null;
+    }
+    const pid = Number(text.trim());
+    if (!Number.isInteger(pid) || pid <= 0) return null;
+    try {
+      process.kill(pid, 0);
+      return pid;
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Writes the config for `site`, has nginx test it, and only then starts nginx or reloads it.
+   * A config nginx refuses is not loaded: the running nginx keeps serving the previous one.
+   */
+  async apply(site: NginxSite): Promise<void> {
+    const { nginxPrefix, nginxConf } = this.#layout;
+    for (const dir of ['logs', 'temp']) mkdirSync(join(nginxPrefix, dir), { recursive: true });
+    let previous: string | null = null;
+    try {
+      previous = readFileSync(nginxConf, 'utf8');
+    } catch {
+      previous = null;
+    }
+    writeFileSync(nginxConf, renderNginxConfig(site));
+    const test = await this.#run(['-t', '-q']);
+    if (!test.ok) {
+      // Put back what the running nginx serves, so a later reload does not pick up the bad one.
+      if (previous !== null) writeFileSync(nginxConf, previous);
+      throw new HermesError('deploy_target_failed', `nginx refused its new config: ${tail(test.output)}`);
+    }
+    const running = this.pid() !== null;
+    const result = await this.#run(running ? ['-s', 'reload'] : []);
+    if (!result.ok) {
+      throw new HermesError(
+        'deploy_target_failed',
+        `nginx could not ${running ? 'reload' : 'start'}: ${tail(result.output)}`,
+      );
+    }
+  }
+
+  /** Graceful stop (`-s quit`): workers finish their requests; resolves once the master is gone. */
+  async stop(timeoutMs = 15_000): Promise<boolean> {
+    const pid = this.pid();
+    if (pid === null) return false;
+    await this.#run(['-s', 'quit']);
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      try {
+        process.kill(pid, 0);
+      } catch {
+        return true;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    process.kill(pid, 'SIGKILL');
+    return true;
+  }
+}
