@@ -48,7 +48,7 @@ describe('load.deployment', () => {
       { name: 'latency p95', threshold: 500, comparison: '<=', passed: true },
       { name: 'errors', threshold: 0, comparison: '<=', passed: true },
       { name: 'memory readings', threshold: 3, comparison: '>=', passed: true },
-      { name: 'heap growth over the run', threshold: 50, comparison: '<', passed: true },
+      { name: 'heap growth over the run', threshold: 150, comparison: '<', passed: true },
     ]);
     // A reading now and every 250 ms of 2 s, and one at the end.
     expect(figure(outcome, 'memory readings')?.value).toBeGreaterThanOrEqual(6);
@@ -113,7 +113,7 @@ describe('load.deployment', () => {
 
   it('fails on a heap that climbs through the run: a memory leak', async () => {
     await stub.behave({ leakMbPerSecond: 60 });
-    const outcome = await gate.run(context());
+    const outcome = await gate.run(context({ maxHeapGrowthMb: 50 }));
     expect(outcome.status).toBe('fail');
     expect(outcome.summary).toMatch(/^heap grew [\d.]+ MB over the run \(limit < 50 MB\): a memory leak — /);
     const growth = judged(outcome).find((m) => m.name === 'heap growth over the run');
