@@ -5,7 +5,8 @@ import { libpqTarget, maskSecrets } from '../../src/backup/libpq-target.ts';
 
 describe('libpqTarget', () => {
   it('moves the password out of the URL into PGPASSWORD, decoded', () => {
-    const target = libpqTarget('postgres://app:p%40ss%2Fw@db.example:5433/hermes?application_name=x');
+    const url = 'postgres://app:p%40ss%2Fw@db.example:5433/hermes?application_name=x'; // secretlint-disable-line -- a fake credential: the test proves it leaves the URL
+    const target = libpqTarget(url);
     expect(target.dbname).toBe('postgres://app@db.example:5433/hermes?application_name=x');
     expect(target.env).toEqual({ PGPASSWORD: 'p@ss/w' });
     expect(target.secrets).toEqual(['p%40ss%2Fw', 'p@ss/w']);
