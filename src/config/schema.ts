@@ -8,6 +8,7 @@ import { n8nSection } from './sections/n8n.ts';
 import { deliverySection } from './sections/delivery.ts';
 import { environments } from './sections/environment.ts';
 import { backupSection, deploySection } from './sections/deploy.ts';
+import { assetsSection } from './sections/assets.ts';
 
 /** `hermes.yaml`: one section per part; every key is optional and has a default. */
 export const configSchema = z.strictObject({
@@ -24,6 +25,7 @@ export const configSchema = z.strictObject({
   delivery: deliverySection,
   deploy: deploySection,
   backup: backupSection,
+  assets: assetsSection,
 });
 
 export type HermesConfig = z.output<typeof configSchema>;

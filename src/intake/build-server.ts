@@ -18,6 +18,8 @@ import { readinessPlugin } from './plugins/readiness.ts';
 import { n8nHealthCheck, n8nHealthPlugin } from './plugins/n8n-health.ts';
 import { openApiPlugin, routeRecorder } from './plugins/openapi.ts';
 import { securityHeaders } from './plugins/security-headers.ts';
+import { assetOrigin, loadPageAssets } from './page-assets.ts';
+import { hermesFiles } from '../runtime/hermes-files.ts';
 import { strictBodies } from './plugins/strict-bodies.ts';
 import { telemetry } from './plugins/telemetry.ts';
 import { edgeServerOptions } from './edge-options.ts';
@@ -75,6 +77,8 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
     intake.formTokenTtlHours,
   );
 
+  const assets = await loadPageAssets(hermesFiles.intakeAssets, deps.config.assets.publicBaseUrl);
+
   // First: it lists every route registered after it, which the OpenAPI document is tested against.
   await app.register(routeRecorder);
   await app.register(errorAnswers, {
@@ -85,7 +89,10 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
   await app.register(telemetry, { registry, metrics });
   await app.register(strictBodies);
   await app.register(gracefulClose);
-  await app.register(securityHeaders, { corsOrigins: server.corsOrigins });
+  await app.register(securityHeaders, {
+    corsOrigins: server.corsOrigins,
+    assetOrigin: assetOrigin(deps.config.assets.publicBaseUrl),
+  });
   await app.register(healthPlugin, {
     pool: deps.db.pool,
     poolMax: deps.config.database.poolMax,
@@ -99,13 +106,14 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
   const n8nHealth = n8nHealthCheck(deps.config, deps.db.pool);
   await app.register(n8nHealthPlugin, { check: n8nHealth, db: deps.db.pool, metrics: registry });
   await app.register(openApiPlugin, { intake });
-  await app.register(formPagePlugin, { intake, retentionDays: admin.retentionDays, tokens });
+  await app.register(formPagePlugin, { intake, retentionDays: admin.retentionDays, tokens, assets });
   await app.register(contactPlugin, {
     pool: deps.db.pool,
     intake,
     bodyLimitBytes: server.bodyLimitBytes,
     metrics,
     tokens,
+    assets,
     onLeadCommitted: deps.onLeadCommitted,
   });
   await app.register(adminApiPlugin, {

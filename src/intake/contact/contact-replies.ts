@@ -32,7 +32,10 @@ export function contactReplies(
   const count = (outcome: LeadOutcome) => deps.metrics.leadsReceived.inc({ outcome });
   const answer = (leadId: string, status: number) =>
     format === 'html'
-      ? reply.code(status).type('text/html; charset=utf-8').send(renderConfirmationPage(leadId))
+      ? reply
+          .code(status)
+          .type('text/html; charset=utf-8')
+          .send(renderConfirmationPage(leadId, deps.page.assets))
       : reply.code(status).send({ lead_id: leadId });
   return {
     refuse(problem, outcome, fields) {

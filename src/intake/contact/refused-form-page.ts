@@ -1,12 +1,13 @@
 import type { HermesConfig } from '../../config/schema.ts';
 import type { FieldError } from '../../leads/validate-lead.ts';
 import type { HttpProblem } from '../http-problem.ts';
+import type { PageAssets } from '../page-assets.ts';
 import { renderFormPage } from '../pages/render-form-page.ts';
 
 export type FormPageSettings = Pick<
   HermesConfig['intake'],
   'honeypotField' | 'privacyPolicyVersion' | 'privacyPolicyUrl'
->;
+> & { readonly assets: PageAssets };
 
 // Longer than any token this service issues: not a token, so not put back on the page.
 const maxKeptTokenLength = 100;
@@ -45,6 +46,7 @@ export function refusedFormPage(
     honeypotField: settings.honeypotField,
     privacyPolicyVersion: settings.privacyPolicyVersion,
     privacyPolicyUrl: settings.privacyPolicyUrl,
+    assets: settings.assets,
     values: page.values,
     ...(errors ? { errors } : {}),
     notice: errors ? 'Please correct the fields marked below.' : problem.message,

@@ -121,7 +121,13 @@ export function routeTable(
       tag: 'form',
       summary: "The form page's script and styles",
       security: 'public',
-      params: { name: { schema: z.string(), description: 'contact-form.js or contact-form.css' } },
+      params: {
+        name: {
+          schema: z.string(),
+          description:
+            'contact-form.js or contact-form.css, or its versioned name (contact-form.<sha256 prefix>.js) that the pages load',
+        },
+      },
       answers: {
         200: {
           description: 'the file',

@@ -7,13 +7,15 @@ import {
   type LeadField,
 } from '../../leads/lead-rules.ts';
 import { escapeHtml } from '../../text/escape-html.ts';
-import { pageLayout } from './page-layout.ts';
+import type { PageAssets } from '../page-assets.ts';
+import { assetTag, pageLayout } from './page-layout.ts';
 
 export interface FormPageOptions {
   formToken: string;
   honeypotField: string;
   privacyPolicyVersion: string;
   privacyPolicyUrl: string;
+  assets: PageAssets;
   /** What the visitor typed, when the page is shown again after a failed submission. */
   values?: Readonly<Record<string, unknown>>;
   errors?: Readonly<Partial<Record<string, string>>>;
@@ -115,6 +117,7 @@ ${fields}
 <p>Your reference is <strong class="lead-ref" id="lead-ref"></strong>. Quote it when you talk to us.</p>
 </section>
 <script type="application/json" id="lead-rules">${scriptJson(rules)}</script>`,
-    '<script src="/assets/contact-form.js" defer></script>\n',
+    options.assets,
+    `${assetTag(options.assets, 'contact-form.js')}\n`,
   );
 }

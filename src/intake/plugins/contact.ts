@@ -25,6 +25,7 @@ import { leadQuery } from '../contact/lead-query.ts';
 import { emailLimitKey, leadToStore, storedOutcome } from '../contact/lead-to-store.ts';
 import { parseEnvelope, type Submission } from '../contact/parse-envelope.ts';
 import { postChannel } from '../contact/post-channel.ts';
+import type { PageAssets } from '../page-assets.ts';
 import type { FormTokens } from '../form-token.ts';
 import { HttpProblem } from '../http-problem.ts';
 import type { Limiter } from '../rate-limiter.ts';
@@ -35,6 +36,8 @@ export interface ContactOptions {
   bodyLimitBytes: number;
   metrics: ServiceMetrics;
   tokens: FormTokens;
+  /** The pages' assets, for the pages this route answers a form post with. */
+  assets: PageAssets;
   onLeadCommitted?: (() => void) | undefined;
 }
 
@@ -163,7 +166,7 @@ export async function contactPlugin(app: FastifyInstance, options: ContactOption
   const route: Route = { options, limiters: await contactLimiters(app, intake.rateLimit) };
   const guards = { tokens, minFillMs: intake.minFillMs };
   const apiKeys = new ApiKeys(intake.apiKeys);
-  const replyDeps = { metrics, tokens, page: intake };
+  const replyDeps = { metrics, tokens, page: { ...intake, assets: options.assets } };
 
   app.post('/api/contact', async (request, reply) => {
     const format = answerFormat(request.headers);

@@ -1,32 +1,33 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { HermesConfig } from '../../config/schema.ts';
-import { leadFields } from '../../leads/lead-rules.ts';
 import { notFound } from '../edge-problems.ts';
 import type { FormTokens } from '../form-token.ts';
-import { escapeHtml } from '../../text/escape-html.ts';
-import { hermesFiles } from '../../runtime/hermes-files.ts';
-import { pageLayout } from '../pages/page-layout.ts';
+import type { LoadedAsset, PageAssets } from '../page-assets.ts';
 import { renderFormPage } from '../pages/render-form-page.ts';
+import { renderPrivacyPage } from '../pages/render-privacy-page.ts';
 
 export interface FormPageOptions {
   intake: HermesConfig['intake'];
   retentionDays: number;
   tokens: FormTokens;
+  assets: PageAssets;
 }
 
-const assets = {
-  'contact-form.js': 'text/javascript; charset=utf-8',
-  'contact-form.css': 'text/css; charset=utf-8',
-} as const;
+/** A versioned name never changes content, so it may be kept a year; a plain name only briefly. */
+const immutable = 'public, max-age=31536000, immutable';
+const brief = 'public, max-age=300';
 
-/** `GET /` (the contact form, with a fresh signed render time), its script and styles, and `/privacy`. */
-export async function formPagePlugin(app: FastifyInstance, options: FormPageOptions): Promise<void> {
-  const { intake } = options;
-  const files = new Map<string, string>();
-  for (const name of Object.keys(assets)) {
-    files.set(name, await readFile(join(hermesFiles.intakeAssets, name), 'utf8'));
+/**
+ * `GET /` (the contact form, with a fresh signed render time), its script and styles, and `/privacy`.
+ * Each asset answers under its versioned name (what the pages reference) and its plain name (for
+ * pages cached before versioned names existed).
+ */
+export function formPagePlugin(app: FastifyInstance, options: FormPageOptions): Promise<void> {
+  const { intake, assets } = options;
+  const byName = new Map<string, { asset: LoadedAsset; cache: string }>();
+  for (const asset of assets.files) {
+    byName.set(asset.file, { asset, cache: immutable });
+    byName.set(asset.name, { asset, cache: brief });
   }
 
   app.get('/', (_request, reply) =>
@@ -39,36 +40,24 @@ export async function formPagePlugin(app: FastifyInstance, options: FormPageOpti
           honeypotField: intake.honeypotField,
           privacyPolicyVersion: intake.privacyPolicyVersion,
           privacyPolicyUrl: intake.privacyPolicyUrl,
+          assets,
         }),
       ),
   );
 
   app.get<{ Params: { name: string } }>('/assets/:name', (request, reply) => {
-    const { name } = request.params;
-    const body = files.get(name);
-    if (body === undefined || !Object.hasOwn(assets, name)) {
+    const found = byName.get(request.params.name);
+    if (found === undefined) {
       // Thrown, so the one edge answers it as every other error (uniform body, logs, metrics).
       throw notFound('no such asset');
     }
-    return reply
-      .type(assets[name as keyof typeof assets])
-      .header('cache-control', 'public, max-age=300')
-      .send(body);
+    return reply.type(found.asset.contentType).header('cache-control', found.cache).send(found.asset.body);
   });
 
   app.get('/privacy', (_request, reply) =>
-    reply.type('text/html; charset=utf-8').send(
-      pageLayout(
-        'Privacy: Hermes Security contact form',
-        `<h1>How we handle your request</h1>
-<p>Privacy policy version ${escapeHtml(intake.privacyPolicyVersion)}.</p>
-<p>We keep what you send us (${Object.values(leadFields)
-          .filter((f) => f.kind !== 'consent')
-          .map((f) => escapeHtml(f.label.toLowerCase()))
-          .join(', ')}) to answer your request, and forward it to our team's workflow system.</p>
-<p>Requests are anonymised after ${options.retentionDays} days. You can ask us for a copy of your data, or for its erasure, at any time.</p>
-<p><a href="/">Back to the contact form</a></p>`,
-      ),
-    ),
+    reply
+      .type('text/html; charset=utf-8')
+      .send(renderPrivacyPage(intake.privacyPolicyVersion, options.retentionDays, assets)),
   );
+  return Promise.resolve();
 }

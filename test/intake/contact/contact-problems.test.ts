@@ -1,3 +1,4 @@
+import { describeAsset } from '../../../src/intake/page-assets.ts';
 import { describe, expect, it } from 'vitest';
 import {
   fieldsNotValid,
@@ -57,6 +58,13 @@ describe('the form page shown again', () => {
       honeypotField: 'website',
       privacyPolicyVersion: '2025-06',
       privacyPolicyUrl: '/privacy',
+      assets: {
+        baseUrl: '/assets',
+        files: [
+          describeAsset('contact-form.css', Buffer.from('a')),
+          describeAsset('contact-form.js', Buffer.from('b')),
+        ],
+      },
     };
     expect(fieldNotices([field])).toEqual({ email: 'Expected an email address.' });
     const invalid = refusedFormPage(

@@ -125,11 +125,16 @@ describe('build.staging and build.production on Hermes itself', () => {
       expect(health.version).toBe(version);
       const form = await fetch(`${served.url}/`);
       expect(form.status).toBe(200);
-      expect(await form.text()).toContain('/assets/contact-form.js');
-      const script = await fetch(`${served.url}/assets/contact-form.js`);
-      expect(await script.text()).toBe(
+      // The page loads the script by its versioned name, with the integrity of the bytes served.
+      const tag = /<script src="(\/assets\/contact-form\.[0-9a-f]{12}\.js)" integrity="([^"]+)"/.exec(
+        await form.text(),
+      );
+      expect(tag, 'a versioned script with its integrity').not.toBeNull();
+      const script = Buffer.from(await (await fetch(`${served.url}${tag?.[1] ?? ''}`)).arrayBuffer());
+      expect(script.toString('utf8')).toBe(
         readFileSync(join(repoRoot, 'src/intake/assets/contact-form.js'), 'utf8'),
       );
+      expect(tag?.[2]).toBe(`sha384-${createHash('sha384').update(script).digest('base64')}`);
     } finally {
       served.stop();
     }
