@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join, extname } from 'node:path';
+import { sha256Hex } from './contact/sha256-hex.ts';
 
 /** The browser assets the pages load, with the type each is served as. */
 export const pageAssetTypes = {
@@ -9,30 +10,26 @@ export const pageAssetTypes = {
 } as const;
 export type PageAssetName = keyof typeof pageAssetTypes;
 
-/** One asset as the pages reference it and the manifest lists it. */
+/** One asset as the pages reference it and this release serves it. */
 export interface PageAsset {
   readonly name: PageAssetName;
   /** The versioned file name: the content's hash in it, so a changed asset is a new URL. */
   readonly file: string;
   readonly contentType: string;
-  readonly bytes: number;
   /** Hex. */
   readonly sha256: string;
   /** The Subresource Integrity value of the `integrity` attribute (`sha384-<base64>`). */
   readonly integrity: string;
-}
-
-export interface LoadedAsset extends PageAsset {
   readonly body: Buffer;
 }
 
 /** Where the pages load their assets from: `/assets` (this origin), or `assets.publicBaseUrl`. */
 export interface PageAssets {
   readonly baseUrl: string;
-  readonly files: readonly LoadedAsset[];
+  readonly files: readonly PageAsset[];
 }
 
-export const defaultAssetBase = '/assets';
+const defaultAssetBase = '/assets';
 
 /** Hex digits of the sha256 in a versioned name: enough to tell releases apart, short enough to read. */
 const nameHashLength = 12;
@@ -48,17 +45,12 @@ export function integrityOf(body: Uint8Array): string {
   return `sha384-${createHash('sha384').update(body).digest('base64')}`;
 }
 
-export function sha256Of(body: Uint8Array): string {
-  return createHash('sha256').update(body).digest('hex');
-}
-
-export function describeAsset(name: PageAssetName, body: Buffer): LoadedAsset {
-  const sha256 = sha256Of(body);
+export function describeAsset(name: PageAssetName, body: Buffer): PageAsset {
+  const sha256 = sha256Hex(body);
   return {
     name,
     file: versionedFile(name, sha256),
     contentType: pageAssetTypes[name],
-    bytes: body.length,
     sha256,
     integrity: integrityOf(body),
     body,
@@ -67,7 +59,7 @@ export function describeAsset(name: PageAssetName, body: Buffer): LoadedAsset {
 
 /** The assets as this release serves them, read once from `dir`, under `baseUrl` (default `/assets`). */
 export async function loadPageAssets(dir: string, baseUrl: string | null): Promise<PageAssets> {
-  const files: LoadedAsset[] = [];
+  const files: PageAsset[] = [];
   for (const name of Object.keys(pageAssetTypes) as PageAssetName[]) {
     files.push(describeAsset(name, await readFile(join(dir, name))));
   }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { HermesConfig } from '../../config/schema.ts';
 import { notFound } from '../edge-problems.ts';
 import type { FormTokens } from '../form-token.ts';
-import type { LoadedAsset, PageAssets } from '../page-assets.ts';
+import type { PageAsset, PageAssets } from '../page-assets.ts';
 import { renderFormPage } from '../pages/render-form-page.ts';
 import { renderPrivacyPage } from '../pages/render-privacy-page.ts';
 
@@ -24,7 +24,7 @@ const brief = 'public, max-age=300';
  */
 export function formPagePlugin(app: FastifyInstance, options: FormPageOptions): Promise<void> {
   const { intake, assets } = options;
-  const byName = new Map<string, { asset: LoadedAsset; cache: string }>();
+  const byName = new Map<string, { asset: PageAsset; cache: string }>();
   for (const asset of assets.files) {
     byName.set(asset.file, { asset, cache: immutable });
     byName.set(asset.name, { asset, cache: brief });
