@@ -53,6 +53,11 @@ const topCommands: readonly TopCommand[] = [
     load: async () => (await import('./commands/deploy/index.ts')).registerDeploy,
   },
   {
+    name: 'assets',
+    description: "the release's browser assets: their manifest (hashes, SRI, versioned URLs)",
+    load: async () => (await import('./commands/assets/index.ts')).registerAssets,
+  },
+  {
     name: 'deployments',
     description: 'the deployments ledger: list, show one',
     load: async () => (await import('./commands/deployments/index.ts')).registerDeployments,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join, extname } from 'node:path';
-import { sha256Hex } from './contact/sha256-hex.ts';
+import { sha256Hex } from '../text/sha256-hex.ts';
 
 /** The browser assets the pages load, with the type each is served as. */
 export const pageAssetTypes = {

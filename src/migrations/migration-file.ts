@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MigrationError } from './migration-error.ts';
+import { sha256Hex } from '../text/sha256-hex.ts';
 
 /** One migration: `NNNN_name.up.sql` and its `NNNN_name.down.sql`. */
 export interface MigrationFile {
@@ -29,7 +29,7 @@ export interface MigrationFile {
 const fileName = /^(\d{4,})_([a-z0-9_]+)\.(up|down)\.sql$/;
 
 export function checksumOf(sql: string): string {
-  return createHash('sha256').update(sql).digest('hex');
+  return sha256Hex(sql);
 }
 
 function hasMarker(sql: string, marker: string): boolean {

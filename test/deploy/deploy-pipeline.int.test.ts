@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { validLead } from '../intake/support/valid-lead.ts';
 import type { CliResult } from '../support/run-cli.ts';
 import { useDeployFixture } from './support/deploy-fixture.ts';
+import type { AssetManifest } from '../../src/intake/asset-manifest.ts';
 
 /**
  * `hermes deploy` end to end on the local target: real nginx, two real `hermes serve` colours
@@ -115,6 +116,7 @@ describe('hermes deploy on the local target', () => {
     expect(plan.steps.map((s) => s.step)).toEqual([
       'pre-deploy',
       'build.production',
+      'assets.validate',
       'db.backup',
       'db.migrate.production',
       'deploy.api',
@@ -137,8 +139,8 @@ describe('hermes deploy on the local target', () => {
       failedStep: null,
     });
     expect(v1.version).toMatch(/^1\.0\.0\+[0-9a-f]{7}$/);
-    expect(v1.qualityGatesTotal).toBe(7);
-    expect(v1.qualityGatesPassed).toBe(7);
+    expect(v1.qualityGatesTotal).toBe(8);
+    expect(v1.qualityGatesPassed).toBe(8);
     expect(await servedDeployment()).toBe(v1.deploymentId);
     const row = await ledger(v1.deploymentId);
     expect(row).toMatchObject({
@@ -152,6 +154,17 @@ describe('hermes deploy on the local target', () => {
     });
     expect(row.backup_name?.slice(0, 16)).toMatch(/^\d{4}-\d\d-\d\d-\d\d-\d\d$/);
     expect(existsSync(join(fx.source.backupsDir, `${row.backup_name ?? ''}.dump`))).toBe(true);
+    // assets.validate: the manifest beside the build, the versioned files in nginx's directory,
+    // and the live form page loading them by those names.
+    const build = join(fx.source.dir, 'dist', 'production');
+    const manifest = JSON.parse(readFileSync(join(build, 'assets-manifest.json'), 'utf8')) as AssetManifest;
+    expect(manifest.version).toBe(v1.version);
+    const page = await (await fetch(`${fx.source.publicUrl}/`)).text();
+    for (const asset of manifest.assets) {
+      const uploaded = readFileSync(join(fx.source.stateDir, 'public', 'assets', asset.file));
+      expect(uploaded).toEqual(readFileSync(join(build, 'assets', asset.name)));
+      if (asset.name === 'contact-form.js') expect(page).toContain(`src="/assets/${asset.file}"`);
+    }
   }, 240_000);
 
   it('serves leads through nginx and delivers them from the live colour', async () => {

@@ -406,7 +406,13 @@ describe('waitForRelease', () => {
 });
 
 describe('nginx under the target’s prefix', () => {
-  const site = { listenHost: '127.0.0.1', listenPort: 18_999, upstreamPort: 18_998 };
+  const site = {
+    listenHost: '127.0.0.1',
+    listenPort: 18_999,
+    upstreamPort: 18_998,
+    publicRoot: '/nonexistent/public',
+    workerUser: null,
+  };
 
   function layoutIn(dir: string) {
     return localLayout(dir, configSchema.parse({ deploy: { local: { dir: 'local' } } }));

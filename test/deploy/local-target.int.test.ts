@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -447,6 +447,51 @@ describe('the local target', { timeout: 120_000 }, () => {
     await target.discard(green);
     expect(await health(target.publicUrl)).toEqual({ status: 200, deploymentId: blue.deploymentId });
     expect(target.status()).toMatchObject({ live: 'blue', colours: [{ colour: 'blue', running: true }] });
+  });
+
+  it('serves uploaded assets at /assets/ from its directory before any release is live, and other names from the release', async () => {
+    const s = await site();
+    const home = await s.target.assetsHome();
+    expect(home).toEqual({
+      dir: join(s.dir, 'local', 'public', 'assets'),
+      baseUrl: `http://127.0.0.1:${String(s.publicPort)}/assets`,
+    });
+    // nginx started for it, with no release behind it yet.
+    expect(s.nginxPid()).not.toBeNull();
+    writeFileSync(join(home.dir, 'contact-form.0123456789ab.js'), 'console.log(1);\n');
+    writeFileSync(join(home.dir, 'contact-form.0123456789ab.css'), 'main{}\n');
+    for (const [file, type] of [
+      ['contact-form.0123456789ab.js', 'text/javascript; charset=utf-8'],
+      ['contact-form.0123456789ab.css', 'text/css; charset=utf-8'],
+    ] as const) {
+      const response = await fetch(`${home.baseUrl}/${file}`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe(type);
+      expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('access-control-allow-origin')).toBe('*');
+      expect(await response.text()).toBe(file.endsWith('.js') ? 'console.log(1);\n' : 'main{}\n');
+    }
+    // A name not uploaded goes to the release: none is live, so nginx has nowhere to send it.
+    const before = await fetch(`${home.baseUrl}/contact-form.js`);
+    await before.arrayBuffer();
+    expect(before.status).toBeGreaterThanOrEqual(502);
+
+    // Asked again with nothing changed: nginx is neither restarted nor reloaded (its config untouched).
+    const { mtimeMs } = statSync(s.target.layout.nginxConf);
+    const pid = s.nginxPid();
+    await s.target.assetsHome();
+    expect(statSync(s.target.layout.nginxConf).mtimeMs).toBe(mtimeMs);
+    expect(s.nginxPid()).toBe(pid);
+
+    await s.target.activate(await s.target.prepare(s.release('1.0.0'), signal), signal);
+    const plain = await fetch(`${home.baseUrl}/contact-form.js`);
+    expect(plain.status).toBe(200);
+    expect(plain.headers.get('cache-control')).toBe('public, max-age=300');
+    expect(await plain.text()).toBe(readFileSync(join(bundleDir, 'assets', 'contact-form.js'), 'utf8'));
+    expect(await (await fetch(`${home.baseUrl}/contact-form.0123456789ab.js`)).text()).toBe(
+      'console.log(1);\n',
+    );
   });
 
   it('refuses to start nginx on a config it rejects, and the colour stays the standby', async () => {

@@ -23,6 +23,6 @@ describe('page assets', () => {
   it('takes an http(s) base URL or none', () => {
     expect(assetsSection.safeParse({ publicBaseUrl: 'ftp://x' }).success).toBe(false);
     expect(assetsSection.safeParse({ publicBaseUrl: 'https://cdn.example.test/h' }).success).toBe(true);
-    expect(assetsSection.parse({})).toEqual({ publicBaseUrl: null });
+    expect(assetsSection.parse({})).toEqual({ publicBaseUrl: null, upload: { dir: null, command: null } });
   });
 });

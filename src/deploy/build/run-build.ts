@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   cpSync,
   existsSync,
@@ -12,6 +11,7 @@ import {
 import { join, relative, sep } from 'node:path';
 import { build, type Message } from 'esbuild';
 import { manifestFile, type BuildPlan } from './plan-build.ts';
+import { sha256Hex } from '../../text/sha256-hex.ts';
 
 export interface BuiltFile {
   /** Relative to the build directory, with `/` separators. */
@@ -68,7 +68,7 @@ function describeFiles(outDir: string): BuiltFile[] {
     return {
       path: relative(outDir, file).split(sep).join('/'),
       bytes: content.length,
-      sha256: createHash('sha256').update(content).digest('hex'),
+      sha256: sha256Hex(content),
     };
   });
 }

@@ -18,6 +18,8 @@ export interface LocalLayout {
   /** The target's state: which colour runs what and which is live. */
   stateFile: string;
   logsDir: string;
+  /** What nginx serves as files: `assets/` holds every release's versioned assets (never pruned). */
+  publicRoot: string;
 }
 
 export function localLayout(cwd: string, config: Readonly<HermesConfig>): LocalLayout {
@@ -30,6 +32,7 @@ export function localLayout(cwd: string, config: Readonly<HermesConfig>): LocalL
     releasesDir: join(root, 'releases'),
     stateFile: join(root, 'local-target.json'),
     logsDir: join(root, 'logs'),
+    publicRoot: join(root, 'public'),
   };
 }
 

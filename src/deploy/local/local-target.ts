@@ -1,6 +1,9 @@
 import type { HermesConfig } from '../../config/schema.ts';
+import { mkdirSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
 import { HermesError } from '../../errors/hermes-error.ts';
-import type { Release, ReleaseInfo, Target } from '../target/target.ts';
+import type { AssetsHome, Release, ReleaseInfo, Target } from '../target/target.ts';
 import {
   colourAlive,
   signalRole,
@@ -82,6 +85,17 @@ export class LocalTarget implements Target {
   /** The colour a new release goes to: the one not live. */
   #idle(state: LocalState): Colour {
     return state.live === null ? 'blue' : otherColour(state.live);
+  }
+
+  /** Where nginx listens and what it serves as files; the upstream is the caller's. */
+  #site(): Omit<NginxSite, 'upstreamPort'> {
+    const { local } = this.#config.deploy;
+    return {
+      listenHost: local.host,
+      listenPort: local.port,
+      publicRoot: this.#layout.publicRoot,
+      workerUser: process.getuid?.() === 0 ? userInfo().username : null,
+    };
   }
 
   #stopGraceMs(): number {
@@ -189,7 +203,7 @@ export class LocalTarget implements Target {
     // Live before traffic arrives, so that its delivery worker runs when its first lead does.
     signalRole(process_, roleFile, 'live');
     const { local } = this.#config.deploy;
-    const site = { listenHost: local.host, listenPort: local.port };
+    const site = this.#site();
     let applied = false;
     try {
       await this.#nginx.apply({ ...site, upstreamPort: slot.port });
@@ -280,6 +294,16 @@ export class LocalTarget implements Target {
       await this.#start(colour, slot, readReleaseEnv(slot.releaseDir), signal);
     await this.#switchTo(colour, signal);
     return this.#info(colour, this.#state().colours[colour] ?? slot);
+  }
+
+  /** `public/assets/` under the target's directory, served by nginx at `/assets/` (started if it is not running). */
+  async assetsHome(): Promise<AssetsHome> {
+    const dir = join(this.#layout.publicRoot, 'assets');
+    mkdirSync(dir, { recursive: true });
+    const state = this.#state();
+    const live = state.live === null ? null : state.colours[state.live];
+    await this.#nginx.ensure({ ...this.#site(), upstreamPort: live?.port ?? null });
+    return { dir, baseUrl: `${this.publicUrl}/assets` };
   }
 
   status(): LocalStatus {

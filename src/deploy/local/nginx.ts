@@ -101,6 +101,21 @@ export class Nginx {
     }
   }
 
+  /**
+   * Running with the config for `site`: started, or reloaded with it, only when it is not already
+   * what the running nginx serves (a reload closes idle client connections, so none without cause).
+   */
+  async ensure(site: NginxSite): Promise<void> {
+    let current: string | null = null;
+    try {
+      current = readFileSync(this.#layout.nginxConf, 'utf8');
+    } catch {
+      current = null;
+    }
+    if (this.pid() !== null && current === renderNginxConfig(site)) return;
+    await this.apply(site);
+  }
+
   /** Graceful stop (`-s quit`): workers finish their requests; resolves once the master is gone. */
   async stop(timeoutMs = 15_000): Promise<boolean> {
     const pid = this.pid();

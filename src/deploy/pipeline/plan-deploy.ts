@@ -10,6 +10,7 @@ import { liveDeployment } from '../ledger/live-deployment.ts';
 import { makeRelease, releaseVersion } from '../release/make-release.ts';
 import { openTarget } from '../target/open-target.ts';
 import type { DeployRequest } from './deploy-request.ts';
+import { assetsPlan } from '../../gates/builtin/deploy/assets/upload-assets.ts';
 
 /** The §2.2.2 query db.migrate.production takes before and after migrating. */
 export const dataMigrationQuery = `SELECT
@@ -90,6 +91,7 @@ export async function planDeploy(request: DeployRequest): Promise<DeployPlan> {
         step: 'build.production',
         actions: [`esbuild ${config.gates.thresholds.build.production.entry} → ${release.bundleDir}`],
       },
+      { step: 'assets.validate', actions: assetsPlan(config, source, target) },
       {
         step: 'db.backup',
         actions: [

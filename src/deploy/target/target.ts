@@ -27,6 +27,12 @@ export interface ReleaseInfo {
   running: boolean;
 }
 
+/** Where a target serves uploaded assets from: a directory it serves, and the URL it serves it at. */
+export interface AssetsHome {
+  dir: string;
+  baseUrl: string;
+}
+
 /**
  * DESIGN.md "A target": the one thing that knows how releases run. The pipeline, the watcher and
  * rollback talk to this interface only; nothing here assumes a host the pipeline can reach.
@@ -47,4 +53,10 @@ export interface Target {
   previous(): Promise<ReleaseInfo | null>;
   /** Sends the traffic back to the previous release; returns it. */
   rollback(signal: AbortSignal): Promise<ReleaseInfo>;
+  /**
+   * A target that serves static files itself (local: its nginx) gives the directory assets:validate
+   * uploads a release's versioned assets to, serving it before the release goes live. A target
+   * without one serves each release's assets from the release.
+   */
+  assetsHome?(): Promise<AssetsHome>;
 }

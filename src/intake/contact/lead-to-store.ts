@@ -3,7 +3,7 @@ import type { LeadOutcome } from '../../observability/service-metrics.ts';
 import type { Verdict } from '../spam-verdict.ts';
 import type { AcceptableSubmission } from './parse-envelope.ts';
 import type { PostChannel } from './post-channel.ts';
-import { sha256Hex } from './sha256-hex.ts';
+import { sha256Hex } from '../../text/sha256-hex.ts';
 
 /** Every verdict but `expired`, which is answered (send it again) before anything is stored. */
 export type StorableVerdict = Exclude<Verdict, { kind: 'expired' }>;

@@ -4,7 +4,7 @@ import type { ValidLead } from '../../leads/lead-schema.ts';
 import type { Idempotency } from '../../leads/record-lead.ts';
 import { validateLead, type FieldError } from '../../leads/validate-lead.ts';
 import { checkIdempotencyKey } from './idempotency-key.ts';
-import { sha256Hex } from './sha256-hex.ts';
+import { sha256Hex } from '../../text/sha256-hex.ts';
 
 export type EnvelopeRules = Pick<
   HermesConfig['intake'],

@@ -14,9 +14,17 @@ function block(config: string, opening: string): string[] {
     .filter((line) => line !== '');
 }
 
+const publicRoot = '/srv/hermes deploy/public';
+
 describe('renderNginxConfig', () => {
   it('sends traffic to the live colour’s private port on the loopback address', () => {
-    const config = renderNginxConfig({ listenHost: '127.0.0.1', listenPort: 18080, upstreamPort: 18081 });
+    const config = renderNginxConfig({
+      listenHost: '127.0.0.1',
+      listenPort: 18080,
+      upstreamPort: 18081,
+      publicRoot,
+      workerUser: null,
+    });
     const servers = block(config, 'upstream hermes_live').filter((line) => line.startsWith('server '));
     expect(servers).toEqual(['server 127.0.0.1:18081;']);
     expect(config).not.toContain(' down;');
@@ -24,20 +32,38 @@ describe('renderNginxConfig', () => {
   });
 
   it('before the first release has only a placeholder server marked down (nginx answers 502/503)', () => {
-    const config = renderNginxConfig({ listenHost: '127.0.0.1', listenPort: 18080, upstreamPort: null });
+    const config = renderNginxConfig({
+      listenHost: '127.0.0.1',
+      listenPort: 18080,
+      upstreamPort: null,
+      publicRoot,
+      workerUser: null,
+    });
     const servers = block(config, 'upstream hermes_live').filter((line) => line.startsWith('server '));
     expect(servers).toEqual(['server 127.0.0.1:9 down;']);
   });
 
   it('listens on the public host and port it is given', () => {
-    const config = renderNginxConfig({ listenHost: '0.0.0.0', listenPort: 9443, upstreamPort: 18081 });
+    const config = renderNginxConfig({
+      listenHost: '0.0.0.0',
+      listenPort: 9443,
+      upstreamPort: 18081,
+      publicRoot,
+      workerUser: null,
+    });
     expect(config).toMatch(/^\s*listen 0\.0\.0\.0:9443;$/m);
     expect(config.match(/^\s*listen /gm)).toHaveLength(1);
   });
 
   it('keeps upstream connections alive for less than the release’s 72 s keep-alive', () => {
     const upstream = block(
-      renderNginxConfig({ listenHost: '127.0.0.1', listenPort: 18080, upstreamPort: 18081 }),
+      renderNginxConfig({
+        listenHost: '127.0.0.1',
+        listenPort: 18080,
+        upstreamPort: 18081,
+        publicRoot,
+        workerUser: null,
+      }),
       'upstream hermes_live',
     );
     const timeout = upstream.find((line) => line.startsWith('keepalive_timeout '));
@@ -48,19 +74,79 @@ describe('renderNginxConfig', () => {
   });
 
   it('never retries a non-idempotent request (a lead’s POST is sent once) and reuses upstream connections', () => {
-    const config = renderNginxConfig({ listenHost: '127.0.0.1', listenPort: 18080, upstreamPort: 18081 });
+    const config = renderNginxConfig({
+      listenHost: '127.0.0.1',
+      listenPort: 18080,
+      upstreamPort: 18081,
+      publicRoot,
+      workerUser: null,
+    });
     expect(config).not.toContain('non_idempotent');
-    const location = block(config, 'location /');
-    for (const line of location.filter((l) => l.startsWith('proxy_next_upstream')))
+    // The server's own lines, which every location that proxies inherits.
+    const server = block(config, 'server');
+    for (const line of server.filter((l) => l.startsWith('proxy_next_upstream')))
       expect(line).not.toContain('non_idempotent');
     // Keep-alive to the upstream needs HTTP/1.1 and no `Connection: close` passed on.
-    expect(location).toContain('proxy_http_version 1.1;');
-    expect(location).toContain('proxy_set_header Connection "";');
-    expect(location).toContain('proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;');
+    expect(server).toContain('proxy_http_version 1.1;');
+    expect(server).toContain('proxy_set_header Connection "";');
+    expect(server).toContain('proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;');
+    expect(block(config, 'location /')).toEqual(['proxy_pass http://hermes_live;']);
+    expect(block(config, 'location @release')).toEqual(['proxy_pass http://hermes_live;']);
+  });
+
+  it('serves /assets/ from the uploaded directory first, as immutable JavaScript and CSS, and any other name from the release', () => {
+    const config = renderNginxConfig({
+      listenHost: '127.0.0.1',
+      listenPort: 18080,
+      upstreamPort: 18081,
+      publicRoot,
+      workerUser: null,
+    });
+    const start = config.indexOf('location /assets/ {');
+    expect(start).toBeGreaterThan(0);
+    const assets = config
+      .slice(start, config.indexOf('\n    }', start))
+      .split('\n')
+      .map((line) => line.trim());
+    expect(assets).toContain('root "/srv/hermes deploy/public";');
+    expect(assets).toContain('try_files $uri @release;');
+    expect(assets).toEqual(expect.arrayContaining(['text/javascript js;', 'text/css css;']));
+    expect(assets).toContain('charset_types text/javascript text/css;');
+    expect(assets).toContain('add_header Cache-Control "public, max-age=31536000, immutable";');
+    expect(assets).toContain('add_header X-Content-Type-Options nosniff;');
+    expect(assets).toContain('add_header Access-Control-Allow-Origin "*";');
+    expect(assets.some((line) => line.startsWith('proxy_pass'))).toBe(false);
+  });
+
+  it('names the workers’ user only when told (nginx started by root), before anything else is read', () => {
+    const site = { listenHost: '127.0.0.1', listenPort: 18080, upstreamPort: 18081, publicRoot };
+    expect(renderNginxConfig({ ...site, workerUser: null })).not.toMatch(/^user /m);
+    expect(renderNginxConfig({ ...site, workerUser: 'root' })).toMatch(
+      /^daemon on;\nuser root;\npid nginx\.pid;$/m,
+    );
+  });
+
+  it('refuses a public directory nginx would read wrongly, naming the setting', () => {
+    for (const bad of ['/srv/a"b', '/srv/a\\b', '/srv/$dir', '/srv/a\nb'])
+      expect(() =>
+        renderNginxConfig({
+          listenHost: '127.0.0.1',
+          listenPort: 1,
+          upstreamPort: null,
+          publicRoot: bad,
+          workerUser: null,
+        }),
+      ).toThrow(/nginx cannot be given a path .*\(deploy\.local\.dir\)$/);
   });
 
   it('keeps everything nginx writes under its own prefix (relative paths, its own pid file)', () => {
-    const config = renderNginxConfig({ listenHost: '127.0.0.1', listenPort: 18080, upstreamPort: 18081 });
+    const config = renderNginxConfig({
+      listenHost: '127.0.0.1',
+      listenPort: 18080,
+      upstreamPort: 18081,
+      publicRoot,
+      workerUser: null,
+    });
     expect(config).toMatch(/^pid nginx\.pid;$/m);
     expect(config).toMatch(/^error_log logs\/error\.log warn;$/m);
     const directives = ['pid', 'error_log', 'access_log', 'client_body_temp_path', 'proxy_temp_path'];

@@ -1,4 +1,5 @@
 import type { Gate } from '../../gate.ts';
+import { assetsValidateGate } from './assets-validate.ts';
 import { backupGate } from './backup.ts';
 import { buildGates } from './build.ts';
 import { deployApiGate } from './deploy-api.ts';
@@ -16,6 +17,7 @@ import { standaloneHooks } from './standalone-hooks.ts';
 export const deploySteps = [
   'deploy.pre-deploy',
   'build.production',
+  'assets.validate',
   'db.backup',
   'db.migrate.production',
   'deploy.api',
@@ -32,6 +34,7 @@ export function deployGates(hooks: PipelineHooks = standaloneHooks): Gate[] {
   const steps: Record<DeployStep, Gate | undefined> = {
     'deploy.pre-deploy': preDeployPassedGate(hooks),
     'build.production': production,
+    'assets.validate': assetsValidateGate(hooks),
     'db.backup': backupGate(hooks),
     'db.migrate.production': migrateProductionGate(hooks),
     'deploy.api': deployApiGate(hooks),
