@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,6 +80,23 @@ function alive(pid: number | null | undefined): boolean {
   } catch {
     return false;
   }
+}
+
+/** The processes whose parent is `pid` (nginx's workers of its master), from /proc. */
+function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // `pid (comm) state ppid ...`: comm may hold spaces, so read after its closing parenthesis.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) children.push(Number(entry));
+    } catch {
+      // Gone while listed.
+    }
+  }
+  return children;
 }
 
 async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
@@ -545,6 +562,41 @@ describe('the local target', { timeout: 120_000 }, () => {
     await s.target.activate(blue, signal);
     expect(s.target.status()).toMatchObject({ live: 'blue', nginxRunning: true });
     expect(s.roleOf('green')).toBe('standby');
+  });
+
+  it('nginx killed: its orphaned workers go on serving the live release; a switch says why it cannot start nginx, and works once they are gone', async () => {
+    const s = await site();
+    const publicUrl = `http://127.0.0.1:${String(s.publicPort)}`;
+    const blue = await s.target.prepare(s.release('1.0.0'), signal);
+    await s.target.activate(blue, signal);
+    const master = s.nginxPid();
+    if (master === null) throw new Error('nginx is not running');
+    const workers = childrenOf(master);
+    expect(workers.length).toBeGreaterThan(0);
+    afterThisTest(async () => {
+      for (const pid of workers.filter(alive)) process.kill(pid, 'SIGKILL');
+      await until(() => !workers.some(alive));
+    });
+    process.kill(master, 'SIGKILL');
+    await until(() => s.nginxPid() === null);
+    expect(s.target.status()).toMatchObject({ nginxRunning: false, live: 'blue' });
+    expect((await health(publicUrl)).deploymentId).toBe(blue.deploymentId);
+
+    const green = await s.target.prepare(s.release('2.0.0'), signal);
+    const error = await failure(() => s.target.activate(green, signal), 'deploy_target_failed');
+    expect(error.message).toMatch(/^nginx could not start: .*Address already in use/);
+    expect(error.message).toContain(
+      `; nginx's master (pid ${String(master)}, in nginx.pid) died: its workers still hold the port`,
+    );
+    expect(s.target.status().live).toBe('blue');
+    expect(s.roleOf('green')).toBe('standby');
+    expect((await health(publicUrl)).deploymentId).toBe(blue.deploymentId);
+
+    for (const pid of workers) process.kill(pid, 'SIGKILL');
+    await until(() => !workers.some(alive));
+    await s.target.activate(green, signal);
+    expect(s.nginxPid()).not.toBeNull();
+    expect((await health(publicUrl)).deploymentId).toBe(green.deploymentId);
   });
 
   it('stop() stops both colours and nginx and nothing else; rollback then restarts the standby', async () => {

@@ -53,8 +53,8 @@ export class Nginx {
     });
   }
 
-  /** The master's pid while it runs; null when nginx is not running. */
-  pid(): number | null {
+  /** The pid nginx.pid names, alive or not; null when there is none. */
+  #recordedPid(): number | null {
     let text: string;
     try {
       text = readFileSync(join(this.#layout.nginxPrefix, 'nginx.pid'), 'utf8');
@@ -62,7 +62,13 @@ export class Nginx {
       return null;
     }
     const pid = Number(text.trim());
-    if (!Number.isInteger(pid) || pid <= 0) return null;
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  }
+
+  /** The master's pid while it runs; null when nginx is not running. */
+  pid(): number | null {
+    const pid = this.#recordedPid();
+    if (pid === null) return null;
     try {
       process.kill(pid, 0);
       return pid;
@@ -92,11 +98,17 @@ export class Nginx {
       throw new HermesError('deploy_target_failed', `nginx refused its new config: ${tail(test.output)}`);
     }
     const running = this.pid() !== null;
+    // A master that died (killed, OOM) leaves nginx.pid behind, and its workers go on serving.
+    const deadMaster = running ? null : this.#recordedPid();
     const result = await this.#run(running ? ['-s', 'reload'] : []);
     if (!result.ok) {
+      const held =
+        deadMaster !== null && result.output.includes('Address already in use')
+          ? `; nginx's master (pid ${String(deadMaster)}, in nginx.pid) died: its workers still hold the port and serve the config it had, so stop those "nginx: worker process" processes and run this again`
+          : '';
       throw new HermesError(
         'deploy_target_failed',
-        `nginx could not ${running ? 'reload' : 'start'}: ${tail(result.output)}`,
+        `nginx could not ${running ? 'reload' : 'start'}: ${tail(result.output)}${held}`,
       );
     }
   }
