@@ -13,24 +13,11 @@ import { createDeploySource } from '../../test/deploy/support/deploy-source.ts';
 import { sendLeads, type LeadAnswer } from '../../test/deploy/support/lead-traffic.ts';
 import { startN8nReceiver } from '../../test/support/n8n-receiver.ts';
 import { runCli } from '../../test/support/run-cli.ts';
+import { adminQuery, databaseUrl as testDatabaseUrl } from '../../test/support/test-server.ts';
+import { percentile } from '../intake/percentile.ts';
 
-const serverUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const clients = Number(process.env.BENCH_CLIENTS ?? 3);
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
 
 function phase(name: string, answers: readonly LeadAnswer[], from: number, to: number) {
   const inside = answers.filter((a) => a.at >= from && a.at < to);
@@ -47,8 +34,8 @@ function phase(name: string, answers: readonly LeadAnswer[], from: number, to: n
 }
 
 const name = `hermes_bench_deploy_${randomBytes(3).toString('hex')}`;
-await admin(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
-const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString();
+await adminQuery(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+const databaseUrl = testDatabaseUrl(name);
 const receiver = await startN8nReceiver();
 const source = await createDeploySource();
 const env = {
@@ -100,5 +87,5 @@ try {
   await hermes('deploy', 'stop');
   source.cleanup();
   await receiver.close();
-  await admin(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+  await adminQuery(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
 }

@@ -12,28 +12,17 @@ import { createPool } from '../../src/db/pool.ts';
 import { Migrator } from '../../src/migrations/migrator.ts';
 import { loadIntake } from './load-intake.ts';
 import { runPgbench } from './pgbench-transaction.ts';
+import { adminQuery, databaseUrl } from '../../test/support/test-server.ts';
 
-const serverUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const workers = Number(process.env.HERMES_BENCH_WORKERS ?? availableParallelism());
 
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 async function freshDatabase(label: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `hermes_bench_${label}_${randomBytes(3).toString('hex')}`;
-  await admin(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const pool = createPool(url.toString(), {
+  await adminQuery(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+  const url = databaseUrl(name);
+  const pool = createPool(url, {
     max: 2,
     connectionTimeoutMs: 5_000,
     idleTimeoutMs: 1_000,
@@ -51,8 +40,8 @@ async function freshDatabase(label: string): Promise<{ url: string; drop: () => 
     await pool.end();
   }
   return {
-    url: url.toString(),
-    drop: () => admin(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`),
+    url,
+    drop: () => adminQuery(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`),
   };
 }
 

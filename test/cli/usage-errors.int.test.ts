@@ -100,7 +100,7 @@ const commanderRefusals: readonly (readonly [readonly string[], string])[] = [
   [['gates'], 'gates needs a command: list, run, explain, validate, history'],
   [
     [],
-    'a command is needed: serve, migrate, config, gates, deploy, deployments, leads, worker, deliveries, ops, completion',
+    'a command is needed: serve, migrate, config, gates, deploy, assets, deployments, leads, worker, deliveries, ops, completion',
   ],
 ];
 

@@ -21,6 +21,7 @@ import { Nginx } from '../../src/deploy/local/nginx.ts';
 import { waitForRelease } from '../../src/deploy/local/wait-for-release.ts';
 import { HermesError, type HermesCode } from '../../src/errors/hermes-error.ts';
 import { afterThisTest } from '../support/after-this-test.ts';
+import { alive, until } from './support/processes.ts';
 
 // The local target's parts that run processes and talk HTTP, each on its own: the colour processes
 // (with stand-in releases), the waits on /readyz and /health (with stand-in servers), and nginx's
@@ -33,24 +34,6 @@ function scratch(): string {
   const dir = mkdtempSync(join(tmpdir(), 'hermes-local-parts-'));
   afterThisTest(() => rm(dir, { recursive: true, force: true }));
   return dir;
-}
-
-function alive(pid: number | undefined): boolean {
-  if (pid === undefined || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 /** A Node process of this test's, killed when the test ends. */

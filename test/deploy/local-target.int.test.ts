@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ import type { Release } from '../../src/deploy/target/target.ts';
 import { HermesError, type HermesCode } from '../../src/errors/hermes-error.ts';
 import { afterThisTest } from '../support/after-this-test.ts';
 import { useTestDatabase } from '../support/test-database.ts';
+import { alive, until, childrenOf } from './support/processes.ts';
 
 // The local target for real: a production bundle built once for the file, two `hermes serve`
 // processes on free ports, Debian's nginx under the target's own prefix, and one migrated PostgreSQL
@@ -68,42 +69,6 @@ async function freePorts(count: number): Promise<number[]> {
     return ports;
   } finally {
     await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  }
-}
-
-function alive(pid: number | null | undefined): boolean {
-  // Never 0 or below: kill(0) and kill(-1) would ask about a whole group, or every process.
-  if (pid === null || pid === undefined || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The processes whose parent is `pid` (nginx's workers of its master), from /proc. */
-function childrenOf(pid: number): number[] {
-  const children: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      // `pid (comm) state ppid ...`: comm may hold spaces, so read after its closing parenthesis.
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) children.push(Number(entry));
-    } catch {
-      // Gone while listed.
-    }
-  }
-  return children;
-}
-
-async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 

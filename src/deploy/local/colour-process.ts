@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { processStartTicks } from '../../db/process-identity.ts';
 import { HermesError } from '../../errors/hermes-error.ts';
 import type { ReleaseRole } from '../../runtime/release-role.ts';
+import { poll } from './poll.ts';
 import { bundleFile } from './release-dir.ts';
 
 export interface ColourProcess {
@@ -81,8 +82,6 @@ export function logTail(logFile: string, lines = 5): string {
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Waits until the colour answers /readyz 200; fails when it exits first or the deadline passes,
  * with the end of its log.
@@ -92,23 +91,24 @@ export async function waitUntilReady(
   colour: ColourProcess,
   options: { timeoutMs: number; logFile: string; signal: AbortSignal },
 ): Promise<void> {
-  const deadline = Date.now() + options.timeoutMs;
-  let last = 'no answer yet';
-  while (Date.now() < deadline && !options.signal.aborted) {
-    if (!colourAlive(colour)) {
-      throw new HermesError('deploy_target_failed', `the release exited before it was ready`, {
-        details: [logTail(options.logFile)].filter((line) => line !== ''),
-      });
-    }
-    try {
-      const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) });
-      if (response.status === 200) return;
-      last = `/readyz answered ${String(response.status)}: ${(await response.text()).slice(0, 200)}`;
-    } catch (error) {
-      last = `/readyz: ${error instanceof Error ? error.message : String(error)}`;
-    }
-    await sleep(200);
-  }
+  const last = await poll(
+    async () => {
+      if (!colourAlive(colour)) {
+        throw new HermesError('deploy_target_failed', `the release exited before it was ready`, {
+          details: [logTail(options.logFile)].filter((line) => line !== ''),
+        });
+      }
+      try {
+        const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) });
+        if (response.status === 200) return null;
+        return `/readyz answered ${String(response.status)}: ${(await response.text()).slice(0, 200)}`;
+      } catch (error) {
+        return `/readyz: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    },
+    { timeoutMs: options.timeoutMs, intervalMs: 200, signal: options.signal },
+  );
+  if (last === null) return;
   throw new HermesError(
     'deploy_target_failed',
     `the release was not ready within ${String(options.timeoutMs)} ms (${last})`,
@@ -122,11 +122,10 @@ export async function waitUntilReady(
 export async function stopColour(colour: ColourProcess, graceMs: number): Promise<void> {
   if (!colourAlive(colour)) return;
   process.kill(colour.pid, 'SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline) {
-    if (!colourAlive(colour)) return;
-    await sleep(50);
-  }
+  await poll(() => Promise.resolve(colourAlive(colour) ? 'running' : null), {
+    timeoutMs: graceMs,
+    intervalMs: 50,
+  });
   if (colourAlive(colour)) process.kill(colour.pid, 'SIGKILL');
 }
 

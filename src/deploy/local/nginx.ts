@@ -5,6 +5,7 @@ import { HermesError } from '../../errors/hermes-error.ts';
 import { errorMessage } from '../../errors/error-message.ts';
 import type { LocalLayout } from './local-layout.ts';
 import { renderNginxConfig, type NginxSite } from './nginx-config.ts';
+import { poll } from './poll.ts';
 
 const commandTimeoutMs = 15_000;
 
@@ -133,16 +134,11 @@ export class Nginx {
     const pid = this.pid();
     if (pid === null) return false;
     await this.#run(['-s', 'quit']);
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      try {
-        process.kill(pid, 0);
-      } catch {
-        return true;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    process.kill(pid, 'SIGKILL');
+    const running = await poll(() => Promise.resolve(this.pid() === pid ? 'running' : null), {
+      timeoutMs,
+      intervalMs: 50,
+    });
+    if (running !== null) process.kill(pid, 'SIGKILL');
     return true;
   }
 }

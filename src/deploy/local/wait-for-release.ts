@@ -1,6 +1,6 @@
 import { HermesError } from '../../errors/hermes-error.ts';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { poll } from './poll.ts';
 
 /**
  * Waits until `url`'s /health answers 200 from the release asked for (its deployment id; any
@@ -11,23 +11,24 @@ export async function waitForRelease(
   url: string,
   options: { deploymentId: string | null; timeoutMs: number; signal: AbortSignal },
 ): Promise<void> {
-  const deadline = Date.now() + options.timeoutMs;
-  let last = 'no answer yet';
-  while (Date.now() < deadline && !options.signal.aborted) {
-    try {
-      const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) });
-      const body = (await response.json()) as { deployment_id?: unknown };
-      if (
-        response.status === 200 &&
-        (options.deploymentId === null || body.deployment_id === options.deploymentId)
-      )
-        return;
-      last = `/health answered ${String(response.status)} from deployment ${typeof body.deployment_id === 'string' ? body.deployment_id : 'none'}`;
-    } catch (error) {
-      last = `/health: ${error instanceof Error ? error.message : String(error)}`;
-    }
-    await sleep(100);
-  }
+  const last = await poll(
+    async () => {
+      try {
+        const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) });
+        const body = (await response.json()) as { deployment_id?: unknown };
+        if (
+          response.status === 200 &&
+          (options.deploymentId === null || body.deployment_id === options.deploymentId)
+        )
+          return null;
+        return `/health answered ${String(response.status)} from deployment ${typeof body.deployment_id === 'string' ? body.deployment_id : 'none'}`;
+      } catch (error) {
+        return `/health: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    },
+    { timeoutMs: options.timeoutMs, intervalMs: 100, signal: options.signal },
+  );
+  if (last === null) return;
   throw new HermesError(
     'deploy_target_failed',
     `${url} did not serve the new release within ${String(options.timeoutMs)} ms (${last})`,

@@ -1,7 +1,11 @@
 import { resolve } from 'node:path';
-import { Migrator } from '../../migrations/migrator.ts';
+import { configuredMigrator } from '../../migrations/configured-migrator.ts';
 import { packageVersion } from '../../migrations/release-of.ts';
 import { allGates } from '../../gates/all-gates.ts';
+import { quoteRecords } from '../../gates/builtin/db/record-table.ts';
+import { assetsPlan } from '../../gates/builtin/deploy/assets/upload-assets.ts';
+import { specQuery } from '../../gates/builtin/deploy/data-snapshot.ts';
+import { gateThresholds } from '../../gates/builtin/support/thresholds.ts';
 import { findPassingRun } from '../../gates/history/find-passing-run.ts';
 import { gitClean } from '../../gates/history/git-clean.ts';
 import { gitHead } from '../../gates/history/git-head.ts';
@@ -10,15 +14,6 @@ import { liveDeployment } from '../ledger/live-deployment.ts';
 import { makeRelease, releaseVersion } from '../release/make-release.ts';
 import { openTarget } from '../target/open-target.ts';
 import type { DeployRequest } from './deploy-request.ts';
-import { assetsPlan } from '../../gates/builtin/deploy/assets/upload-assets.ts';
-
-/** The §2.2.2 query db.migrate.production takes before and after migrating. */
-export const dataMigrationQuery = `SELECT
-    COUNT(*) as total_records,
-    COUNT(DISTINCT lead_id) as unique_leads,
-    MIN(created_at) as earliest_record,
-    MAX(created_at) as latest_record
-FROM hermes_leads;`;
 
 export interface PlannedStep {
   step: string;
@@ -58,12 +53,7 @@ export async function planDeploy(request: DeployRequest): Promise<DeployPlan> {
       configFile: request.configFile,
     });
     const live = await liveDeployment(db.pool).catch(() => null);
-    const migrator = new Migrator({
-      pool: db.pool,
-      dir: resolve(source, config.migrations.dir),
-      lockTimeoutMs: config.migrations.lockTimeoutMs,
-      statementTimeoutMs: config.migrations.statementTimeoutMs,
-    });
+    const migrator = configuredMigrator(db.pool, source, config.migrations);
     const plan = await migrator.plan('up');
     const gates = allGates(config);
     const stageGates = (stage: 'pre-deploy' | 'post-deploy') =>
@@ -108,7 +98,7 @@ export async function planDeploy(request: DeployRequest): Promise<DeployPlan> {
           ...plan.blockers.map((blocker) => `refused: ${blocker}`),
         ],
         sql: [
-          { name: '§2.2.2', sql: dataMigrationQuery },
+          { name: '§2.2.2', sql: specQuery(quoteRecords(gateThresholds(config).db.records)) },
           ...plan.steps.map((s) => ({ name: s.name, sql: s.upSql })),
         ],
       },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderNginxConfig } from '../../../src/deploy/local/nginx-config.ts';
+import { renderNginxConfig, type NginxSite } from '../../../src/deploy/local/nginx-config.ts';
 
 /** The lines of one block (`upstream hermes_live {` ... `}`), without their indentation. */
 function block(config: string, opening: string): string[] {
@@ -16,15 +16,21 @@ function block(config: string, opening: string): string[] {
 
 const publicRoot = '/srv/hermes deploy/public';
 
+/** The config for a site on 127.0.0.1:18080 sending to 18081, with `changes`. */
+function render(changes: Partial<NginxSite> = {}): string {
+  return renderNginxConfig({
+    listenHost: '127.0.0.1',
+    listenPort: 18080,
+    upstreamPort: 18081,
+    publicRoot,
+    workerUser: null,
+    ...changes,
+  });
+}
+
 describe('renderNginxConfig', () => {
   it('sends traffic to the live colour’s private port on the loopback address', () => {
-    const config = renderNginxConfig({
-      listenHost: '127.0.0.1',
-      listenPort: 18080,
-      upstreamPort: 18081,
-      publicRoot,
-      workerUser: null,
-    });
+    const config = render();
     const servers = block(config, 'upstream hermes_live').filter((line) => line.startsWith('server '));
     expect(servers).toEqual(['server 127.0.0.1:18081;']);
     expect(config).not.toContain(' down;');
@@ -32,40 +38,19 @@ describe('renderNginxConfig', () => {
   });
 
   it('before the first release has only a placeholder server marked down (nginx answers 502/503)', () => {
-    const config = renderNginxConfig({
-      listenHost: '127.0.0.1',
-      listenPort: 18080,
-      upstreamPort: null,
-      publicRoot,
-      workerUser: null,
-    });
+    const config = render({ upstreamPort: null });
     const servers = block(config, 'upstream hermes_live').filter((line) => line.startsWith('server '));
     expect(servers).toEqual(['server 127.0.0.1:9 down;']);
   });
 
   it('listens on the public host and port it is given', () => {
-    const config = renderNginxConfig({
-      listenHost: '0.0.0.0',
-      listenPort: 9443,
-      upstreamPort: 18081,
-      publicRoot,
-      workerUser: null,
-    });
+    const config = render({ listenHost: '0.0.0.0', listenPort: 9443 });
     expect(config).toMatch(/^\s*listen 0\.0\.0\.0:9443;$/m);
     expect(config.match(/^\s*listen /gm)).toHaveLength(1);
   });
 
   it('keeps upstream connections alive for less than the release’s 72 s keep-alive', () => {
-    const upstream = block(
-      renderNginxConfig({
-        listenHost: '127.0.0.1',
-        listenPort: 18080,
-        upstreamPort: 18081,
-        publicRoot,
-        workerUser: null,
-      }),
-      'upstream hermes_live',
-    );
+    const upstream = block(render(), 'upstream hermes_live');
     const timeout = upstream.find((line) => line.startsWith('keepalive_timeout '));
     const seconds = Number(/^keepalive_timeout (\d+)s;$/.exec(timeout ?? '')?.[1]);
     expect(seconds).toBeGreaterThan(0);
@@ -74,13 +59,7 @@ describe('renderNginxConfig', () => {
   });
 
   it('never retries a non-idempotent request (a lead’s POST is sent once) and reuses upstream connections', () => {
-    const config = renderNginxConfig({
-      listenHost: '127.0.0.1',
-      listenPort: 18080,
-      upstreamPort: 18081,
-      publicRoot,
-      workerUser: null,
-    });
+    const config = render();
     expect(config).not.toContain('non_idempotent');
     // The server's own lines, which every location that proxies inherits.
     const server = block(config, 'server');
@@ -95,13 +74,7 @@ describe('renderNginxConfig', () => {
   });
 
   it('serves /assets/ from the uploaded directory first, as immutable JavaScript and CSS, and any other name from the release', () => {
-    const config = renderNginxConfig({
-      listenHost: '127.0.0.1',
-      listenPort: 18080,
-      upstreamPort: 18081,
-      publicRoot,
-      workerUser: null,
-    });
+    const config = render();
     const start = config.indexOf('location /assets/ {');
     expect(start).toBeGreaterThan(0);
     const assets = config
@@ -119,34 +92,19 @@ describe('renderNginxConfig', () => {
   });
 
   it('names the workers’ user only when told (nginx started by root), before anything else is read', () => {
-    const site = { listenHost: '127.0.0.1', listenPort: 18080, upstreamPort: 18081, publicRoot };
-    expect(renderNginxConfig({ ...site, workerUser: null })).not.toMatch(/^user /m);
-    expect(renderNginxConfig({ ...site, workerUser: 'root' })).toMatch(
-      /^daemon on;\nuser root;\npid nginx\.pid;$/m,
-    );
+    expect(render()).not.toMatch(/^user /m);
+    expect(render({ workerUser: 'root' })).toMatch(/^daemon on;\nuser root;\npid nginx\.pid;$/m);
   });
 
   it('refuses a public directory nginx would read wrongly, naming the setting', () => {
     for (const bad of ['/srv/a"b', '/srv/a\\b', '/srv/$dir', '/srv/a\nb'])
-      expect(() =>
-        renderNginxConfig({
-          listenHost: '127.0.0.1',
-          listenPort: 1,
-          upstreamPort: null,
-          publicRoot: bad,
-          workerUser: null,
-        }),
-      ).toThrow(/nginx cannot be given a path .*\(deploy\.local\.dir\)$/);
+      expect(() => render({ listenPort: 1, upstreamPort: null, publicRoot: bad })).toThrow(
+        /nginx cannot be given a path .*\(deploy\.local\.dir\)$/,
+      );
   });
 
   it('keeps everything nginx writes under its own prefix (relative paths, its own pid file)', () => {
-    const config = renderNginxConfig({
-      listenHost: '127.0.0.1',
-      listenPort: 18080,
-      upstreamPort: 18081,
-      publicRoot,
-      workerUser: null,
-    });
+    const config = render();
     expect(config).toMatch(/^pid nginx\.pid;$/m);
     expect(config).toMatch(/^error_log logs\/error\.log warn;$/m);
     const directives = ['pid', 'error_log', 'access_log', 'client_body_temp_path', 'proxy_temp_path'];

@@ -4,11 +4,11 @@ import { createPool } from '../../../db/pool.ts';
 import type { Database } from '../../../db/open-database.ts';
 import type { MigrationFile } from '../../../migrations/migration-file.ts';
 import type { MigrationStatus } from '../../../migrations/migration-status.ts';
-import { Migrator, type MigrationRunResult } from '../../../migrations/migrator.ts';
+import { configuredMigrator } from '../../../migrations/configured-migrator.ts';
+import type { MigrationRunResult } from '../../../migrations/migrator.ts';
 import { releaseOf } from '../../../migrations/release-of.ts';
 import type { Evidence, Gate, GateContext, GateOutcome } from '../../gate.ts';
 import { withGateDatabase } from '../support/database-guard.ts';
-import { migrationsDirOf } from '../support/migrated-scratch.ts';
 import { errorOutcome, listSome, plural } from '../support/outcome.ts';
 import { describeThresholds, gateThresholds } from '../support/thresholds.ts';
 import { takeRecordsSnapshot } from './data-snapshot.ts';
@@ -87,11 +87,7 @@ async function migrateProduction(
 ): Promise<GateOutcome> {
   const settings = gateThresholds(ctx.config).deploy.migrate;
   const records = gateThresholds(ctx.config).db.records;
-  const migrator = new Migrator({
-    pool,
-    dir: migrationsDirOf(ctx),
-    lockTimeoutMs: ctx.config.migrations.lockTimeoutMs,
-    statementTimeoutMs: ctx.config.migrations.statementTimeoutMs,
+  const migrator = configuredMigrator(pool, ctx.cwd, ctx.config.migrations, {
     lockWaitMs: settings.lockWait,
     // db.schema.breaking finds the release a deployment replaces by this.
     release: releaseOf(ctx.cwd),

@@ -3,7 +3,8 @@ import type { Pool } from 'pg';
 import { createPool } from '../../../db/pool.ts';
 import { createScratchDatabase } from '../../../db/scratch-database.ts';
 import type { Database } from '../../../db/open-database.ts';
-import { Migrator } from '../../../migrations/migrator.ts';
+import { configuredMigrator } from '../../../migrations/configured-migrator.ts';
+import type { Migrator } from '../../../migrations/migrator.ts';
 import type { GateContext } from '../../gate.ts';
 
 /** The migrations directory of the judged repository. */
@@ -12,11 +13,7 @@ export function migrationsDirOf(ctx: GateContext): string {
 }
 
 export function migratorFor(ctx: GateContext, pool: Pool): Migrator {
-  return new Migrator({
-    pool,
-    dir: migrationsDirOf(ctx),
-    lockTimeoutMs: ctx.config.migrations.lockTimeoutMs,
-    statementTimeoutMs: ctx.config.migrations.statementTimeoutMs,
+  return configuredMigrator(pool, ctx.cwd, ctx.config.migrations, {
     lockWaitMs: 30_000,
     appliedBy: 'hermes-gates',
   });
