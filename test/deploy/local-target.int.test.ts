@@ -551,7 +551,7 @@ describe('the local target', { timeout: 120_000 }, () => {
     const error = await failure(() => s.target.activate(green, signal), 'deploy_target_failed');
     expect(error.message).toMatch(/^nginx could not start: .*Address already in use/);
     expect(error.message).toContain(
-      `; nginx's master (pid ${String(master)}, in nginx.pid) died: its workers still hold the port`,
+      `; nginx's master (pid ${String(master)}, in nginx.pid) is gone: if its workers still hold the port, they serve the config it had`,
     );
     expect(s.target.status().live).toBe('blue');
     expect(s.roleOf('green')).toBe('standby');

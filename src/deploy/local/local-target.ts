@@ -1,7 +1,9 @@
 import type { HermesConfig } from '../../config/schema.ts';
-import { mkdirSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
+import { errorMessage } from '../../errors/error-message.ts';
 import { HermesError } from '../../errors/hermes-error.ts';
 import type { AssetsHome, Release, ReleaseInfo, Target } from '../target/target.ts';
 import {
@@ -30,6 +32,7 @@ import {
 import { Nginx } from './nginx.ts';
 import type { NginxSite } from './nginx-config.ts';
 import { createReleaseDir, readReleaseEnv } from './release-dir.ts';
+import { poll } from './poll.ts';
 import { waitForRelease } from './wait-for-release.ts';
 
 export interface ColourStatus {
@@ -47,6 +50,36 @@ export interface LocalStatus {
   nginxRunning: boolean;
   live: Colour | null;
   colours: ColourStatus[];
+}
+
+/**
+ * After nginx started or reloaded: until a file put in `dir` is served at `baseUrl` (a reload's old
+ * workers, without the files' location, may still answer for a moment).
+ */
+async function servingFiles(dir: string, baseUrl: string): Promise<void> {
+  const probe = `.probe-${randomUUID()}.txt`;
+  writeFileSync(join(dir, probe), probe);
+  try {
+    const last = await poll(
+      async () => {
+        try {
+          const response = await fetch(`${baseUrl}/${probe}`, { signal: AbortSignal.timeout(2_000) });
+          const body = await response.text();
+          return response.status === 200 && body === probe ? null : `answered ${String(response.status)}`;
+        } catch (error) {
+          return errorMessage(error);
+        }
+      },
+      { timeoutMs: 10_000, intervalMs: 50 },
+    );
+    if (last !== null)
+      throw new HermesError(
+        'deploy_target_failed',
+        `nginx did not serve ${dir} at ${baseUrl} within 10 s (${last})`,
+      );
+  } finally {
+    rmSync(join(dir, probe), { force: true });
+  }
 }
 
 const processOf = (slot: ColourSlot): ColourProcess | null =>
@@ -302,8 +335,9 @@ export class LocalTarget implements Target {
     mkdirSync(dir, { recursive: true });
     const state = this.#state();
     const live = state.live === null ? null : state.colours[state.live];
-    await this.#nginx.ensure({ ...this.#site(), upstreamPort: live?.port ?? null });
-    return { dir, baseUrl: `${this.publicUrl}/assets` };
+    const baseUrl = `${this.publicUrl}/assets`;
+    if (await this.#nginx.ensure(this.#site(), live?.port ?? null)) await servingFiles(dir, baseUrl);
+    return { dir, baseUrl };
   }
 
   status(): LocalStatus {

@@ -25,6 +25,13 @@ function tail(output: string): string {
     .join('; ');
 }
 
+/** The live colour's port in a config this target wrote; null for the placeholder before any release. */
+export function servedUpstream(config: string): number | null {
+  const block = /upstream hermes_live \{([^}]*)\}/.exec(config)?.[1] ?? '';
+  const port = /^\s*server 127\.0\.0\.1:(\d+);$/m.exec(block)?.[1];
+  return port === undefined ? null : Number(port);
+}
+
 /** nginx with the target's own prefix and config; never the system's. */
 export class Nginx {
   readonly #bin: string;
@@ -103,9 +110,11 @@ export class Nginx {
     const deadMaster = running ? null : this.#recordedPid();
     const result = await this.#run(running ? ['-s', 'reload'] : []);
     if (!result.ok) {
+      // Not loaded: the file must say what nginx serves, or a later ensure() would skip the reload.
+      if (previous !== null) writeFileSync(nginxConf, previous);
       const held =
         deadMaster !== null && result.output.includes('Address already in use')
-          ? `; nginx's master (pid ${String(deadMaster)}, in nginx.pid) died: its workers still hold the port and serve the config it had, so stop those "nginx: worker process" processes and run this again`
+          ? `; nginx's master (pid ${String(deadMaster)}, in nginx.pid) is gone: if its workers still hold the port, they serve the config it had; stop those "nginx: worker process" processes and run this again`
           : '';
       throw new HermesError(
         'deploy_target_failed',
@@ -115,18 +124,26 @@ export class Nginx {
   }
 
   /**
-   * Running with the config for `site`: started, or reloaded with it, only when it is not already
-   * what the running nginx serves (a reload closes idle client connections, so none without cause).
+   * Running with the config for `site`: started (sending to `idleUpstream`), or reloaded with it,
+   * only when it is not already what the running nginx serves (a reload closes idle client
+   * connections, so none without cause). True when nginx was started or reloaded.
    */
-  async ensure(site: NginxSite): Promise<void> {
-    let current: string | null = null;
+  async ensure(site: Omit<NginxSite, 'upstreamPort'>, idleUpstream: number | null): Promise<boolean> {
+    const current = this.#currentConfig();
+    // A running nginx keeps the upstream it serves (a switch may be under way), whatever the state says.
+    const running = this.pid() !== null && current !== null;
+    const upstreamPort = running ? servedUpstream(current) : idleUpstream;
+    if (running && current === renderNginxConfig({ ...site, upstreamPort })) return false;
+    await this.apply({ ...site, upstreamPort });
+    return true;
+  }
+
+  #currentConfig(): string | null {
     try {
-      current = readFileSync(this.#layout.nginxConf, 'utf8');
+      return readFileSync(this.#layout.nginxConf, 'utf8');
     } catch {
-      current = null;
+      return null;
     }
-    if (this.pid() !== null && current === renderNginxConfig(site)) return;
-    await this.apply(site);
   }
 
   /** Graceful stop (`-s quit`): workers finish their requests; resolves once the master is gone. */

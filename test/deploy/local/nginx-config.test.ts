@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderNginxConfig, type NginxSite } from '../../../src/deploy/local/nginx-config.ts';
+import { servedUpstream } from '../../../src/deploy/local/nginx.ts';
 
 /** The lines of one block (`upstream hermes_live {` ... `}`), without their indentation. */
 function block(config: string, opening: string): string[] {
@@ -115,5 +116,11 @@ describe('renderNginxConfig', () => {
       .map(([, path]) => (path ?? '').replace(/;$/, ''));
     expect(paths.length).toBeGreaterThanOrEqual(7);
     for (const path of paths) expect(path.startsWith('/')).toBe(false);
+  });
+
+  it('reads back the live colour’s port from a config it wrote, and none from the placeholder', () => {
+    expect(servedUpstream(render({ upstreamPort: 18_082 }))).toBe(18_082);
+    expect(servedUpstream(render({ upstreamPort: null }))).toBeNull();
+    expect(servedUpstream('# not ours\n')).toBeNull();
   });
 });

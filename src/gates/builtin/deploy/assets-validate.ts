@@ -11,7 +11,7 @@ import { assetHistoryDir, earlierAssets, rememberManifest } from './assets/asset
 import { bundleManifest } from './assets/bundle-manifest.ts';
 import { manifestProblems } from './assets/judge-manifest.ts';
 import { fetchServed, servedProblem } from './assets/served-asset.ts';
-import { assetsDestination, uploadAssets, writeBuildManifest } from './assets/upload-assets.ts';
+import { assetsDestination, uploadAssets, writeBuildManifest, type Upload } from './assets/upload-assets.ts';
 import type { PipelineHooks } from './pipeline-hooks.ts';
 
 const fetchTimeoutMs = 10_000;
@@ -41,23 +41,34 @@ function builtAssets(bundleDir: string, manifest: AssetManifest): Map<string, Bu
   return built;
 }
 
-/** The sha256 of every file the build wrote, by path, from its release.json; null when it has none. */
-function recordedFiles(bundleDir: string): Map<string, string> | null {
+/** The sha256 of every file the build wrote, by path, from its release.json; or why it cannot be read. */
+function recordedFiles(bundleDir: string): Map<string, string> | string {
+  if (!existsSync(join(bundleDir, bundleFile))) return `no ${bundleFile}`;
   const path = join(bundleDir, manifestFile);
-  if (!existsSync(path)) return null;
+  if (!existsSync(path)) return `no ${manifestFile}`;
   let files: unknown;
   try {
     ({ files } = JSON.parse(readFileSync(path, 'utf8')) as { files?: unknown });
-  } catch {
-    return null;
+  } catch (error) {
+    return `${manifestFile} cannot be read (${errorMessage(error)})`;
   }
   const recorded = new Map<string, string>();
-  if (!Array.isArray(files)) return recorded;
+  if (!Array.isArray(files)) return `${manifestFile} lists no files`;
   for (const file of files as unknown[]) {
     const { path: filePath, sha256 } = (file ?? {}) as { path?: unknown; sha256?: unknown };
     if (typeof filePath === 'string' && typeof sha256 === 'string') recorded.set(filePath, sha256);
   }
   return recorded;
+}
+
+/**
+ * Why the build is not of the release's commit (a build left from before a pull), or null. Only a
+ * version with its commit (`0.1.0+abc1234`) and a build that knows its own can be compared.
+ */
+function staleBuild(release: Release, builtCommit: string | null): string | null {
+  const commit = /\+([0-9a-f]{7,40})$/.exec(release.version)?.[1];
+  if (commit === undefined || builtCommit === null || builtCommit.startsWith(commit)) return null;
+  return `the build is of commit ${builtCommit.slice(0, 7)}, the release ${release.version} of ${commit}: build it again (npm run build:production)`;
 }
 
 /** The target, or why there is none here (the local one on the embedded database): an upload destination needs none. */
@@ -102,14 +113,16 @@ async function fetchBack(
 
 async function validate(ctx: GateContext, hooks: PipelineHooks, release: Release): Promise<GateOutcome> {
   const recorded = recordedFiles(release.bundleDir);
-  if (!existsSync(join(release.bundleDir, bundleFile)) || recorded === null)
+  if (typeof recorded === 'string')
     return errorOutcome(
       'no production build to validate',
-      `${release.bundleDir}: no ${existsSync(join(release.bundleDir, bundleFile)) ? manifestFile : bundleFile} (npm run build:production first)`,
+      `${release.bundleDir}: ${recorded} (npm run build:production first)`,
     );
   ctx.log('asking the bundle for its asset manifest');
   const listed = await bundleManifest(release, ctx.env, ctx.signal);
   if ('problem' in listed) return { status: 'fail', summary: listed.problem };
+  const stale = staleBuild(release, listed.manifest.commit);
+  if (stale !== null) return { status: 'fail', summary: stale };
   // The release's version (package version and commit), as the ledger names it.
   const manifest: AssetManifest = { ...listed.manifest, version: release.version };
   const built = builtAssets(release.bundleDir, manifest);
@@ -132,7 +145,8 @@ async function validate(ctx: GateContext, hooks: PipelineHooks, release: Release
 
   const { target, why } = await openedTarget(hooks, ctx);
   const destination = assetsDestination(ctx.config, ctx.cwd, target);
-  if (destination.kind === 'release') {
+  // Loaded from a CDN that Hermes does not upload to: still fetched back, since the pages load them there.
+  if (destination.kind === 'release' && !URL.canParse(manifest.baseUrl)) {
     const because =
       target === null ? `no target here: ${why ?? 'none'}` : `the ${target.name} target serves no files`;
     return {
@@ -142,23 +156,25 @@ async function validate(ctx: GateContext, hooks: PipelineHooks, release: Release
       evidence,
     };
   }
-  ctx.log(`uploading ${counted}`);
-  const files = manifest.assets.map((asset) => ({
-    file: asset.file,
-    body: built.get(asset.name) ?? Buffer.alloc(0),
-  }));
-  let upload;
-  try {
-    upload = await uploadAssets(destination, files, manifest, {
-      cwd: ctx.cwd,
-      env: ctx.env,
-      signal: ctx.signal,
-      target,
-    });
-  } catch (error) {
-    return { status: 'fail', summary: `the assets were not uploaded: ${errorMessage(error)}`, evidence };
+  let upload: Upload = { where: '', servedFrom: null, detail: '' };
+  if (destination.kind !== 'release') {
+    ctx.log(`uploading ${counted}`);
+    const files = manifest.assets.map((asset) => ({
+      file: asset.file,
+      body: built.get(asset.name) ?? Buffer.alloc(0),
+    }));
+    try {
+      upload = await uploadAssets(destination, files, manifest, {
+        cwd: ctx.cwd,
+        env: ctx.env,
+        signal: ctx.signal,
+        target,
+      });
+    } catch (error) {
+      return { status: 'fail', summary: `the assets were not uploaded: ${errorMessage(error)}`, evidence };
+    }
+    evidence.push({ kind: 'text', title: `upload to ${upload.where}`, content: upload.detail });
   }
-  evidence.push({ kind: 'text', title: `upload to ${upload.where}`, content: upload.detail });
   const base = fetchBase(manifest, upload.servedFrom, target);
   if (base === null)
     return errorOutcome(
@@ -186,7 +202,7 @@ async function validate(ctx: GateContext, hooks: PipelineHooks, release: Release
   rememberManifest(assetHistoryDir(ctx.cwd, ctx.config), manifest);
   return {
     status: 'pass',
-    summary: `${counted} of ${release.version} uploaded to ${upload.where} and fetched back from ${base}: sha256, SRI and type match the manifest, and every page loads them by versioned name with integrity`,
+    summary: `${counted} of ${release.version} ${destination.kind === 'release' ? 'not uploaded by Hermes (assets.upload unset)' : `uploaded to ${upload.where}`} and fetched back from ${base}: sha256, SRI and type match the manifest, and every page loads them by versioned name with integrity`,
     measurements,
     evidence,
   };
@@ -199,7 +215,7 @@ export function assetsValidateGate(hooks: PipelineHooks): Gate {
     stage: 'deploy',
     title: 'Asset validation',
     description:
-      "`npm run assets:validate`: asks the production bundle for its asset manifest (`hermes assets manifest --json`: every asset its pages serve, with sha256, SRI integrity and versioned URL, and every reference its pages make), checks it against the build's files (present, same hashes, names versioned by content) and the pages (each asset loaded by its versioned URL with its integrity, and `crossorigin` from another origin), and writes it beside the build as assets-manifest.json with the release's version. Then uploads the versioned files to `assets.upload.dir` or through `assets.upload.command`, or else into the local target's directory that its nginx serves at /assets/ (never deleting an earlier release's), and fetches every one back over HTTP from `assets.publicBaseUrl` (else the target's /assets): a missing, stale (an earlier release's content), altered or wrongly typed asset fails, named, as does one a page on another origin may not load.",
+      "`npm run assets:validate`: asks the production bundle for its asset manifest (`hermes assets manifest --json`: every asset its pages serve, with sha256, SRI integrity and versioned URL, and every reference its pages make), checks it against the build (of the release's commit; its files the ones release.json recorded, names versioned by content) and the pages (each asset loaded by its versioned URL with its integrity, and `crossorigin` from another origin), and writes it beside the build as assets-manifest.json with the release's version. Then uploads the versioned files to `assets.upload.dir` or through `assets.upload.command`, or else into the local target's directory that its nginx serves at /assets/ (never deleting an earlier release's), and fetches every one back over HTTP from `assets.publicBaseUrl` (also when the team uploads by other means) or else the target's /assets: a missing, stale (an earlier release's content), altered or wrongly typed asset fails, named, as does one a page on another origin may not load.",
     spec: '§2.1.2',
     timeoutMs: 300_000,
     async run(ctx): Promise<GateOutcome> {

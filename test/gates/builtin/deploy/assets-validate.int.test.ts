@@ -128,6 +128,22 @@ function source(
   return { cwd, hooks, release, config };
 }
 
+/** A target serving no files itself (like the command target), whose pages are on `publicUrl`. */
+function shopTarget(publicUrl = 'https://shop.example.test'): Target {
+  const refuse = () => Promise.reject(new Error('assets.validate only asks where the target serves files'));
+  return {
+    name: 'command',
+    publicUrl,
+    plan: () => Promise.resolve([]),
+    prepare: refuse,
+    activate: refuse,
+    discard: refuse,
+    current: refuse,
+    previous: refuse,
+    rollback: refuse,
+  };
+}
+
 async function validate(run: ReturnType<typeof source>) {
   const ctx = gateContext({ config: run.config, cwd: run.cwd });
   return { outcome: await assetsValidateGate(run.hooks).run(ctx), logs: ctx.logs };
@@ -196,19 +212,28 @@ describe('assets.validate', () => {
   it('runs assets.upload.command with the staged files, the manifest and the version in its environment', async () => {
     const served = await cdn();
     const seen = join(scratch, `seen-${String(Date.now())}`);
-    const run = source({
-      publicBaseUrl: served.baseUrl,
-      upload: {
-        command: `cp "$HERMES_ASSETS_DIR"/contact-form.* "${served.dir}/" && printf '%s\\n' "$HERMES_RELEASE_VERSION" "$HERMES_ASSETS_BASE_URL" > "${seen}" && cp "$HERMES_ASSETS_MANIFEST" "${seen}.json"`,
+    const run = source(
+      {
+        publicBaseUrl: served.baseUrl,
+        upload: {
+          command: `cp "$HERMES_ASSETS_DIR"/contact-form.* "${served.dir}/" && printf '%s\\n' "$HERMES_RELEASE_VERSION" "$HERMES_ASSETS_BASE_URL" > "${seen}" && cp "$HERMES_ASSETS_MANIFEST" "${seen}.json" && ls -A "$HERMES_ASSETS_DIR" > "${seen}.ls"`,
+        },
       },
-    });
+      shopTarget(),
+    );
     const { outcome } = await validate(run);
     expect(outcome.status).toBe('pass');
     expect(outcome.summary).toContain('uploaded to assets.upload.command and fetched back from');
     expect(readFileSync(seen, 'utf8')).toBe(`3.1.0+abc1234\n${served.baseUrl}\n`);
     expect(JSON.parse(readFileSync(`${seen}.json`, 'utf8'))).toEqual(manifestOf(bundleDir));
-    // Fetched as a page on another origin would load them: CORS was asked for.
-    expect(served.origins.length).toBe(2);
+    // Only the versioned files in the directory a sync publishes; the manifest beside it.
+    expect(readFileSync(`${seen}.ls`, 'utf8').split('\n').filter(Boolean).sort()).toEqual(
+      manifestOf(bundleDir)
+        .assets.map((a) => a.file)
+        .sort(),
+    );
+    // Fetched as a page of the target's origin would load them: CORS asked for that origin.
+    expect(served.origins).toEqual(['https://shop.example.test', 'https://shop.example.test']);
   });
 
   it('fails when the upload command fails, with its exit status and last words', async () => {
@@ -321,21 +346,58 @@ describe('assets.validate', () => {
       summary: 'no production build to validate',
       reason: `${join(scratch, 'never-built')}: no hermes.mjs (npm run build:production first)`,
     });
+    // A build whose release.json is broken says so, not that there is none.
+    const broken = join(scratch, `broken-${String(Date.now())}`);
+    cpSync(bundleDir, broken, { recursive: true });
+    writeFileSync(join(broken, 'release.json'), '{ not json');
+    run.release.bundleDir = broken;
+    expect((await validate(run)).outcome).toMatchObject({
+      status: 'error',
+      reason: expect.stringMatching(
+        /: release\.json cannot be read \(.*\) \(npm run build:production first\)$/,
+      ) as unknown,
+    });
+  });
+
+  it('with a CDN but no upload (the team publishes), still fetches each asset back from it', async () => {
+    const served = await cdn();
+    const run = source({ publicBaseUrl: served.baseUrl }, shopTarget());
+    const missing = await validate(run);
+    expect(missing.outcome.status).toBe('fail');
+    expect(missing.outcome.summary).toMatch(
+      /^2 assets not served as built from http:\/\/127\.0\.0\.1:\d+\/hermes: contact-form\.\w+\.(css|js): missing/,
+    );
+    for (const asset of manifestOf(bundleDir).assets)
+      writeFileSync(join(served.dir, asset.file), builtAsset(asset.name));
+    const { outcome } = await validate(run);
+    expect(outcome.status).toBe('pass');
+    expect(outcome.summary).toContain(
+      `of 3.1.0+abc1234 not uploaded by Hermes (assets.upload unset) and fetched back from ${served.baseUrl}:`,
+    );
+  });
+
+  it('fails a build of another commit than the release’s (a build left from before a pull)', async () => {
+    const copy = join(scratch, `other-commit-${String(Date.now())}`);
+    const settings = { ...buildThresholds.parse(undefined).production, outDir: copy };
+    const report = await runBuild(
+      planBuild(repoRoot, 'production', settings, {
+        version: '3.1.0',
+        commit: 'fedcba9876543210fedcba9876543210fedcba98',
+      }),
+    );
+    expect(report.errors).toEqual([]);
+    const run = source({});
+    run.release.bundleDir = copy;
+    const { outcome } = await validate(run);
+    expect(outcome).toEqual({
+      status: 'fail',
+      summary:
+        'the build is of commit fedcba9, the release 3.1.0+abc1234 of abc1234: build it again (npm run build:production)',
+    });
   });
 
   it('with no upload and a target that serves no files, checks the build and leaves serving to each release', async () => {
-    const refuse = () => Promise.reject(new Error('assets.validate only asks where the target serves files'));
-    const target: Target = {
-      name: 'command',
-      publicUrl: 'http://shop.example.test',
-      plan: () => Promise.resolve([]),
-      prepare: refuse,
-      activate: refuse,
-      discard: refuse,
-      current: refuse,
-      previous: refuse,
-      rollback: refuse,
-    };
+    const target = shopTarget();
     const { outcome } = await validate(source({}, target));
     expect(outcome.status).toBe('pass');
     expect(outcome.summary).toMatch(

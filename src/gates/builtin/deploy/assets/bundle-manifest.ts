@@ -14,6 +14,9 @@ const reference = z.strictObject({
   crossorigin: z.string().nullable(),
 });
 
+/** A file name and nothing else: no directory, no `..`, so nothing is read or written outside. */
+const fileName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected a plain file name');
+
 /** What `hermes assets manifest --json` prints; parsed, since the bundle may be of another version. */
 const manifestSchema = z.strictObject({
   version: z.string(),
@@ -22,8 +25,8 @@ const manifestSchema = z.strictObject({
   baseUrl: z.string(),
   assets: z.array(
     z.strictObject({
-      name: z.string(),
-      file: z.string(),
+      name: fileName,
+      file: fileName,
       url: z.string(),
       contentType: z.string(),
       bytes: z.number().int().nonnegative(),

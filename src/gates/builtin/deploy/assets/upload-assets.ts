@@ -66,7 +66,7 @@ const manifestJson = (manifest: AssetManifest) => `${JSON.stringify(manifest, nu
 
 /**
  * Puts the versioned files where the pages load them from; throws with what went wrong. A command
- * gets a directory holding them and the manifest (HERMES_ASSETS_DIR, HERMES_ASSETS_MANIFEST), the
+ * gets a directory holding them (HERMES_ASSETS_DIR), the manifest beside it (HERMES_ASSETS_MANIFEST), the
  * release's version (HERMES_RELEASE_VERSION) and the URL they must answer at (HERMES_ASSETS_BASE_URL).
  */
 export async function uploadAssets(
@@ -89,10 +89,13 @@ export async function uploadAssets(
     ].join('\n');
     return { where: dir, servedFrom: home?.baseUrl ?? null, detail };
   }
-  const staged = mkdtempSync(join(tmpdir(), 'hermes-assets-'));
+  const staging = mkdtempSync(join(tmpdir(), 'hermes-assets-'));
   try {
+    // The manifest beside the files, not among them: a sync of the directory must not publish an
+    // unversioned file under a cache policy meant for versioned ones.
+    const staged = join(staging, 'files');
     publishToDir(staged, files);
-    const manifestPath = join(staged, manifestFileName);
+    const manifestPath = join(staging, manifestFileName);
     writeFileSync(manifestPath, manifestJson(manifest));
     const env = {
       ...run.env,
@@ -113,7 +116,7 @@ export async function uploadAssets(
       );
     return { where: 'assets.upload.command', servedFrom: null, detail: printed };
   } finally {
-    rmSync(staged, { recursive: true, force: true });
+    rmSync(staging, { recursive: true, force: true });
   }
 }
 
