@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml } from '../../src/text/escape-html.ts';
+import { escapeHtml, unescapeHtml } from '../../src/text/escape-html.ts';
 
 describe('escapeHtml', () => {
   it('escapes the five characters that end text or a quoted attribute', () => {
@@ -15,5 +15,17 @@ describe('escapeHtml', () => {
   it('leaves everything else as it is', () => {
     expect(escapeHtml('Zoë – 50% off, naïve café ✓\n')).toBe('Zoë – 50% off, naïve café ✓\n');
     expect(escapeHtml('')).toBe('');
+  });
+});
+
+describe('unescapeHtml', () => {
+  it('gives back what escapeHtml was given, one level at a time', () => {
+    const text = `<a href="x" title='y'>Tom & Jerry &amp; co</a>`;
+    expect(unescapeHtml(escapeHtml(text))).toBe(text);
+    expect(unescapeHtml('&amp;amp;')).toBe('&amp;');
+  });
+
+  it('leaves other entities and a lone ampersand as they are', () => {
+    expect(unescapeHtml('&#x27; &nbsp; & &copy;')).toBe('&#x27; &nbsp; & &copy;');
   });
 });

@@ -92,12 +92,7 @@ export class Nginx {
   async apply(site: NginxSite): Promise<void> {
     const { nginxPrefix, nginxConf } = this.#layout;
     for (const dir of ['logs', 'temp']) mkdirSync(join(nginxPrefix, dir), { recursive: true });
-    let previous: string | null = null;
-    try {
-      previous = readFileSync(nginxConf, 'utf8');
-    } catch {
-      previous = null;
-    }
+    const previous = this.#currentConfig();
     writeFileSync(nginxConf, renderNginxConfig(site));
     const test = await this.#run(['-t', '-q']);
     if (!test.ok) {

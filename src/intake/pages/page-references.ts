@@ -1,3 +1,5 @@
+import { unescapeHtml } from '../../text/escape-html.ts';
+
 /** An element of a page that loads an asset: what `assets:validate` checks against the manifest. */
 export interface AssetReference {
   readonly tag: 'script' | 'link';
@@ -6,18 +8,6 @@ export interface AssetReference {
   readonly integrity: string | null;
   /** The `crossorigin` attribute; null when the element has none. */
   readonly crossorigin: string | null;
-}
-
-const entities: Readonly<Record<string, string>> = {
-  '&amp;': '&',
-  '&lt;': '<',
-  '&gt;': '>',
-  '&quot;': '"',
-  '&#39;': "'",
-};
-
-function unescapeHtml(text: string): string {
-  return text.replace(/&(?:amp|lt|gt|quot|#39);/g, (entity) => entities[entity] ?? entity);
 }
 
 /** The double-quoted attributes of one start tag, as the page renderers write them (`defer` and other bare ones left out). */

@@ -4,8 +4,8 @@ import { bundleFile, manifestFile } from '../../../deploy/build/plan-build.ts';
 import type { Release, Target } from '../../../deploy/target/target.ts';
 import type { AssetManifest } from '../../../intake/asset-manifest.ts';
 import { errorMessage } from '../../../errors/error-message.ts';
+import { sizeText } from '../../../text/size-text.ts';
 import type { Gate, GateContext, GateOutcome } from '../../gate.ts';
-import { sizeText } from './backup.ts';
 import { errorOutcome, listSome, measure, plural, thrownOutcome } from '../support/outcome.ts';
 import { assetHistoryDir, earlierAssets, rememberManifest } from './assets/asset-history.ts';
 import { bundleManifest } from './assets/bundle-manifest.ts';
@@ -156,7 +156,7 @@ async function validate(ctx: GateContext, hooks: PipelineHooks, release: Release
       evidence,
     };
   }
-  let upload: Upload = { where: '', servedFrom: null, detail: '' };
+  let upload: Upload | null = null;
   if (destination.kind !== 'release') {
     ctx.log(`uploading ${counted}`);
     const files = manifest.assets.map((asset) => ({
@@ -175,13 +175,14 @@ async function validate(ctx: GateContext, hooks: PipelineHooks, release: Release
     }
     evidence.push({ kind: 'text', title: `upload to ${upload.where}`, content: upload.detail });
   }
-  const base = fetchBase(manifest, upload.servedFrom, target);
+  const base = fetchBase(manifest, upload?.servedFrom ?? null, target);
   if (base === null)
     return errorOutcome(
       'uploaded, but not fetched back',
       `the pages load the assets from ${manifest.baseUrl}, a path of no known origin (set assets.publicBaseUrl)`,
     );
   ctx.log(`fetching them back from ${base}`);
+  const historyDir = assetHistoryDir(ctx.cwd, ctx.config);
   const started = performance.now();
   const served = await fetchBack(
     manifest,
@@ -189,7 +190,7 @@ async function validate(ctx: GateContext, hooks: PipelineHooks, release: Release
     {
       crossOrigin: URL.canParse(manifest.baseUrl),
       pageOrigin: target === null ? null : new URL(target.publicUrl).origin,
-      historyDir: assetHistoryDir(ctx.cwd, ctx.config),
+      historyDir,
     },
     ctx.signal,
   );
@@ -199,10 +200,10 @@ async function validate(ctx: GateContext, hooks: PipelineHooks, release: Release
       measurements,
       evidence,
     });
-  rememberManifest(assetHistoryDir(ctx.cwd, ctx.config), manifest);
+  rememberManifest(historyDir, manifest);
   return {
     status: 'pass',
-    summary: `${counted} of ${release.version} ${destination.kind === 'release' ? 'not uploaded by Hermes (assets.upload unset)' : `uploaded to ${upload.where}`} and fetched back from ${base}: sha256, SRI and type match the manifest, and every page loads them by versioned name with integrity`,
+    summary: `${counted} of ${release.version} ${upload === null ? 'not uploaded by Hermes (assets.upload unset)' : `uploaded to ${upload.where}`} and fetched back from ${base}: sha256, SRI and type match the manifest, and every page loads them by versioned name with integrity`,
     measurements,
     evidence,
   };

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { createDump, type Dump } from '../../../backup/create-dump.ts';
 import { isDumpError, type DumpError } from '../../../backup/dump-error.ts';
 import { formatDuration } from '../../../text/duration.ts';
+import { sizeText } from '../../../text/size-text.ts';
 import type { Gate, GateOutcome } from '../../gate.ts';
 import { withGateDatabase } from '../support/database-guard.ts';
 import { errorOutcome, measure, thrownOutcome } from '../support/outcome.ts';
@@ -25,12 +26,6 @@ export function dumpFailureOutcome(error: DumpError, timedOutAfterMs?: number): 
       ? `pg_dump did not finish within ${formatDuration(timedOutAfterMs ?? 0)}: no backup taken`
       : `no backup taken: ${error.message}`;
   return { status: 'fail', summary, evidence };
-}
-
-/** `12.3 KB`, `4.5 MB`: a backup's size as the summary shows it. */
-export function sizeText(bytes: number): string {
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
 function backupOutcome(dump: Dump, durationMs: number): GateOutcome {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DumpError } from '../../../../src/backup/dump-error.ts';
-import { dumpFailureOutcome, sizeText } from '../../../../src/gates/builtin/deploy/backup.ts';
+import { dumpFailureOutcome } from '../../../../src/gates/builtin/deploy/backup.ts';
+import { sizeText } from '../../../../src/text/size-text.ts';
 
 describe('dumpFailureOutcome', () => {
   it('is an error when no pg_dump fits the server: the step could not judge', () => {
