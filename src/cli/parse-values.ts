@@ -102,6 +102,23 @@ export function nonEmpty(what: string): (value: string) => string {
   };
 }
 
+/**
+ * An http(s) URL without credentials (they would land in reports and the history): a release's
+ * public URL. A URL with credentials is echoed without them.
+ */
+export function httpUrl(value: string): string {
+  const expected = 'an http:// or https:// URL without credentials, e.g. https://hermes.example.com';
+  if (!URL.canParse(value)) throw new ExpectedValue(expected, value);
+  const url = new URL(value);
+  if (url.username !== '' || url.password !== '') {
+    url.username = '';
+    url.password = '';
+    throw new ExpectedValue(expected, `${url.href} (with credentials)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ExpectedValue(expected, value);
+  return url.href.replace(/\/+$/, '');
+}
+
 export function parseLeadId(value: string): string {
   if (!leadIdPattern.test(value)) throw new ExpectedValue('a reference such as HS-20261124-7KQ2M9', value);
   return value;

@@ -58,6 +58,11 @@ export interface GateContext {
   /** The repository the gates judge (default: the working directory). */
   readonly cwd: string;
   readonly env: Readonly<NodeJS.ProcessEnv>;
+  /**
+   * The public URL of the release the gates judge (`gates run --url`, or the deployment's), when
+   * one was given; unset, a gate that needs one finds it (src/gates/builtin/support/release-url.ts).
+   */
+  readonly releaseUrl?: string | undefined;
   /** Aborted when the gate's timeout expires or the run is cancelled; long work must honour it. */
   readonly signal: AbortSignal;
   /** The configured database, opened once per run and shared; throws a DatabaseError when unreachable. */

@@ -25,6 +25,8 @@ export interface RunAndRecordStageOptions {
   onPlan?: (plan: StagePlan) => void;
   onEvent?: (event: RunEvent) => void;
   signal?: AbortSignal;
+  /** The release the gates judge (GateContext.releaseUrl): `--url`, or the deployment's. */
+  releaseUrl?: string | undefined;
   /** The deployment this stage runs for, recorded with the run (hermes deploy). */
   deploymentId?: string | undefined;
 }
@@ -49,6 +51,7 @@ export async function runAndRecordStage(options: RunAndRecordStageOptions): Prom
       cwd: options.cwd,
       env: options.env,
       database,
+      releaseUrl: options.releaseUrl,
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });

@@ -107,6 +107,7 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
   await app.register(n8nHealthPlugin, { check: n8nHealth, db: deps.db.pool, metrics: registry });
   await app.register(openApiPlugin, { intake });
   await app.register(formPagePlugin, { intake, retentionDays: admin.retentionDays, tokens, assets });
+  const adminKeys = new AdminKeys(admin.apiKeys);
   await app.register(contactPlugin, {
     pool: deps.db.pool,
     intake,
@@ -114,11 +115,12 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
     metrics,
     tokens,
     assets,
+    adminKeys,
     onLeadCommitted: deps.onLeadCommitted,
   });
   await app.register(adminApiPlugin, {
     pool: deps.db.pool,
-    keys: new AdminKeys(admin.apiKeys),
+    keys: adminKeys,
     admin,
     idempotencyTtlHours: intake.idempotencyTtlHours,
     metrics,

@@ -1,7 +1,8 @@
 import type { Queryable } from '../db/queryable.ts';
 import type { ValidLead } from './lead-schema.ts';
+import type { syntheticSource } from './synthetic-source.ts';
 
-export type LeadSource = 'web-form' | 'api';
+export type LeadSource = 'web-form' | 'api' | typeof syntheticSource;
 
 /** The form token a genuine lead came with: it is marked used in the lead's own statement. */
 export interface FormTokenUse {

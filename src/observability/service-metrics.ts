@@ -9,6 +9,8 @@ export interface PoolStats {
 
 export type LeadOutcome =
   | 'accepted'
+  /** A gate's own lead (the E2E gate's): stored and forwarded, not counted as a person's. */
+  | 'synthetic'
   | 'spam'
   | 'replayed'
   | 'invalid'
@@ -95,7 +97,7 @@ export function createServiceMetrics(registry: Registry, pool: PoolStats, poolMa
     }),
     leadsReceived: new Counter({
       name: 'leads_received_total',
-      help: 'Contact submissions by outcome (accepted, spam, replayed, invalid, rate_limited, unavailable, ...)',
+      help: 'Contact submissions by outcome (accepted, synthetic, spam, replayed, invalid, rate_limited, unavailable, ...)',
       labelNames: ['outcome'],
       registers,
     }),

@@ -1,10 +1,11 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { validLead } from '../intake/support/valid-lead.ts';
-import { cleanEnv, hermesBin, runCli } from '../support/run-cli.ts';
+import { runCli } from '../support/run-cli.ts';
+import { startServe } from '../support/serve-process.ts';
 import { migrationsDir } from '../support/test-database.ts';
 
 /** The project's migrations by name, in order: what a migrated database holds. */
@@ -12,26 +13,6 @@ const migrationNames = readdirSync(migrationsDir)
   .filter((file) => file.endsWith('.up.sql'))
   .map((file) => file.slice(0, -'.up.sql'.length))
   .sort();
-
-/** Starts `hermes serve` and resolves with its URL once it says it listens. */
-function startServe(
-  env: NodeJS.ProcessEnv,
-): Promise<{ child: ChildProcessWithoutNullStreams; url: string; output: () => string }> {
-  const child = spawn(process.execPath, [hermesBin, 'serve'], { env: { ...cleanEnv(), ...env } });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Hermes listening on (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) resolve({ child, url: match[1], output: () => output });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', (code) =>
-      reject(new Error(`serve exited with ${String(code)} before listening:\n${output}`)),
-    );
-  });
-}
 
 function exitCode(child: ChildProcessWithoutNullStreams): Promise<number | null> {
   return new Promise((resolve) => child.on('exit', (code) => resolve(code)));

@@ -63,6 +63,14 @@ const badValues: Call[] = [
   { args: ['gates', 'run', 'predeploy'], field: 'stage', got: 'predeploy' },
   { args: ['gates', 'run', 'deploy', '--format', 'junit,xml'], field: '--format', got: 'junit,xml' },
   { args: ['gates', 'run', 'deploy', '--concurrency', '0'], field: '--concurrency', got: '0' },
+  { args: ['gates', 'run', 'post-deploy', '--url', 'ftp://host/x'], field: '--url', got: 'ftp://host/x' },
+  { args: ['gates', 'run', 'post-deploy', '--url', 'not a url'], field: '--url', got: 'not a url' },
+  // Echoed without the credentials, which would land in reports and the history.
+  {
+    args: ['gates', 'run', 'post-deploy', '--url', 'https://ops:pw@h.example/'],
+    field: '--url',
+    got: 'https://h.example/ (with credentials)',
+  },
   { args: ['gates', 'list', '--stage', 'nope'], field: '--stage', got: 'nope' },
   { args: ['gates', 'history', '--limit', '0'], field: '--limit', got: '0' },
   { args: ['deployments', 'list', '--limit', '1e3'], field: '--limit', got: '1e3' },

@@ -44,6 +44,7 @@ describe('the delivery worker against an n8n-like receiver', () => {
       consent_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown,
       privacy_policy_version: '2025-01',
       source: 'api',
+      synthetic: false,
       review_reason: null,
       created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown,
     });

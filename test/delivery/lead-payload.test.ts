@@ -37,7 +37,7 @@ describe('leadPayload', () => {
         '"phone_number":"+442079460958","problem_description":"Our mail server was breached.",' +
         '"service_urgency":"urgent","agree_to_terms":true,"privacy_consent":true,"gdpr_compliant":true,' +
         '"consent_at":"2025-01-01T10:00:00.000Z","privacy_policy_version":null,"source":"api",' +
-        '"review_reason":"over_email_limit","created_at":"2025-01-01T10:00:01.000Z"}',
+        '"synthetic":false,"review_reason":"over_email_limit","created_at":"2025-01-01T10:00:01.000Z"}',
     );
   });
 
@@ -57,6 +57,14 @@ describe('leadPayload', () => {
       country: 'Atlantis',
       country_code: 'Atlantis',
     });
+  });
+
+  it("flags a gate's synthetic lead (source deployment-test) so that a workflow can drop it", () => {
+    expect(leadPayload({ ...row, source: 'deployment-test' })).toMatchObject({
+      source: 'deployment-test',
+      synthetic: true,
+    });
+    expect(leadPayload({ ...row, source: 'web-form' }).synthetic).toBe(false);
   });
 
   it('carries no outbox bookkeeping and nothing the row holds beyond the forwarded columns', () => {

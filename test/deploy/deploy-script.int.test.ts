@@ -5,6 +5,7 @@ import { startN8nReceiver, type N8nReceiver } from '../support/n8n-receiver.ts';
 import { cleanEnv, runCli, type CliResult } from '../support/run-cli.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { createDeploySource, type DeploySource } from './support/deploy-source.ts';
+import { deployAdminKey } from './support/deploy-fixture.ts';
 
 /**
  * scripts/deploy.sh (spec §5.2) end to end, as the spec writes it: each `npm run` step on its own
@@ -31,6 +32,7 @@ function environment(): NodeJS.ProcessEnv {
     CI: '',
     DATABASE_URL: db.url,
     HERMES_N8N_WEBHOOK_URL: receiver.url,
+    HERMES_ADMIN_API_KEYS: deployAdminKey,
     HERMES_RATE_LIMIT: 'off',
     HERMES_MIN_FILL_MS: '0',
     npm_config_update_notifier: 'false',

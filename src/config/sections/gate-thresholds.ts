@@ -3,6 +3,7 @@ import picomatch from 'picomatch';
 import { z } from 'zod';
 import { buildThresholds } from './build-thresholds.ts';
 import { deployThresholds } from './deploy-thresholds.ts';
+import { e2eThresholds } from './e2e-thresholds.ts';
 import { errorMessage } from '../../errors/error-message.ts';
 import { checkReadOnlyStatement } from '../read-only-statement.ts';
 import { environments } from './environment.ts';
@@ -188,6 +189,26 @@ const db = z
       })
       .prefault({}),
     connectivity: z.strictObject({ requireSslIn: z.array(environment).default(['production']) }).prefault({}),
+    smoke: z
+      .strictObject({
+        /** statement_timeout of each of §3.1.2's statements and of the before/after row checksums (ms). */
+        statementTimeoutMs: z.int().min(100).default(30_000),
+      })
+      .prefault({}),
+    validateData: z
+      .strictObject({
+        /** statement_timeout of the read-only transaction the checks run in on the live database (ms). */
+        statementTimeoutMs: z.int().min(100).default(60_000),
+      })
+      .prefault({}),
+    dataProtection: z
+      .strictObject({
+        /** statement_timeout of the read-only consent queries on the live database (ms). */
+        statementTimeoutMs: z.int().min(100).default(60_000),
+        /** How many lead_ids without a consent flag the outcome names. */
+        maxListed: z.int().min(1).max(1_000).default(20),
+      })
+      .prefault({}),
   })
   .prefault({});
 
@@ -311,7 +332,16 @@ const env = z
   .prefault({});
 
 export const gateThresholdsSection = z
-  .strictObject({ code, security, db, tests, env, build: buildThresholds, deploy: deployThresholds })
+  .strictObject({
+    code,
+    security,
+    db,
+    tests,
+    env,
+    build: buildThresholds,
+    deploy: deployThresholds,
+    e2e: e2eThresholds,
+  })
   .prefault({});
 
 export type GateThresholds = z.output<typeof gateThresholdsSection>;

@@ -116,6 +116,7 @@ async function deployLocked(
       onEvent: (event) => observer.stageEvent(event),
       signal: request.signal,
       deploymentId: deployment.id,
+      releaseUrl: target.publicUrl,
     });
     runs.push(executed.run);
     await observer.stageDone(stage, executed);

@@ -25,6 +25,8 @@ export interface RunPlannedGatesOptions {
   cwd: string;
   env: Readonly<NodeJS.ProcessEnv>;
   database: SharedDatabase;
+  /** The release the gates judge (GateContext.releaseUrl). */
+  releaseUrl?: string | undefined;
   /** Default: `gates.concurrency`. */
   concurrency?: number;
   onEvent?: (event: RunEvent) => void;
@@ -112,6 +114,7 @@ export async function runPlannedGates(options: RunPlannedGatesOptions): Promise<
         config,
         cwd: options.cwd,
         env: options.env,
+        releaseUrl: options.releaseUrl,
         signal: gateSignal,
         database: () => options.database.get(),
         log: (message: string) => emit({ type: 'log', gate: planned.gate, message }),

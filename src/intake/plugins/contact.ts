@@ -25,6 +25,7 @@ import { leadQuery } from '../contact/lead-query.ts';
 import { emailLimitKey, leadToStore, storedOutcome } from '../contact/lead-to-store.ts';
 import { parseEnvelope, type Submission } from '../contact/parse-envelope.ts';
 import { postChannel } from '../contact/post-channel.ts';
+import { syntheticHeader, syntheticMarker } from '../contact/synthetic-marker.ts';
 import type { PageAssets } from '../page-assets.ts';
 import type { FormTokens } from '../form-token.ts';
 import { HttpProblem } from '../http-problem.ts';
@@ -38,6 +39,8 @@ export interface ContactOptions {
   tokens: FormTokens;
   /** The pages' assets, for the pages this route answers a form post with. */
   assets: PageAssets;
+  /** The admin keys: the only keys that mark a lead synthetic (a gate's own, `Hermes-Synthetic`). */
+  adminKeys: ApiKeys;
   onLeadCommitted?: (() => void) | undefined;
 }
 
@@ -144,7 +147,7 @@ function answerRecorded(
       return answer.replay(outcome);
     case 'created': {
       const counted = storedOutcome(row);
-      if (counted === 'accepted') route.options.onLeadCommitted?.();
+      if (counted !== 'spam') route.options.onLeadCommitted?.();
       return answer.created(outcome.leadId, counted);
     }
   }
@@ -193,9 +196,13 @@ export async function contactPlugin(app: FastifyInstance, options: ContactOption
 
     const verdict = judgePost(channel, guards, envelope);
     if (verdict.kind === 'expired') return resend(route, answer, 'form_token_expired');
-    const overEmailLimit = await isOverEmailLimit(route, request, emailLimitKey(submission, verdict));
+    const { synthetic, ignored } = syntheticMarker(request.headers[syntheticHeader], options.adminKeys);
+    if (ignored)
+      request.log.warn('a Hermes-Synthetic header without a valid admin key: stored as a real lead');
+    const emailKey = emailLimitKey(submission, verdict, synthetic);
+    const overEmailLimit = await isOverEmailLimit(route, request, emailKey);
 
-    const row = leadToStore(submission, verdict, { channel, overEmailLimit });
+    const row = leadToStore(submission, verdict, { channel, overEmailLimit, synthetic });
     const outcome = await query(route, 'record_lead', () => recordLead(pool, row, submission.idempotency));
     return answerRecorded(route, answer, outcome, row);
   });

@@ -4,11 +4,14 @@ import { runCli, type CliResult } from '../../support/run-cli.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { createDeploySource, type DeploySource } from './deploy-source.ts';
 
+/** The admin key the deploying CLI and its releases share: the E2E gate marks its lead synthetic with it. */
+export const deployAdminKey = 'a-deploy-test-admin-key-0123456789abcdef'; // secretlint-disable-line -- a test key
+
 export interface DeployFixture {
   readonly source: DeploySource;
   readonly db: TestDatabase;
   readonly receiver: N8nReceiver;
-  /** What `hermes` runs with: the test database, the receiver, no rate limits, no CI. */
+  /** What `hermes` runs with: the test database, the receiver, an admin key, no rate limits, no CI. */
   env(): NodeJS.ProcessEnv;
   /** `hermes ...args` in the source, as a subprocess. */
   hermes(args: readonly string[]): Promise<CliResult>;
@@ -47,6 +50,7 @@ export function useDeployFixture(): DeployFixture {
       CI: '',
       DATABASE_URL: made().db.url,
       HERMES_N8N_WEBHOOK_URL: made().receiver.url,
+      HERMES_ADMIN_API_KEYS: deployAdminKey,
       HERMES_RATE_LIMIT: 'off',
       HERMES_MIN_FILL_MS: '0',
     }),

@@ -16,7 +16,7 @@ function submission(): AcceptableSubmission {
 }
 
 const token = { id: 'token-id', expiresAt: new Date('2026-01-01T00:00:00Z') };
-const api = { channel: 'api', overEmailLimit: false } as const;
+const api = { channel: 'api', overEmailLimit: false, synthetic: false } as const;
 
 describe('leadToStore', () => {
   it('stores a genuine lead with its form token marked used, keyed to the lead', () => {
@@ -51,16 +51,30 @@ describe('leadToStore', () => {
     expect(leadToStore(submission(), genuine, api).source).toBe('api');
     expect(leadToStore(submission(), genuine, { ...api, channel: 'form' }).source).toBe('web-form');
   });
+
+  it("marks a gate's synthetic lead as such whichever way it came, and never counts it as a person's", () => {
+    const genuine = { kind: 'genuine', token: null } as const;
+    for (const channel of ['form', 'api'] as const) {
+      const row = leadToStore(submission(), genuine, { ...api, channel, synthetic: true });
+      expect(row.source).toBe('deployment-test');
+      expect(storedOutcome(row)).toBe('synthetic');
+    }
+    // Spam stays spam, marker or not: the marker is no way past the spam guards.
+    const spam = leadToStore(submission(), { kind: 'spam', reason: 'honeypot' }, { ...api, synthetic: true });
+    expect(storedOutcome(spam)).toBe('spam');
+  });
 });
 
 describe('emailLimitKey', () => {
   it('counts only genuine leads, by a hash of the email (a bot must not use up a real person’s limit)', () => {
     const s = submission();
-    const key = emailLimitKey(s, { kind: 'genuine', token: null });
+    const key = emailLimitKey(s, { kind: 'genuine', token: null }, false);
     // The SHA-256 of the address itself, so the address is not in the key (a check for a few of its
     // letters could also match the hex digits: "ada" is hex).
     expect(key).toBe(`email:${createHash('sha256').update(s.lead.email).digest('hex')}`);
     expect(key).not.toContain(s.lead.email);
-    expect(emailLimitKey(submission(), { kind: 'spam', reason: 'too_fast' })).toBeUndefined();
+    expect(emailLimitKey(submission(), { kind: 'spam', reason: 'too_fast' }, false)).toBeUndefined();
+    // A gate's synthetic lead uses up nobody's limit.
+    expect(emailLimitKey(s, { kind: 'genuine', token: null }, true)).toBeUndefined();
   });
 });

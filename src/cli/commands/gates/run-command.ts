@@ -7,7 +7,7 @@ import { countsText } from '../../../gates/reporters/report-text.ts';
 import { formatDuration } from '../../../text/duration.ts';
 import type { StageRun } from '../../../gates/stage-run-result.ts';
 import type { CliContext } from '../../context.ts';
-import { integerFrom, listOf, namesList, nonEmpty, oneOf } from '../../parse-values.ts';
+import { httpUrl, integerFrom, listOf, namesList, nonEmpty, oneOf } from '../../parse-values.ts';
 import { allGates } from '../../../gates/all-gates.ts';
 import { emptyPlan } from '../../../gates/runner/empty-plan.ts';
 import type { GateProgress } from './gate-progress.ts';
@@ -20,6 +20,7 @@ interface RunOptions {
   format?: ReportFormat[];
   reports?: boolean;
   concurrency?: number;
+  url?: string;
 }
 
 export const parseStage = oneOf(stages);
@@ -67,6 +68,11 @@ export function registerGatesRun(gates: Command, ctx: CliContext): void {
     )
     .option('--no-reports', 'write no report files')
     .option('--concurrency <n>', 'gates running at once (default: gates.concurrency)', integerFrom(1, 64))
+    .option(
+      '--url <url>',
+      "the public URL of the release to judge (default: the configured target's, e.g. http://127.0.0.1:8080)",
+      httpUrl,
+    )
     .action(async (stage: Stage, options: RunOptions) => {
       const config = ctx.config();
       const { concurrency } = options;
@@ -84,6 +90,7 @@ export function registerGatesRun(gates: Command, ctx: CliContext): void {
           only: options.only,
           cwd: process.cwd(),
           env: process.env,
+          releaseUrl: options.url,
           openDatabase: () => ctx.openDatabase(),
           reports:
             options.reports === false

@@ -1,8 +1,10 @@
+import pg from 'pg';
 import type { QuotedRecords } from './record-table.ts';
 
 /**
  * §1.3.2's three queries and the checks its criteria name, on the configured records table. With
- * the defaults (hermes_leads, lead_id, email) the first three are the spec's text exactly.
+ * the defaults (hermes_leads, lead_id, email) the first three are the spec's text exactly, but
+ * for the `source` filter integrityQueries adds to the duplicate-email count when asked.
  */
 export interface IntegrityQueries {
   total: string;
@@ -15,7 +17,14 @@ export interface IntegrityQueries {
   outboxOrphans: string | null;
 }
 
-export function integrityQueries(r: QuotedRecords): IntegrityQueries {
+/**
+ * `withoutSource`: leave the rows of this `source` out of the duplicate-email count (Hermes's own
+ * hermes_leads only: its deployment-test leads share addresses by design; another project's table
+ * has no such column). Unset, every query is the spec's text.
+ */
+export function integrityQueries(r: QuotedRecords, withoutSource: string | null = null): IntegrityQueries {
+  // A constant of Hermes's, never input; still quoted as a literal.
+  const excluded = withoutSource === null ? '' : `\n    WHERE source <> ${pg.escapeLiteral(withoutSource)}`;
   return {
     total: `SELECT COUNT(*) as total_leads FROM ${r.table}`,
     orphaned: `SELECT COUNT(*) as orphaned_records FROM ${r.table} WHERE ${r.idColumn} IS NULL`,
@@ -24,7 +33,7 @@ export function integrityQueries(r: QuotedRecords): IntegrityQueries {
         ? null
         : `SELECT COUNT(*) as duplicate_emails FROM (
     SELECT ${r.emailColumn}, COUNT(*) as cnt
-    FROM ${r.table}
+    FROM ${r.table}${excluded}
     GROUP BY ${r.emailColumn}
     HAVING COUNT(*) > 1
 ) duplicates`,

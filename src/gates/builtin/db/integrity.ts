@@ -1,9 +1,12 @@
+import type { HermesConfig } from '../../../config/schema.ts';
 import type { Queryable } from '../../../db/queryable.ts';
+import { syntheticSource } from '../../../leads/synthetic-source.ts';
 import type { Evidence, Gate, GateOutcome, GateStatus, Measurement, ThresholdInfo } from '../../gate.ts';
 import { withGateDatabase } from '../support/database-guard.ts';
 import { errorOutcome, listSome, measure, skipOutcome } from '../support/outcome.ts';
 import { describeThresholds, gateThresholds } from '../support/thresholds.ts';
 import { integrityQueries, unvalidatedSql, type IntegrityQueries } from './integrity-queries.ts';
+import { isOwnLeadsTable } from './own-leads.ts';
 import {
   columnsOf,
   quoteRecords,
@@ -13,7 +16,7 @@ import {
 } from './record-table.ts';
 
 const recordsKey = 'gates.thresholds.db.records';
-type DuplicateEmailPolicy = 'report' | 'warn' | 'fail';
+export type DuplicateEmailPolicy = 'report' | 'warn' | 'fail';
 
 async function count(db: Queryable, sql: string): Promise<number> {
   const { rows } = await db.query<Record<string, unknown>>(sql);
@@ -22,7 +25,7 @@ async function count(db: Queryable, sql: string): Promise<number> {
 
 /** Hermes's own leads read as the spec words them; another project's table is named in full. */
 function labels(records: RecordsConfig) {
-  const own = records.table === 'hermes_leads';
+  const own = isOwnLeadsTable(records.table);
   return {
     records: own ? 'leads' : `rows in ${records.table}`,
     id: own ? records.idColumn : `${records.table}.${records.idColumn}`,
@@ -51,7 +54,7 @@ export function missingColumns(
     );
 }
 
-interface IntegrityCounts {
+export interface IntegrityCounts {
   total: number;
   orphaned: number;
   duplicateIds: number;
@@ -95,25 +98,41 @@ function notChecked(records: RecordsConfig, outboxPresent: boolean): string[] {
   ];
 }
 
-/** The configured tables on this database: why they cannot be judged, or the one to judge. */
+interface JudgedTables {
+  quoted: QuotedRecords;
+  columns: ReadonlySet<string>;
+  outboxPresent: boolean;
+}
+
+/** The configured tables on this database: why `gateId` cannot judge them, or the ones to judge. */
 async function checkTables(
   db: Queryable,
   records: RecordsConfig,
-): Promise<GateOutcome | { quoted: QuotedRecords; outboxPresent: boolean }> {
+  gateId: string,
+): Promise<GateOutcome | JudgedTables> {
   const quoted = quoteRecords(records);
   if (!(await relationExists(db, quoted.table)))
     return skipOutcome(
       `no table ${records.table} on the configured database: nothing to judge`,
-      `db.integrity judges the project's table of records; set ${recordsKey}.table (and idColumn, emailColumn, createdAtColumn, outboxTable) to this project's`,
+      `${gateId} judges the project's table of records; set ${recordsKey}.table (and idColumn, emailColumn, createdAtColumn, outboxTable) to this project's`,
     );
   const outboxColumns =
     quoted.outboxTable !== null && (await relationExists(db, quoted.outboxTable))
       ? await columnsOf(db, quoted.outboxTable)
       : null;
-  const missing = missingColumns(records, await columnsOf(db, quoted.table), outboxColumns);
+  const columns = await columnsOf(db, quoted.table);
+  const missing = missingColumns(records, columns, outboxColumns);
   if (missing.length > 0)
     return errorOutcome('the configured records columns do not exist', missing.join('; '));
-  return { quoted, outboxPresent: outboxColumns !== null };
+  return { quoted, columns, outboxPresent: outboxColumns !== null };
+}
+
+/**
+ * The `source` whose rows the duplicate-email count leaves out: Hermes's synthetic leads, only in
+ * its own hermes_leads (another project's table has no such column).
+ */
+export function excludedSource(records: RecordsConfig, columns: ReadonlySet<string>): string | null {
+  return isOwnLeadsTable(records.table) && columns.has('source') ? syntheticSource : null;
 }
 
 async function countAll(
@@ -181,35 +200,63 @@ function cleanText(counts: IntegrityCounts, records: RecordsConfig): string {
   );
 }
 
-async function judge(
+/** What the checks found on a table they could judge: the verdict and the parts of its outcome. */
+export interface IntegrityFindings {
+  counts: IntegrityCounts;
+  verdict: GateStatus;
+  problems: string[];
+  /** The checks left out. */
+  skipped: string[];
+  measurements: Measurement[];
+  evidence: Evidence[];
+  /** The summary of a clean table. */
+  clean: string;
+  /** The records table's columns, for a gate that reads more of them than these checks. */
+  columns: ReadonlySet<string>;
+}
+
+/**
+ * §1.3.2's checks on the configured records table, for db.integrity and db.validate-data (which
+ * names itself as `gateId`); an outcome instead when the table cannot be judged.
+ */
+export async function findIntegrity(
   db: Queryable,
   records: RecordsConfig,
   policy: DuplicateEmailPolicy,
-): Promise<GateOutcome> {
-  const tables = await checkTables(db, records);
+  gateId: string,
+): Promise<GateOutcome | IntegrityFindings> {
+  const tables = await checkTables(db, records, gateId);
   if ('status' in tables) return tables;
-  const sql = integrityQueries(tables.quoted);
+  const sql = integrityQueries(tables.quoted, excludedSource(records, tables.columns));
   const counts = await countAll(db, sql, tables.outboxPresent);
   const { status, problems } = judgeIntegrity(counts, policy, records);
-  const skipped = notChecked(records, tables.outboxPresent);
   return {
-    status,
-    summary: [problems.length > 0 ? listSome(problems) : cleanText(counts, records), ...skipped].join('; '),
+    counts,
+    verdict: status,
+    problems,
+    skipped: notChecked(records, tables.outboxPresent),
     measurements: measurementsOf(counts, policy, records),
     evidence: await duplicateEvidence(db, counts, sql, records),
+    clean: cleanText(counts, records),
+    columns: tables.columns,
   };
 }
 
-export const integrityGate: Gate = {
-  id: 'db.integrity',
-  stage: 'pre-deploy',
-  title: 'Data integrity',
-  description:
-    "Runs the spec's data-consistency queries on the configured database's table of records (gates.thresholds.db.records; Hermes's hermes_leads by default): no orphaned records (id column NULL), no duplicate ids, every constraint validated, no outbox row without its record. Duplicate emails are counted and judged by the configured policy (a returning customer is legitimate). Skips when the table does not exist.",
-  spec: '§1.3.2',
-  dependsOn: ['db.migrations.applied'],
-  timeoutMs: 120_000,
-  thresholds: (config): ThresholdInfo[] => [
+/** db.integrity's outcome: the problems (or what a clean table holds), then the checks left out. */
+function integrityOutcome(found: IntegrityFindings): GateOutcome {
+  return {
+    status: found.verdict,
+    summary: [found.problems.length > 0 ? listSome(found.problems) : found.clean, ...found.skipped].join(
+      '; ',
+    ),
+    measurements: found.measurements,
+    evidence: found.evidence,
+  };
+}
+
+/** The settings of §1.3.2's checks, for `hermes gates explain` (db.validate-data runs them too). */
+export function integrityThresholds(config: Readonly<HermesConfig>): ThresholdInfo[] {
+  return [
     ...describeThresholds(config, 'db', 'integrity', {
       duplicateEmails: 'duplicate emails: report (measurement only), warn or fail',
     }),
@@ -219,10 +266,28 @@ export const integrityGate: Gate = {
       emailColumn: 'the column whose duplicates are counted (null: not checked)',
       outboxTable: 'a table whose rows each need their record, by idColumn (null: not checked)',
     }),
-  ],
+  ];
+}
+
+export const integrityGate: Gate = {
+  id: 'db.integrity',
+  stage: 'pre-deploy',
+  title: 'Data integrity',
+  description:
+    "Runs the spec's data-consistency queries on the configured database's table of records (gates.thresholds.db.records; Hermes's hermes_leads by default): no orphaned records (id column NULL), no duplicate ids, every constraint validated, no outbox row without its record. Duplicate emails are counted by the spec's query and judged by the configured policy (a returning customer is legitimate); on Hermes's own hermes_leads that count leaves out its synthetic leads (source = 'deployment-test'), which are no customer at all. Skips when the table does not exist.",
+  spec: '§1.3.2',
+  dependsOn: ['db.migrations.applied'],
+  timeoutMs: 120_000,
+  thresholds: integrityThresholds,
   run: (ctx) =>
     withGateDatabase(ctx, 'check data integrity', async (db) => {
       const thresholds = gateThresholds(ctx.config).db;
-      return judge(db.pool, thresholds.records, thresholds.integrity.duplicateEmails);
+      const found = await findIntegrity(
+        db.pool,
+        thresholds.records,
+        thresholds.integrity.duplicateEmails,
+        'db.integrity',
+      );
+      return 'status' in found ? found : integrityOutcome(found);
     }),
 };

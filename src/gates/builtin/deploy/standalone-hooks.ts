@@ -3,6 +3,7 @@ import { makeRelease, releaseVersion } from '../../../deploy/release/make-releas
 import { openTarget } from '../../../deploy/target/open-target.ts';
 import type { GateContext } from '../../gate.ts';
 import { gitHead } from '../../history/git-head.ts';
+import { releaseUrlOf } from '../support/release-url.ts';
 import type { PipelineHooks } from './pipeline-hooks.ts';
 
 async function targetOf(ctx: GateContext) {
@@ -16,9 +17,7 @@ async function targetOf(ctx: GateContext) {
  * `hermes deploy` gives the steps its deployment instead.
  */
 export const standaloneHooks: PipelineHooks = {
-  async releaseUrl(ctx) {
-    return (await targetOf(ctx)).publicUrl;
-  },
+  releaseUrl: releaseUrlOf,
   record: () => Promise.resolve(),
   deployment: () => Promise.resolve(null),
   target: targetOf,

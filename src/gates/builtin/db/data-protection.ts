@@ -1,0 +1,150 @@
+import type { HermesConfig } from '../../../config/schema.ts';
+import type { Queryable } from '../../../db/queryable.ts';
+import type { Evidence, Gate, GateOutcome, Measurement } from '../../gate.ts';
+import { noDataOutcome } from '../../no-data.ts';
+import { withGateDatabase } from '../support/database-guard.ts';
+import { withReadOnlyTransaction } from '../support/live-read-only.ts';
+import { listSome, measure, plural, skipOutcome } from '../support/outcome.ts';
+import { describeThresholds, gateThresholds } from '../support/thresholds.ts';
+import { consentSql, lackingConsentSql, missingConsentAtSql } from './consent-queries.ts';
+import { isOwnLeadsTable, ownLeadsTable } from './own-leads.ts';
+import { relationExists } from './record-table.ts';
+
+const dataProtectionId = 'db.data-protection';
+
+/** §3.3.2's other two criteria, said on every outcome so that no report implies they were checked. */
+export const notCheckedYet = 'encryption and access control: not checked yet';
+
+export interface ConsentCounts {
+  total: number;
+  consented: number;
+  gdprCompliant: number;
+  missingConsentAt: number;
+}
+
+export interface LackingRecord {
+  lead_id: string | null;
+  lacking: string;
+}
+
+/** "All records have proper consent flags", "GDPR compliance maintained": each shortfall, counted. */
+export function consentProblems(counts: ConsentCounts): string[] {
+  const shortfalls: [number, string][] = [
+    [counts.total - counts.consented, 'without privacy_consent'],
+    [counts.total - counts.gdprCompliant, 'not gdpr_compliant'],
+    [counts.missingConsentAt, 'without consent_at'],
+  ];
+  return shortfalls.filter(([n]) => n > 0).map(([n, what]) => `${plural(n, 'record')} ${what}`);
+}
+
+function measurementsOf(counts: ConsentCounts): Measurement[] {
+  return [
+    measure('total_records', counts.total, 'count'),
+    measure('consented_records', counts.consented, 'count', counts.total, '=='),
+    measure('gdpr_compliant', counts.gdprCompliant, 'count', counts.total, '=='),
+    measure('records without consent_at', counts.missingConsentAt, 'count', 0, '=='),
+  ];
+}
+
+/** The outcome once counted: `lacking` (the first records named, and how many in all) only on failure. */
+export function consentOutcome(
+  counts: ConsentCounts,
+  lacking: { listed: readonly LackingRecord[]; total: number },
+  noData: () => GateOutcome,
+): GateOutcome {
+  const measurements = measurementsOf(counts);
+  if (counts.total === 0) {
+    const empty = noData();
+    return { ...empty, summary: `${empty.summary}; ${notCheckedYet}`, measurements };
+  }
+  const problems = consentProblems(counts);
+  if (problems.length === 0)
+    return {
+      status: 'pass',
+      summary: `consent flags: ${counts.consented} of ${plural(counts.total, 'record')} consented and gdpr_compliant, consent_at set; ${notCheckedYet}`,
+      measurements,
+    };
+  const shown = lacking.listed.slice(0, 3).map((r) => r.lead_id ?? '(no lead_id)');
+  const more = lacking.total - shown.length;
+  // The listing is a later statement than the counts: a record fixed in between is not named.
+  const named = shown.length === 0 ? '' : `: ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+  const evidence: Evidence = {
+    kind: 'rows',
+    title: `records lacking a consent flag (first ${lacking.listed.length} of ${lacking.total}: lead_id and flags only)`,
+    content: lacking.listed.map((r) => ({ lead_id: r.lead_id, lacking: r.lacking })),
+  };
+  return {
+    status: 'fail',
+    summary: `${listSome(problems)}${named}; ${notCheckedYet}`,
+    measurements,
+    evidence: [evidence],
+  };
+}
+
+async function countConsent(db: Queryable): Promise<ConsentCounts> {
+  const { rows } = await db.query<Record<string, unknown>>(consentSql);
+  const missing = await db.query<{ missing_consent_at: unknown }>(missingConsentAtSql);
+  const row = rows[0] ?? {};
+  return {
+    total: Number(row.total_records ?? 0),
+    consented: Number(row.consented_records ?? 0),
+    gdprCompliant: Number(row.gdpr_compliant ?? 0),
+    missingConsentAt: Number(missing.rows[0]?.missing_consent_at ?? 0),
+  };
+}
+
+async function findLacking(db: Queryable, max: number): Promise<{ listed: LackingRecord[]; total: number }> {
+  const { rows } = await db.query<LackingRecord & { lacking_total: unknown }>(lackingConsentSql, [max]);
+  return {
+    listed: rows.map((r) => ({ lead_id: r.lead_id, lacking: r.lacking })),
+    total: Number(rows[0]?.lacking_total ?? 0),
+  };
+}
+
+async function judgeConsent(
+  config: Readonly<HermesConfig>,
+  db: Queryable,
+  maxListed: number,
+): Promise<GateOutcome> {
+  const counts = await countConsent(db);
+  const lacking =
+    consentProblems(counts).length > 0 ? await findLacking(db, maxListed) : { listed: [], total: 0 };
+  return consentOutcome(counts, lacking, () =>
+    noDataOutcome(config, dataProtectionId, `${ownLeadsTable} has no rows: no consent flag to judge`),
+  );
+}
+
+export const dataProtectionGate: Gate = {
+  id: dataProtectionId,
+  stage: 'post-deploy',
+  title: 'Data protection',
+  description:
+    "Runs §3.3.2's consent query as the spec writes it (total_records, consented_records, gdpr_compliant) on Hermes's hermes_leads, read-only: every record, erased ones included (erasure keeps the flags), must have privacy_consent and gdpr_compliant true and a consent_at (NOT NULL in the schema); a record without them fails, named by lead_id (never an email or a name). §3.3.2's other two criteria, data encryption active and access controls enforced, are not judged yet, and every outcome says so. An empty table is no data (gates.noData); skips on another project's table of records.",
+  spec: '§3.3.2',
+  timeoutMs: 120_000,
+  thresholds: (config) =>
+    describeThresholds(config, 'db', 'dataProtection', {
+      statementTimeoutMs: 'statement_timeout of the read-only consent queries on the live database (ms)',
+      maxListed: 'how many lead_ids without a consent flag the outcome names',
+    }),
+  run: (ctx) =>
+    withGateDatabase(ctx, 'check data protection', async (db) => {
+      const thresholds = gateThresholds(ctx.config).db;
+      const { table } = thresholds.records;
+      // §3.3.2's columns are Hermes's: another project's records have no consent flags to read.
+      if (!isOwnLeadsTable(table))
+        return skipOutcome(
+          `the records table is ${table}, not ${ownLeadsTable}: no consent flags to judge; ${notCheckedYet}`,
+          `${dataProtectionId} runs §3.3.2's query on Hermes's own ${ownLeadsTable} (gates.thresholds.db.records.table is ${table}); a custom sql gate can judge this project's consent columns`,
+        );
+      const { statementTimeoutMs, maxListed } = thresholds.dataProtection;
+      return withReadOnlyTransaction(db.pool, statementTimeoutMs, async (client) => {
+        if (!(await relationExists(client, ownLeadsTable)))
+          return skipOutcome(
+            `no table ${ownLeadsTable} on the configured database: nothing to judge; ${notCheckedYet}`,
+            `${dataProtectionId} reads Hermes's ${ownLeadsTable}, which the configured database does not have (not migrated, or another project's database)`,
+          );
+        return judgeConsent(ctx.config, client, maxListed);
+      });
+    }),
+};
