@@ -107,7 +107,8 @@ export function nonEmpty(what: string): (value: string) => string {
  * public URL. A URL with credentials is echoed without them.
  */
 export function httpUrl(value: string): string {
-  const expected = 'an http:// or https:// URL without credentials, e.g. https://hermes.example.com';
+  const expected =
+    'an http:// or https:// URL without credentials, query or fragment, e.g. https://hermes.example.com';
   if (!URL.canParse(value)) throw new ExpectedValue(expected, value);
   const url = new URL(value);
   if (url.username !== '' || url.password !== '') {
@@ -116,6 +117,8 @@ export function httpUrl(value: string): string {
     throw new ExpectedValue(expected, `${url.href} (with credentials)`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ExpectedValue(expected, value);
+  // The gates append paths to it: a query or fragment would swallow them.
+  if (url.search !== '' || url.hash !== '') throw new ExpectedValue(expected, value);
   return url.href.replace(/\/+$/, '');
 }
 

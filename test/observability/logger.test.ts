@@ -28,6 +28,24 @@ describe('log lines', () => {
     expect(line.detail?.length).toBeLessThan(maxLoggedStringLength + 100);
   });
 
+  it('redact the request headers that carry keys: Authorization, Idempotency-Key, Hermes-Synthetic', () => {
+    const sink = capture();
+    const headers = {
+      authorization: 'Bearer key-one-0123456789', // secretlint-disable-line -- a test key
+      'idempotency-key': 'idem-0123456789',
+      'hermes-synthetic': 'admin-key-0123456789', // secretlint-disable-line -- a test key
+      'user-agent': 'test-agent',
+    };
+    createLogger('info', sink).info({ req: { headers } }, 'request');
+    const line = JSON.parse(sink.lines[0] ?? '{}') as { req: { headers: Record<string, string> } };
+    expect(line.req.headers).toEqual({
+      authorization: '[redacted]',
+      'idempotency-key': '[redacted]',
+      'hermes-synthetic': '[redacted]',
+      'user-agent': 'test-agent',
+    });
+  });
+
   it('read url, path and query fields as URLs', () => {
     const sink = capture();
     createLogger('info', sink).info(

@@ -80,6 +80,11 @@ export function routeTable(
           description:
             '1 to 255 visible ASCII characters (a UUID, for example): a retry with the same key and body gets the first answer',
         },
+        'Hermes-Synthetic': {
+          schema: z.string().min(1).max(512),
+          description:
+            "an admin API key: the lead is a gate's synthetic one (the post-deploy E2E gate's), stored as source `deployment-test`, forwarded with `synthetic: true`, left out of exports and lead counts. Without a valid key the header is ignored and the lead is an ordinary one (never refused)",
+        },
       },
       body: {
         schema: contactBody(intake),

@@ -196,9 +196,17 @@ export async function contactPlugin(app: FastifyInstance, options: ContactOption
 
     const verdict = judgePost(channel, guards, envelope);
     if (verdict.kind === 'expired') return resend(route, answer, 'form_token_expired');
-    const { synthetic, ignored } = syntheticMarker(request.headers[syntheticHeader], options.adminKeys);
-    if (ignored)
-      request.log.warn('a Hermes-Synthetic header without a valid admin key: stored as a real lead');
+    const marker = syntheticMarker(
+      request.headers[syntheticHeader],
+      submission.lead.email,
+      options.adminKeys,
+    );
+    const { synthetic } = marker;
+    if (!marker.synthetic && marker.ignored !== null)
+      request.log.warn(
+        { synthetic_marker: marker.ignored },
+        'a Hermes-Synthetic header not honoured (a wrong key, or an address not at the reserved domain): stored as an ordinary lead',
+      );
     const emailKey = emailLimitKey(submission, verdict, synthetic);
     const overEmailLimit = await isOverEmailLimit(route, request, emailKey);
 

@@ -119,7 +119,7 @@ describe('db.smoke (§3.1.2)', () => {
     expect(await everyRow(db)).toEqual(before);
   });
 
-  it('never deletes more than its own row: a DELETE matching two rows is rolled back and reported', async () => {
+  it('never deletes more than its own row: a DELETE matching two rows is rolled back (with the insert) and reported', async () => {
     const db = await healthy();
     // Without lead_id's uniqueness, a trigger adds a second DEPLOYMENT-TEST-001 beside the gate's.
     await db.pool.query('ALTER TABLE hermes_outbox DROP CONSTRAINT hermes_outbox_lead_id_fkey');
@@ -137,16 +137,17 @@ describe('db.smoke (§3.1.2)', () => {
     const outcome = await runSmoke(db);
     expect(outcome.status).toBe('fail');
     expect(outcome.summary).toBe(
-      'SELECT returned 2 rows, expected 1; DELETE matched 2 rows, expected 1: rolled back; DEPLOYMENT-TEST-001 left in hermes_leads: delete it once looked at',
+      'SELECT returned 2 rows, expected 1; DELETE matched 2 rows, expected 1: rolled back',
     );
+    // One transaction: the rollback takes the gate's row and the twin its insert made.
     expect(judged(outcome)).toContainEqual({
       name: 'DEPLOYMENT-TEST-001 rows left',
-      value: 2,
+      value: 0,
       threshold: 0,
       comparison: '==',
-      passed: false,
+      passed: true,
     });
-    expect(await testLeads(db)).toBe(2);
+    expect(await testLeads(db)).toBe(0);
   });
 
   it('fails when an existing row changed while it ran (the checksum)', async () => {

@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eContactFormGate } from '../../../src/gates/builtin/e2e/contact-form.ts';
@@ -42,14 +48,23 @@ afterAll(async () => {
   await db.drop();
 });
 
-function run(url: string, config: Record<string, unknown> = {}): Promise<GateOutcome> {
+interface RunOptions {
+  /** gates.thresholds.e2e.contactForm, over this file's short waits. */
+  contactForm?: Record<string, unknown>;
+  adminKeys?: string[];
+}
+
+function run(url: string, options: RunOptions = {}): Promise<GateOutcome> {
   const ctx = gateContext({
     databaseUrl: db.url,
     config: {
-      admin: { apiKeys: [adminKey] },
+      admin: { apiKeys: options.adminKeys ?? [adminKey] },
       intake: { minFillMs: 500 },
-      gates: { thresholds: { e2e: { contactForm: { pageTimeout: '10s', deliveryDeadline: '4s' } } } },
-      ...config,
+      gates: {
+        thresholds: {
+          e2e: { contactForm: { pageTimeout: '10s', deliveryDeadline: '4s', ...options.contactForm } },
+        },
+      },
     },
   });
   return e2eContactFormGate.run({ ...ctx, releaseUrl: url });
@@ -91,18 +106,21 @@ async function personsLead(): Promise<string> {
   return ((await response.json()) as { lead_id: string }).lead_id;
 }
 
-/** The release, but POST /api/contact answers 500: a release whose form no longer goes through. */
-async function brokenApi(): Promise<{ url: string; close: () => Promise<void> }> {
+/**
+ * The release behind a proxy on another port, where `intercept` may answer a request itself
+ * (true) instead of passing it on.
+ */
+async function proxyRelease(
+  intercept: (req: IncomingMessage, res: ServerResponse) => boolean,
+  options: { dropCsp?: boolean } = {},
+): Promise<{ url: string; close: () => Promise<void> }> {
   const target = new URL(release.url);
   const server: Server = createServer((req, res) => {
-    if (req.method === 'POST' && req.url?.startsWith('/api/contact')) {
-      res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { code: 'internal_error', message: 'broken release' } }));
-      return;
-    }
+    if (intercept(req, res)) return;
     const upstream = httpRequest(
       { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
       (answer) => {
+        if (options.dropCsp) delete answer.headers['content-security-policy'];
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
       },
@@ -115,6 +133,16 @@ async function brokenApi(): Promise<{ url: string; close: () => Promise<void> }>
     url: `http://127.0.0.1:${String(port)}`,
     close: () => new Promise((done) => server.close(() => done())),
   };
+}
+
+/** The release, but POST /api/contact answers 500: a release whose form no longer goes through. */
+function brokenApi(): Promise<{ url: string; close: () => Promise<void> }> {
+  return proxyRelease((req, res) => {
+    if (req.method !== 'POST' || !req.url?.startsWith('/api/contact')) return false;
+    res.writeHead(500, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { code: 'internal_error', message: 'broken release' } }));
+    return true;
+  });
 }
 
 describe('e2e.contact-form', { timeout: 60_000 }, () => {
@@ -172,9 +200,7 @@ describe('e2e.contact-form', { timeout: 60_000 }, () => {
     const broken = await brokenApi();
     const before = await tableCounts();
     try {
-      const outcome = await run(broken.url, {
-        gates: { thresholds: { e2e: { contactForm: { pageTimeout: '3s' } } } },
-      });
+      const outcome = await run(broken.url, { contactForm: { pageTimeout: '3s' } });
       expect(outcome.status).toBe('fail');
       expect(outcome.summary).toMatch(
         /^the contact form did not go through: no confirmation within 3000 ms of pressing Send; the page says: .+ \(the intake answered 500\)$/,
@@ -186,33 +212,75 @@ describe('e2e.contact-form', { timeout: 60_000 }, () => {
   });
 
   it('fails when the page has no form, and when nothing answers', async () => {
-    const noForm = await run(release.url, {
-      gates: { thresholds: { e2e: { contactForm: { path: '/privacy', pageTimeout: '2s' } } } },
-    });
+    const noForm = await run(release.url, { contactForm: { path: '/privacy', pageTimeout: '2s' } });
     expect(noForm).toMatchObject({
       status: 'fail',
       summary: 'the contact form did not go through: the page has no visible contact form (#contact-form)',
     });
-    const missing = await run(release.url, {
-      gates: { thresholds: { e2e: { contactForm: { path: '/nope' } } } },
-    });
+    const missing = await run(release.url, { contactForm: { path: '/nope' } });
     expect(missing.summary).toBe('the contact form did not go through: the form page answered 404');
   });
 
-  it('fails, leaving the lead in place, when the release does not take the key: its lead passed for a person’s', async () => {
-    const outcome = await run(release.url, { admin: { apiKeys: ['a-key-the-release-does-not-know-0123'] } });
-    expect(outcome.status).toBe('fail');
-    expect(outcome.summary).toMatch(
-      /^the release stored HS-\S+ as a person's lead \(source web-form\), not as the gate's synthetic one: its admin keys differ/,
+  it('sends no lead when the release does not take the key: it would pass for a person’s', async () => {
+    const before = await tableCounts();
+    const outcome = await run(release.url, { adminKeys: ['a-key-the-release-does-not-know-0123'] });
+    expect(outcome).toMatchObject({
+      status: 'error',
+      summary: 'the release does not take the admin key: no lead sent',
+      reason:
+        "the release refuses this configuration's admin key (401): its HERMES_ADMIN_API_KEYS differ from the ones the gate runs with",
+    });
+    expect(await tableCounts()).toEqual(before);
+  });
+
+  it('never sends the key over plain HTTP to another machine', async () => {
+    const outcome = await run('http://192.0.2.10:8080');
+    expect(outcome).toMatchObject({ status: 'error', summary: 'the admin key would travel in clear text' });
+    expect(outcome.reason).toContain('http://192.0.2.10:8080 is plain HTTP');
+  });
+
+  it('never sends the key where a redirect of the form’s POST points (another origin)', async () => {
+    // Where the redirect leads: it lets any origin post (CORS), and records the key if it comes.
+    const seen: { method: string; key: string | undefined }[] = [];
+    const elsewhere = createServer((req, res) => {
+      seen.push({ method: req.method ?? '', key: req.headers['hermes-synthetic'] as string | undefined });
+      res.writeHead(req.method === 'OPTIONS' ? 204 : 500, {
+        'access-control-allow-origin': '*',
+        'access-control-allow-methods': 'POST',
+        'access-control-allow-headers': '*',
+      });
+      res.end();
+    });
+    await new Promise<void>((done) => elsewhere.listen(0, '127.0.0.1', done));
+    const { port } = elsewhere.address() as AddressInfo;
+    // Without its CSP (connect-src 'self' would stop the browser at the other origin): the key
+    // must stay home even on a page that lets the browser follow the redirect.
+    const redirecting = await proxyRelease(
+      (req, res) => {
+        if (req.method !== 'POST' || !req.url?.startsWith('/api/contact')) return false;
+        res.writeHead(307, { location: `http://localhost:${String(port)}/api/contact` }).end();
+        return true;
+      },
+      { dropCsp: true },
     );
+    try {
+      const outcome = await run(redirecting.url, { contactForm: { pageTimeout: '3s' } });
+      expect(outcome.summary).toMatch(/^the contact form did not go through: no confirmation within 3000 ms/);
+    } finally {
+      await redirecting.close();
+      await new Promise((done) => elsewhere.close(done));
+    }
+    // Whatever reached the other origin came without the key (a route that let the browser follow
+    // the redirect with the header, as route.continue does, sends it there).
+    expect(seen.filter((request) => request.key !== undefined)).toEqual([]);
+    // The browser did follow it: the POST reached the other origin (so the check above judged one).
+    expect(seen.map((request) => request.method)).toContain('POST');
   });
 
   it('cannot judge (error, never a pass) without an admin key or a browser', async () => {
-    const noKey = await run(release.url, { admin: { apiKeys: [] } });
+    const noKey = await run(release.url, { adminKeys: [] });
     expect(noKey).toMatchObject({ status: 'error', summary: 'no admin key to mark the lead synthetic' });
-    const noBrowser = await run(release.url, {
-      gates: { thresholds: { e2e: { contactForm: { browser: '/nonexistent/chromium' } } } },
-    });
+    const noBrowser = await run(release.url, { contactForm: { browser: '/nonexistent/chromium' } });
     expect(noBrowser).toMatchObject({ status: 'error', summary: 'no browser to drive' });
     expect(noBrowser.reason).toContain('no Chromium at /nonexistent/chromium');
   });

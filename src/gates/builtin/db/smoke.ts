@@ -44,28 +44,6 @@ async function snapshot(db: Queryable, bound: string): Promise<Snapshot> {
   return { rows: Number(row?.rows ?? 0), maxId: row?.max_id ?? '0', checksum: row?.checksum ?? '0' };
 }
 
-/**
- * One statement committed on its own (as the spec's run alone would be), bounded by
- * statement_timeout; rolled back instead when `keep` refuses what it did.
- */
-async function committed<T>(
-  client: PoolClient,
-  timeoutMs: number,
-  work: () => Promise<T>,
-  keep: (value: T) => boolean = () => true,
-): Promise<T> {
-  await client.query('BEGIN');
-  try {
-    await client.query(`SELECT set_config('statement_timeout', $1, true)`, [String(timeoutMs)]);
-    const value = await work();
-    await client.query(keep(value) ? 'COMMIT' : 'ROLLBACK');
-    return value;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
-}
-
 /** A step's refusal is a finding of the smoke test (its operations are what it tests), not an error. */
 async function attempt<T>(step: () => Promise<T>): Promise<Step<T>> {
   try {
@@ -76,36 +54,45 @@ async function attempt<T>(step: () => Promise<T>): Promise<Step<T>> {
 }
 
 /**
- * INSERT, SELECT, DELETE on one connection. The DELETE runs once the INSERT succeeded, whatever
- * the SELECT gave, and commits only when it removed exactly one row, the gate's own (the lead was
- * not there before): more means another row shares the lead_id (its uniqueness lost), and it is
- * rolled back, so that it never takes a row the gate did not write.
+ * INSERT, SELECT, DELETE in that order in ONE transaction, bounded by statement_timeout: no one
+ * else ever sees the test lead (no export, count or other gate), and a gate stopped half-way
+ * leaves nothing behind. It commits only when the DELETE removed exactly the gate's own row (more
+ * would mean another row shares the lead_id: its uniqueness lost); else, and after any failed
+ * step, it is rolled back, which takes the inserted row with it.
  */
 async function runStatements(
   client: PoolClient,
   timeoutMs: number,
 ): Promise<Omit<SmokeRun, 'before' | 'after'>> {
-  const insert = await attempt(() => committed(client, timeoutMs, () => client.query(smokeInsertSql)));
-  if (!insert.ok) return { insert, retrieve: null, remove: null };
-  const retrieve = await attempt(() =>
-    committed(client, timeoutMs, async (): Promise<Retrieved> => {
+  await client.query('BEGIN');
+  // Set inside the DELETE's step (a closure): an object, so that the finally reads what it set.
+  const outcome = { committed: false };
+  try {
+    await client.query(`SELECT set_config('statement_timeout', $1, true)`, [String(timeoutMs)]);
+    const insert = await attempt(async () => {
+      await client.query(smokeInsertSql);
+      return null;
+    });
+    if (!insert.ok) return { insert, retrieve: null, remove: null };
+    const retrieve = await attempt(async (): Promise<Retrieved> => {
       const { rows } = await client.query<Record<string, unknown>>(smokeSelectSql);
       const [first] = rows;
       return { rows: rows.length, mismatched: first ? mismatchedColumns(first) : [] };
-    }),
-  );
-  const remove = await attempt(() =>
-    committed(
-      client,
-      timeoutMs,
-      async (): Promise<Removed> => {
-        const { rowCount } = await client.query(smokeDeleteSql);
-        return { rows: rowCount ?? 0, committed: rowCount === 1 };
-      },
-      (removed) => removed.committed,
-    ),
-  );
-  return { insert: { ok: true, value: null }, retrieve, remove };
+    });
+    // A failed statement aborts the transaction: the rollback below is the clean-up.
+    if (!retrieve.ok) return { insert, retrieve, remove: null };
+    const remove = await attempt(async (): Promise<Removed> => {
+      const { rowCount } = await client.query(smokeDeleteSql);
+      if (rowCount === 1) {
+        await client.query('COMMIT');
+        outcome.committed = true;
+      }
+      return { rows: rowCount ?? 0, committed: outcome.committed };
+    });
+    return { insert, retrieve, remove };
+  } finally {
+    if (!outcome.committed) await client.query('ROLLBACK').catch(() => undefined);
+  }
 }
 
 async function smokeTest(pool: Pool, timeoutMs: number): Promise<GateOutcome> {
@@ -140,9 +127,10 @@ export const smokeGate: Gate = {
   id: smokeId,
   stage: 'post-deploy',
   title: 'Database operations smoke test',
-  description: `Runs §3.1.2's INSERT, SELECT and DELETE of the lead ${smokeLeadId} as the spec writes them, each committed, on Hermes's hermes_leads of the configured database: the INSERT must succeed, every column it sets must read back as written, and the DELETE must remove exactly one row (else it is rolled back). A lead ${smokeLeadId} already there fails the gate and is left untouched; once its own row is inserted, the gate deletes it whatever a later step gives. No side effects: the row count and a checksum of the rows that existed before (id up to the largest read before, so that leads arriving meanwhile are not compared) must be equal after; the checksum sums one md5 per row, a full read of the table before and again after, in constant memory. Skips on another project's table of records.`,
+  description: `Runs §3.1.2's INSERT, SELECT and DELETE of the lead ${smokeLeadId} as the spec writes them, in that order, in one transaction on Hermes's hermes_leads of the configured database (so no one else ever sees the test lead, and a gate stopped half-way leaves nothing): the INSERT must succeed, every column it sets must read back as written, and the DELETE must remove exactly one row; it commits only then, else it rolls back. A lead ${smokeLeadId} already there fails the gate and is left untouched. No side effects: the row count and a checksum of the rows that existed before (id up to the largest read before, so that leads arriving meanwhile are not compared) must be equal after; the checksum sums one md5 per row, a full read of the table before and again after, in constant memory. Skips on another project's table of records.`,
   spec: '§3.1.2',
-  timeoutMs: 120_000,
+  // Six statements and two checksums, each up to the default statement timeout (30 s).
+  timeoutMs: 240_000,
   thresholds: (config) =>
     describeThresholds(config, 'db', 'smoke', {
       statementTimeoutMs: "statement_timeout of each of §3.1.2's statements and of the row checksums (ms)",

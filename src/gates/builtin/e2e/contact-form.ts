@@ -4,9 +4,11 @@ import { errorMessage } from '../../../errors/error-message.ts';
 import { removeSyntheticLeads } from '../../../leads/remove-synthetic-lead.ts';
 import type { Gate, GateContext, GateOutcome } from '../../gate.ts';
 import { releaseEndpoint, shownUrl } from '../deploy/release-endpoint.ts';
+import { isOwnLeadsTable } from '../db/own-leads.ts';
 import { errorOutcome, skipOutcome, thrownOutcome } from '../support/outcome.ts';
 import { releaseUrlOf } from '../support/release-url.ts';
 import { describeThresholds, gateThresholds } from '../support/thresholds.ts';
+import { adminKeyProblem, keyTransportProblem } from './check-admin-key.ts';
 import { judgeContactForm, type ContactFormRun } from './judge-contact-form.ts';
 import { leadDeliveryState, type LeadDeliveryState } from './lead-delivery-state.ts';
 import { submitContactForm } from './submit-contact-form.ts';
@@ -34,34 +36,57 @@ async function awaitDelivery(
   return last;
 }
 
+/** A run stopped half-way (a killed CLI) may leave its lead: anything older than a run is left over. */
+const leftoverAfterMs = 15 * 60_000;
+
+/** Why the gate cannot judge before it sends anything, or null. */
+async function prerequisiteProblem(
+  ctx: GateContext,
+  settings: Settings,
+): Promise<{ summary: string; reason: string } | null> {
+  if (ctx.config.admin.apiKeys.length === 0)
+    return {
+      summary: 'no admin key to mark the lead synthetic',
+      reason:
+        "the gate sends its lead with an admin key (admin.apiKeys or HERMES_ADMIN_API_KEYS) so that the release stores it as synthetic; without one it would send a lead that passes for a person's",
+    };
+  try {
+    await access(settings.browser, constants.X_OK);
+    return null;
+  } catch {
+    return {
+      summary: 'no browser to drive',
+      reason: `no Chromium at ${settings.browser}: install Debian's (apt-get install chromium) or set gates.thresholds.e2e.contactForm.browser`,
+    };
+  }
+}
+
 async function run(ctx: GateContext): Promise<GateOutcome> {
   const settings = gateThresholds(ctx.config).e2e.contactForm;
-  if (ctx.config.gates.thresholds.db.records.table !== 'hermes_leads')
+  if (!isOwnLeadsTable(gateThresholds(ctx.config).db.records.table))
     return skipOutcome(
       'not Hermes: no contact form to submit',
       "the gate submits Hermes's own form and reads hermes_leads; db.records names another table",
     );
-  const [adminKey] = ctx.config.admin.apiKeys;
-  if (adminKey === undefined)
-    return errorOutcome(
-      'no admin key to mark the lead synthetic',
-      "the gate sends its lead with an admin key (admin.apiKeys or HERMES_ADMIN_API_KEYS) so that the release stores it as synthetic; without one it would send a lead that passes for a person's",
-    );
-  try {
-    await access(settings.browser, constants.X_OK);
-  } catch {
-    return errorOutcome(
-      'no browser to drive',
-      `no Chromium at ${settings.browser}: install Debian's (apt-get install chromium) or set gates.thresholds.e2e.contactForm.browser`,
-    );
-  }
+  const missing = await prerequisiteProblem(ctx, settings);
+  if (missing) return errorOutcome(missing.summary, missing.reason);
+  const [adminKey = ''] = ctx.config.admin.apiKeys;
   let base: string;
   try {
     base = await releaseUrlOf(ctx);
   } catch (error) {
     return thrownOutcome('no release to check', error);
   }
+  const transport = keyTransportProblem(base);
+  if (transport) return errorOutcome('the admin key would travel in clear text', transport);
+  const refused = await adminKeyProblem(base, adminKey, ctx.signal);
+  if (refused) return errorOutcome('the release does not take the admin key: no lead sent', refused);
+
   const db = await ctx.database();
+  const swept = await removeSyntheticLeads(db.pool, {
+    createdBefore: new Date(Date.now() - leftoverAfterMs),
+  });
+  if (swept > 0) ctx.log(`removed ${String(swept)} synthetic leads an interrupted run left`);
   const values = syntheticLeadValues();
   const email = String(values.email);
   const url = releaseEndpoint(base, settings.path);
@@ -85,11 +110,17 @@ async function run(ctx: GateContext): Promise<GateOutcome> {
     }
   } finally {
     // Whatever happened above: a synthetic lead must not stay among people's leads.
-    removed = await removeSyntheticLeads(db.pool, email).catch((error: unknown) => ({
+    removed = await removeSyntheticLeads(db.pool, { email }).catch((error: unknown) => ({
       error: errorMessage(error),
     }));
   }
-  return judgeContactForm({ form, stored, removed, deliveryDeadlineMs: settings.deliveryDeadline });
+  return judgeContactForm({
+    form,
+    stored,
+    removed,
+    deliveryDeadlineMs: settings.deliveryDeadline,
+    minFillMs: ctx.config.intake.minFillMs,
+  });
 }
 
 /** §3.1.1 `npm run test:e2e:production`: the deployed form, submitted in a real browser, reaches n8n. */

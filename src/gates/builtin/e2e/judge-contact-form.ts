@@ -11,6 +11,8 @@ export interface ContactFormRun {
   /** How many synthetic leads were removed afterwards, or why removing them failed. */
   removed: number | { error: string };
   deliveryDeadlineMs: number;
+  /** The intake's minimum fill time, named when the lead was judged spam. */
+  minFillMs: number;
 }
 
 const confirmationNote =
@@ -39,10 +41,16 @@ function cleanup(removed: ContactFormRun['removed']): {
 }
 
 /** Where the delivery stands when it is not `delivered`, in the words an operator acts on. */
-function deliveryProblem(state: LeadDeliveryState, deadlineMs: number): string {
+function deliveryProblem(state: LeadDeliveryState, run: ContactFormRun): string {
   const { delivery } = state;
-  if (delivery === null)
-    return `it was stored as ${state.status} with no outbox row, so it is never forwarded`;
+  const deadlineMs = run.deliveryDeadlineMs;
+  if (delivery === null) {
+    const spam =
+      state.status === 'spam'
+        ? ` (sent faster than the intake's minimum fill time, ${String(run.minFillMs)} ms here? the release's may be longer)`
+        : '';
+    return `it was stored as ${state.status} with no outbox row, so it is never forwarded${spam}`;
+  }
   const last =
     delivery.lastOutcome === null
       ? ''
@@ -59,6 +67,14 @@ function deliveryProblem(state: LeadDeliveryState, deadlineMs: number): string {
  * gate's synthetic lead, and its delivery reached n8n. Fails naming the step where it stopped.
  */
 export function judgeContactForm(run: ContactFormRun): GateOutcome {
+  const outcome = judgeSteps(run);
+  const { problem } = cleanup(run.removed);
+  // A lead left behind is said whatever else happened: it is among people's leads until removed.
+  if (problem === null || outcome.status === 'pass' || outcome.status === 'warn') return outcome;
+  return { ...outcome, summary: `${outcome.summary}; and ${problem}` };
+}
+
+function judgeSteps(run: ContactFormRun): GateOutcome {
   const { form } = run;
   const evidence = formEvidence(form);
   const tidy = cleanup(run.removed);
@@ -85,14 +101,16 @@ export function judgeContactForm(run: ContactFormRun): GateOutcome {
   if (stored.source !== syntheticSource)
     return {
       status: 'fail',
-      summary: `the release stored ${form.leadId} as a person's lead (source ${stored.source}), not as the gate's synthetic one: its admin keys differ from this configuration's; it was forwarded as real and is left in place`,
+      summary: form.markerSent
+        ? `the release stored ${form.leadId} as a person's lead (source ${stored.source}) although the form's POST carried the admin key: it was forwarded as real and is left in place`
+        : `the form posted ${form.leadId} to another origin than its page's, so it went without the synthetic marker: it was stored and forwarded as a person's lead and is left in place (give the URL the page ends up on)`,
       measurements,
       evidence,
     };
   if (stored.delivery?.status !== 'delivered' || stored.deliveredAfterMs === null)
     return {
       status: 'fail',
-      summary: `${form.leadId} was stored but did not reach n8n: ${deliveryProblem(stored, run.deliveryDeadlineMs)}`,
+      summary: `${form.leadId} was stored but did not reach n8n: ${deliveryProblem(stored, run)}`,
       measurements,
       evidence,
     };

@@ -37,6 +37,8 @@ export type FormOutcome =
       leadId: string;
       loadMs: number;
       submitMs: number;
+      /** Whether the form's POST went out with `Hermes-Synthetic` (to the page's own origin). */
+      markerSent: boolean;
       consoleErrors: string[];
     }
   | {
@@ -45,6 +47,7 @@ export type FormOutcome =
       reason: string;
       /** The intake's answer to the form's POST, when there was one. */
       apiStatus: number | null;
+      markerSent: boolean;
       fieldErrors: { field: string; message: string }[];
       consoleErrors: string[];
     };
@@ -98,11 +101,21 @@ async function noticeText(page: Page): Promise<string> {
 export async function submitContactForm(visit: FormVisit): Promise<FormOutcome> {
   const consoleErrors: string[] = [];
   let apiStatus: number | null = null;
+  // Set by the route handler (a closure): an object, so that the outcome reads what it set.
+  const marked = { sent: false };
   const stopped = (
     step: 'browser' | 'page' | 'submit',
     reason: string,
     errors: string[] = [],
-  ): FormOutcome => ({ kind: 'stopped', step, reason, apiStatus, fieldErrors: [], consoleErrors: errors });
+  ): FormOutcome => ({
+    kind: 'stopped',
+    step,
+    reason,
+    apiStatus,
+    markerSent: marked.sent,
+    fieldErrors: [],
+    consoleErrors: errors,
+  });
 
   let browser: Browser;
   try {
@@ -124,17 +137,6 @@ export async function submitContactForm(visit: FormVisit): Promise<FormOutcome> 
       if (message.type() === 'error') consoleErrors.push(redactErrorText(message.text()));
     });
     page.on('pageerror', (error) => consoleErrors.push(redactErrorText(error.message)));
-    const origin = new URL(visit.url).origin;
-    // Only the form's own POST carries the key: never an asset request, never another origin.
-    await page.route(
-      (url) => url.origin === origin && url.pathname.endsWith(contactPath),
-      async (route, request) => {
-        if (request.method() !== 'POST') return route.continue();
-        return route.continue({
-          headers: { ...(await request.allHeaders()), [syntheticHeader]: visit.adminKey },
-        });
-      },
-    );
     page.on('response', (response) => {
       const request = response.request();
       if (request.method() === 'POST' && new URL(response.url()).pathname.endsWith(contactPath))
@@ -157,10 +159,30 @@ export async function submitContactForm(visit: FormVisit): Promise<FormOutcome> 
       .then(() => true)
       .catch(() => false);
     if (!form) return stopped('page', 'the page has no visible contact form (#contact-form)', consoleErrors);
-    const loadMs = performance.now() - started;
+    // The form token was issued when the page was rendered: the fill time counts from here.
+    const loaded = performance.now();
+    const loadMs = loaded - started;
+    // Only the form's own POST carries the key, to the origin the page came from after any
+    // redirect: never an asset, never another origin. Sent by Node (route.fetch) without following
+    // redirects, so a redirect is a new request of the browser's, judged here again.
+    const origin = new URL(page.url()).origin;
+    await page.route(
+      (url) => url.origin === origin && url.pathname.endsWith(contactPath),
+      async (route, request) => {
+        if (request.method() !== 'POST') return route.continue();
+        const headers = { ...(await request.allHeaders()), [syntheticHeader]: visit.adminKey };
+        marked.sent = true;
+        try {
+          await route.fulfill({ response: await route.fetch({ headers, maxRedirects: 0 }) });
+        } catch {
+          // No answer (refused, reset): the page sees a failed request, as it would without the route.
+          await route.abort('failed');
+        }
+      },
+    );
 
     await fill(page, visit.values);
-    const waited = performance.now() - started;
+    const waited = performance.now() - loaded;
     if (waited < visit.minFillMs + 250) await page.waitForTimeout(visit.minFillMs + 250 - waited);
     const pressed = performance.now();
     await page.click('#submit');
@@ -177,12 +199,20 @@ export async function submitContactForm(visit: FormVisit): Promise<FormOutcome> 
         step: 'submit',
         reason: `no confirmation within ${String(visit.timeoutMs)} ms of pressing Send${notice ? `; the page says: ${notice}` : ''}`,
         apiStatus,
+        markerSent: marked.sent,
         fieldErrors: await fieldErrors(page),
         consoleErrors,
       };
     }
     const leadId = ((await reference.first().textContent()) ?? '').trim();
-    return { kind: 'confirmed', leadId, loadMs, submitMs: performance.now() - pressed, consoleErrors };
+    return {
+      kind: 'confirmed',
+      leadId,
+      loadMs,
+      submitMs: performance.now() - pressed,
+      markerSent: marked.sent,
+      consoleErrors,
+    };
   } catch (error) {
     return stopped('submit', firstLine(error), consoleErrors);
   } finally {
