@@ -147,10 +147,12 @@ describe('hermes deploy on the local target', () => {
        WHERE g.deployment_id = $1 AND g.stage = 'post-deploy' ORDER BY r.gate_id`,
       [v1.deploymentId],
     );
+    // The two read-only data gates see no lead (warn: no data) unless the browser's is there yet.
+    const passOrNoData = expect.stringMatching(/^(pass|warn)$/) as unknown;
     expect(postDeploy).toEqual([
-      { gate_id: 'db.data-protection', status: 'pass' },
+      { gate_id: 'db.data-protection', status: passOrNoData },
       { gate_id: 'db.smoke', status: 'pass' },
-      { gate_id: 'db.validate-data', status: expect.stringMatching(/^(pass|warn)$/) as unknown },
+      { gate_id: 'db.validate-data', status: passOrNoData },
       { gate_id: 'e2e.contact-form', status: 'pass' },
     ]);
     // The browser's lead reached n8n flagged, and is gone from the database.
