@@ -56,7 +56,7 @@ export function inputCorpus(markers: CorpusMarkers, bodyLimitBytes: number): Cor
     ['script tags in the email', json, { ...lead, email: `<script>alert(1)</script>${markers.email}` }],
     ['huge field (last_name of 10000 characters)', json, { ...lead, last_name: 'A'.repeat(10_000) }],
     ['unknown field', json, { ...lead, scan_unknown_field: 'x' }],
-    ['wrong type (agree_to_terms as a string)', json, { ...lead, agree_to_terms: 'yes' }],
+    ['wrong type (service_urgency as a number)', json, { ...lead, service_urgency: 3 }],
     ['not an object (an array)', json, [lead]],
   ];
   return [

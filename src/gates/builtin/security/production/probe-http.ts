@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { releaseEndpoint, requestFailure } from '../../deploy/release-endpoint.ts';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { redactErrorText } from '../../../../delivery/redact-error-text.ts';
+import { errorMessage } from '../../../../errors/error-message.ts';
+import { releaseEndpoint } from '../../deploy/release-endpoint.ts';
 import type { AdminProbeRoute } from './admin-routes.ts';
 import type { CorpusCase } from './input-corpus.ts';
 import type { AuthAttempt, AuthProbe } from './judge-auth.ts';
@@ -8,33 +12,58 @@ import type { InputProbe } from './judge-input.ts';
 export interface RequestOptions {
   timeoutMs: number;
   signal: AbortSignal;
+  /** The CAs an https release's chain is verified against (the system's and `extraCaFile`). */
+  ca?: readonly string[];
 }
 
-/** One request, never following a redirect; its status and headers, or why it got no answer. */
-async function send(
+/** What a release answered: its status and a header lookup. */
+export interface Answer {
+  status: number;
+  header(name: string): string | null;
+}
+
+/**
+ * One request, never following a redirect (node:http, so that `extraCaFile` is trusted too);
+ * its status and headers, or why it got no answer. The body is read and dropped.
+ */
+function send(
   url: string,
-  init: RequestInit,
+  init: { method?: string; headers?: Record<string, string>; body?: string },
   options: RequestOptions,
-): Promise<{ status: number; headers: Headers } | { failure: string }> {
-  try {
-    const response = await fetch(url, {
-      ...init,
-      redirect: 'manual',
-      signal: AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]),
+): Promise<Answer | { failure: string }> {
+  const target = new URL(url);
+  const https = target.protocol === 'https:';
+  const body = init.body === undefined ? undefined : Buffer.from(init.body);
+  return new Promise((resolve) => {
+    const request = (https ? httpsRequest : httpRequest)(
+      target,
+      {
+        method: init.method ?? 'GET',
+        headers: { ...init.headers, ...(body ? { 'content-length': String(body.length) } : {}) },
+        signal: AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]),
+        ...(https && options.ca ? { ca: [...options.ca] } : {}),
+      },
+      (response) => {
+        response.resume();
+        const { headers } = response;
+        resolve({
+          status: response.statusCode ?? 0,
+          header: (name) => {
+            const value = headers[name.toLowerCase()];
+            return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+          },
+        });
+      },
+    );
+    request.on('error', (error) => {
+      resolve({ failure: redactErrorText(errorMessage(error)) });
     });
-    await response.body?.cancel();
-    return { status: response.status, headers: response.headers };
-  } catch (error) {
-    return { failure: requestFailure(error) };
-  }
+    request.end(body);
+  });
 }
 
 /** GET of the form page: its headers. */
-export async function pageHeaders(
-  base: string,
-  path: string,
-  options: RequestOptions,
-): Promise<{ status: number; headers: Headers } | { failure: string }> {
+export function pageHeaders(base: string, path: string, options: RequestOptions): Promise<Answer | { failure: string }> {
   return send(releaseEndpoint(base, path), { headers: { accept: 'text/html' } }, options);
 }
 

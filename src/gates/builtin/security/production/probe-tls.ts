@@ -1,20 +1,18 @@
-import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { connect, rootCertificates } from 'node:tls';
 import { errorMessage } from '../../../../errors/error-message.ts';
 import type { TlsProbe } from './judge-tls.ts';
 
 /**
- * One TLS handshake with host:port (SNI = host), verifying the chain against the system CAs and
- * `extraCaFile`; never refused for an untrusted chain, so that the judge can say why.
+ * One TLS handshake with host:port (SNI = host), verifying the chain against the given CAs (the
+ * system's and `extraCaFile`); never refused for an untrusted chain, so that the judge can say why.
  */
-export async function probeTls(
+export function probeTls(
   url: URL,
-  options: { extraCaFile: string | null; timeoutMs: number; signal: AbortSignal },
+  options: { ca?: readonly string[] | undefined; timeoutMs: number; signal: AbortSignal },
 ): Promise<TlsProbe> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = url.port === '' ? 443 : Number(url.port);
-  const extra = options.extraCaFile === null ? [] : [await readFile(options.extraCaFile, 'utf8')];
   return new Promise((resolve) => {
     const failed = (failure: string) => {
       resolve({ protocol: null, authorized: false, authorizationError: null, validTo: null, failure });
@@ -23,7 +21,7 @@ export async function probeTls(
       host,
       port,
       ...(isIP(host) === 0 ? { servername: host } : {}),
-      ca: [...rootCertificates, ...extra],
+      ca: [...(options.ca ?? rootCertificates)],
       rejectUnauthorized: false,
       // Let an old server complete its handshake, so that its protocol is reported rather than refused.
       minVersion: 'TLSv1',

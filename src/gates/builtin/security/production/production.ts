@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { rootCertificates } from 'node:tls';
 import { errorMessage } from '../../../../errors/error-message.ts';
 import type { Gate, GateContext, GateOutcome } from '../../../gate.ts';
 import { shownUrl } from '../../deploy/release-endpoint.ts';
@@ -44,10 +46,10 @@ async function tlsAndHeaders(base: string, settings: Settings, options: RequestO
       ? unjudged(headersCriterion, `GET ${formPage} got no answer: ${page.failure}`)
       : page.status !== 200
         ? { ...unjudged(headersCriterion, `GET ${formPage} answered ${String(page.status)}`), findings: [{ level: 'fail' as const, text: `GET ${formPage} answered ${String(page.status)}, not 200` }] }
-        : judgeHeaders(settings.requiredHeaders, (name) => page.headers.get(name), `GET ${formPage}`);
+        : judgeHeaders(settings.requiredHeaders, (name) => page.header(name), `GET ${formPage}`);
   if (url.protocol !== 'https:') return [judgePlainHttp(url.hostname, settings), headers];
-  const probe = await probeTls(url, { extraCaFile: settings.extraCaFile, ...options, timeoutMs: options.timeoutMs });
-  const hsts = 'failure' in page ? null : page.headers.get('strict-transport-security');
+  const probe = await probeTls(url, options);
+  const hsts = 'failure' in page ? null : page.header('strict-transport-security');
   return [judgeTls(probe, hsts, settings), headers];
 }
 
@@ -59,10 +61,15 @@ async function run(ctx: GateContext): Promise<GateOutcome> {
   } catch (error) {
     return thrownOutcome('no release to scan', error);
   }
-  const options: RequestOptions = { timeoutMs: settings.requestTimeout, signal: ctx.signal };
   ctx.log(`scanning ${shownUrl(base)}`);
   const results: CriterionResult[] = [];
   try {
+    const extra = settings.extraCaFile === null ? [] : [await readFile(settings.extraCaFile, 'utf8')];
+    const options: RequestOptions = {
+      timeoutMs: settings.requestTimeout,
+      signal: ctx.signal,
+      ca: [...rootCertificates, ...extra],
+    };
     results.push(...(await tlsAndHeaders(base, settings, options)));
 
     const routes = adminProbeRoutes(ctx.config.intake);
