@@ -18,7 +18,12 @@ import {
   type DependencyResult,
 } from '../../../src/gates/builtin/security/production/judge-vulnerabilities.ts';
 
-const tlsSettings = { minTlsVersion: 'TLSv1.2', certExpiryDays: 14, hstsMinAgeSeconds: 15_552_000, requireHttps: false };
+const tlsSettings = {
+  minTlsVersion: 'TLSv1.2',
+  certExpiryDays: 14,
+  hstsMinAgeSeconds: 15_552_000,
+  requireHttps: false,
+};
 const now = new Date('2026-12-03T12:00:00Z');
 const goodProbe: TlsProbe = {
   protocol: 'TLSv1.3',
@@ -36,7 +41,13 @@ describe('judgeTls', () => {
   });
   it('fails an old protocol, an untrusted chain, a near expiry and a short HSTS, naming each', () => {
     const result = judgeTls(
-      { ...goodProbe, protocol: 'TLSv1.1', authorized: false, authorizationError: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', validTo: new Date('2026-12-06T12:00:00Z') },
+      {
+        ...goodProbe,
+        protocol: 'TLSv1.1',
+        authorized: false,
+        authorizationError: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+        validTo: new Date('2026-12-06T12:00:00Z'),
+      },
       'max-age=300',
       tlsSettings,
       now,
@@ -49,10 +60,17 @@ describe('judgeTls', () => {
     expect(texts[3]).toContain('max-age=300');
   });
   it('fails an expired certificate, a missing HSTS header and no handshake', () => {
-    const expired = judgeTls({ ...goodProbe, validTo: new Date('2026-01-01T00:00:00Z') }, null, tlsSettings, now);
+    const expired = judgeTls(
+      { ...goodProbe, validTo: new Date('2026-01-01T00:00:00Z') },
+      null,
+      tlsSettings,
+      now,
+    );
     expect(expired.findings[2]?.text).toContain('expired');
     expect(expired.findings[3]?.text).toContain('no Strict-Transport-Security');
-    expect(levels(judgeTls({ ...goodProbe, protocol: null, failure: 'ECONNREFUSED' }, hsts, tlsSettings, now))).toEqual(['fail']);
+    expect(
+      levels(judgeTls({ ...goodProbe, protocol: null, failure: 'ECONNREFUSED' }, hsts, tlsSettings, now)),
+    ).toEqual(['fail']);
   });
   it('reads max-age', () => {
     expect(hstsMaxAge('max-age=63072000; preload')).toBe(63_072_000);
@@ -65,13 +83,20 @@ describe('judgePlainHttp', () => {
   it('never passes silently: a note on loopback, a warning elsewhere, a failure with requireHttps', () => {
     expect(levels(judgePlainHttp('127.0.0.1', tlsSettings))).toEqual(['note']);
     expect(levels(judgePlainHttp('hermes.example.com', tlsSettings))).toEqual(['warn']);
-    expect(judgePlainHttp('hermes.example.com', tlsSettings).findings[0]?.text).toBe('served over plain HTTP: TLS not judged');
+    expect(judgePlainHttp('hermes.example.com', tlsSettings).findings[0]?.text).toBe(
+      'served over plain HTTP: TLS not judged',
+    );
     expect(levels(judgePlainHttp('127.0.0.1', { requireHttps: true }))).toEqual(['fail']);
   });
 });
 
 describe('judgeHeaders', () => {
-  const required = ['Content-Security-Policy', 'X-Content-Type-Options', 'X-Frame-Options', 'Referrer-Policy'];
+  const required = [
+    'Content-Security-Policy',
+    'X-Content-Type-Options',
+    'X-Frame-Options',
+    'Referrer-Policy',
+  ];
   const from = (headers: Record<string, string>) => (name: string) => headers[name.toLowerCase()] ?? null;
   const all = {
     'content-security-policy': "default-src 'self'",
@@ -85,12 +110,24 @@ describe('judgeHeaders', () => {
   it('fails a missing header naming it', () => {
     const { ['referrer-policy']: _, ...rest } = all;
     const result = judgeHeaders(required, from(rest), 'GET /');
-    expect(result.findings.filter((f) => f.level === 'fail').map((f) => f.text)).toEqual(['Referrer-Policy missing on GET /']);
+    expect(result.findings.filter((f) => f.level === 'fail').map((f) => f.text)).toEqual([
+      'Referrer-Policy missing on GET /',
+    ]);
   });
   it('takes CSP frame-ancestors for X-Frame-Options, and refuses a wrong nosniff or ALLOW-FROM', () => {
     const { ['x-frame-options']: _, ...noXfo } = all;
-    expect(judgeHeaders(required, from({ ...noXfo, 'content-security-policy': "frame-ancestors 'none'" }), 'GET /').findings.every((f) => f.level === 'pass')).toBe(true);
-    const bad = judgeHeaders(required, from({ ...all, 'x-content-type-options': 'sniff', 'x-frame-options': 'ALLOW-FROM x' }), 'GET /');
+    expect(
+      judgeHeaders(
+        required,
+        from({ ...noXfo, 'content-security-policy': "frame-ancestors 'none'" }),
+        'GET /',
+      ).findings.every((f) => f.level === 'pass'),
+    ).toBe(true);
+    const bad = judgeHeaders(
+      required,
+      from({ ...all, 'x-content-type-options': 'sniff', 'x-frame-options': 'ALLOW-FROM x' }),
+      'GET /',
+    );
     expect(bad.findings.filter((f) => f.level === 'fail')).toHaveLength(2);
   });
 });
@@ -100,13 +137,26 @@ describe('adminProbeRoutes', () => {
     const routes = adminProbeRoutes(configSchema.parse({}).intake);
     expect(routes.length).toBeGreaterThanOrEqual(8);
     expect(routes.every((r) => r.route.startsWith('/api/admin/'))).toBe(true);
-    expect(routes).toContainEqual({ method: 'GET', route: '/api/admin/leads/:leadId', path: '/api/admin/leads/HS-00000000-000000' });
-    expect(routes).toContainEqual({ method: 'POST', route: '/api/admin/gdpr/erase', path: '/api/admin/gdpr/erase' });
+    expect(routes).toContainEqual({
+      method: 'GET',
+      route: '/api/admin/leads/:leadId',
+      path: '/api/admin/leads/HS-00000000-000000',
+    });
+    expect(routes).toContainEqual({
+      method: 'POST',
+      route: '/api/admin/gdpr/erase',
+      path: '/api/admin/gdpr/erase',
+    });
   });
 });
 
 describe('judgeAuth', () => {
-  const probe = (status: number | null, route = '/api/admin/retention'): AuthProbe => ({ method: 'POST', route, attempt: 'no Authorization', status });
+  const probe = (status: number | null, route = '/api/admin/retention'): AuthProbe => ({
+    method: 'POST',
+    route,
+    attempt: 'no Authorization',
+    status,
+  });
   it('passes 401s, counts a 429 after a 401 as refused and reports it', () => {
     const result = judgeAuth([probe(401), probe(429)], []);
     expect(levels(result)).toEqual(['pass', 'note']);
@@ -114,7 +164,10 @@ describe('judgeAuth', () => {
   });
   it('fails a route answering 200 and a 429 with no 401 before it, naming the route and status', () => {
     const result = judgeAuth([probe(200, '/api/admin/deliveries')], []);
-    expect(result.findings[0]).toEqual({ level: 'fail', text: 'POST /api/admin/deliveries with no Authorization answered 200, not 401' });
+    expect(result.findings[0]).toEqual({
+      level: 'fail',
+      text: 'POST /api/admin/deliveries with no Authorization answered 200, not 401',
+    });
     expect(levels(judgeAuth([probe(429)], []))).toEqual(['fail']);
   });
   it('notes the wrong-key probes the budget held back', () => {
@@ -133,8 +186,24 @@ describe('inputCorpus and judgeInput', () => {
     expect(corpus.find((c) => c.name.startsWith('oversized'))?.body.length).toBeGreaterThan(1_000);
   });
   it('passes all 4xx with nothing stored; fails a 201, a 500 and a stored row; warns when only rate-limited', () => {
-    expect(levels(judgeInput([{ name: 'a', status: 400 }, { name: 'b', status: 429 }], 0))).toEqual(['note', 'pass']);
-    const bad = judgeInput([{ name: 'bad email', status: 201 }, { name: 'b', status: 500 }], 1);
+    expect(
+      levels(
+        judgeInput(
+          [
+            { name: 'a', status: 400 },
+            { name: 'b', status: 429 },
+          ],
+          0,
+        ),
+      ),
+    ).toEqual(['note', 'pass']);
+    const bad = judgeInput(
+      [
+        { name: 'bad email', status: 201 },
+        { name: 'b', status: 500 },
+      ],
+      1,
+    );
     expect(bad.findings.map((f) => f.text)).toEqual([
       'bad email answered 201, not 4xx',
       'b answered 500, not 4xx',
@@ -163,25 +232,36 @@ describe('judgeVulnerabilities', () => {
   const high = { id: 'GHSA-aaaa', package: 'left-pad', version: '1.0.0', severity: 'high', title: 't' };
   const medium = { id: 'GHSA-mmmm', package: 'm', version: '1.0.0', severity: 'medium', title: 't' };
   it('extracts high, critical and unknown ids', () => {
-    expect(dependencyFindings(depResult('r', [high, medium, { ...high, id: 'GHSA-u', severity: 'unknown' }])).blocking).toEqual([
-      'GHSA-aaaa (left-pad)',
-      'GHSA-u (left-pad)',
-    ]);
+    expect(
+      dependencyFindings(depResult('r', [high, medium, { ...high, id: 'GHSA-u', severity: 'unknown' }]))
+        .blocking,
+    ).toEqual(['GHSA-aaaa (left-pad)', 'GHSA-u (left-pad)']);
   });
   it('fails a high advisory new since the previous result, naming it; passes one already there', () => {
     const fail = judgeVulnerabilities(depResult('now', [high, medium]), depResult('before', [medium]), 's');
-    expect(fail.findings[0]).toEqual({ level: 'fail', text: '1 new high/critical vulnerability: GHSA-aaaa (left-pad)' });
-    expect(levels(judgeVulnerabilities(depResult('now', [high]), depResult('before', [high]), 's'))).toEqual(['pass']);
+    expect(fail.findings[0]).toEqual({
+      level: 'fail',
+      text: '1 new high/critical vulnerability: GHSA-aaaa (left-pad)',
+    });
+    expect(levels(judgeVulnerabilities(depResult('now', [high]), depResult('before', [high]), 's'))).toEqual([
+      'pass',
+    ]);
   });
   it('warns, never passes, with nothing to compare', () => {
     expect(levels(judgeVulnerabilities(null, null, 's'))).toEqual(['warn']);
     expect(levels(judgeVulnerabilities(depResult('now', []), null, 's'))).toEqual(['warn']);
-    expect(levels(judgeVulnerabilities(depResult('now', [], false), depResult('b', []), 's'))).toEqual(['warn']);
+    expect(levels(judgeVulnerabilities(depResult('now', [], false), depResult('b', []), 's'))).toEqual([
+      'warn',
+    ]);
   });
 });
 
 describe('judgeProduction', () => {
-  const r = (criterion: string, level: 'pass' | 'note' | 'warn' | 'fail', text: string) => ({ criterion, findings: [{ level, text }], measurements: [] });
+  const r = (criterion: string, level: 'pass' | 'note' | 'warn' | 'fail', text: string) => ({
+    criterion,
+    findings: [{ level, text }],
+    measurements: [],
+  });
   it('fails on any failure, naming failures first; warns when one was not judged; passes with notes', () => {
     const out = judgeProduction([r('a', 'warn', 'w'), r('b', 'fail', 'f')]);
     expect(out.status).toBe('fail');

@@ -92,7 +92,13 @@ async function recordDependencies(
         {
           kind: 'rows',
           title: 'vulnerabilities',
-          content: vulnerabilities.map((v) => ({ package: 'pkg', version: '1.0.0', title: 't', allowlist: '', ...v })),
+          content: vulnerabilities.map((v) => ({
+            package: 'pkg',
+            version: '1.0.0',
+            title: 't',
+            allowlist: '',
+            ...v,
+          })),
         },
       ]
     : [];
@@ -100,11 +106,21 @@ async function recordDependencies(
     `INSERT INTO hermes_ops.gate_results (run_id, gate_id, title, status, outcome_status, blocking, summary, reason,
        started_at, duration_ms, measurements, evidence)
      VALUES ($1, 'security.dependencies', 'Dependency vulnerabilities', $2, $2, true, 's', $3, $4, 5, '[]', $5)`,
-    [runId, consulted ? 'pass' : 'error', consulted ? null : 'no advisory source', startedAt, JSON.stringify(evidence)],
+    [
+      runId,
+      consulted ? 'pass' : 'error',
+      consulted ? null : 'no advisory source',
+      startedAt,
+      JSON.stringify(evidence),
+    ],
   );
 }
 
-async function recordDeployment(version: string, startedAt: string, previous: string | null): Promise<string> {
+async function recordDeployment(
+  version: string,
+  startedAt: string,
+  previous: string | null,
+): Promise<string> {
   const id = randomUUID();
   await db.pool.query(
     `INSERT INTO hermes_ops.deployments (id, version, source, previous_deployment_id, target, status,
@@ -152,8 +168,8 @@ async function startProxy(
       const upstream = httpRequest(
         { host: target.hostname, port: target.port, path: req.url, method: req.method, headers },
         (up) => {
-          const out = { ...up.headers };
-          if (options.strip) delete out[options.strip.toLowerCase()];
+          const stripped = options.strip?.toLowerCase();
+          const out = Object.fromEntries(Object.entries(up.headers).filter(([name]) => name !== stripped));
           res.writeHead(up.statusCode ?? 502, out);
           up.pipe(res);
         },
@@ -176,7 +192,10 @@ async function startProxy(
   };
 }
 
-async function withProxy(options: Parameters<typeof startProxy>[0], scan: (url: string) => Promise<void>): Promise<void> {
+async function withProxy(
+  options: Parameters<typeof startProxy>[0],
+  scan: (url: string) => Promise<void>,
+): Promise<void> {
   const proxy = await startProxy(options);
   try {
     await scan(proxy.url);
@@ -186,7 +205,11 @@ async function withProxy(options: Parameters<typeof startProxy>[0], scan: (url: 
 }
 
 const findings = (outcome: GateOutcome) =>
-  (outcome.evidence?.find((e) => e.title === 'findings')?.content ?? []) as { criterion: string; level: string; finding: string }[];
+  (outcome.evidence?.find((e) => e.title === 'findings')?.content ?? []) as {
+    criterion: string;
+    level: string;
+    finding: string;
+  }[];
 
 describe('security.production on a healthy release', () => {
   it('passes over loopback http, the plain-HTTP line a note, every admin route refused, no submission stored', async () => {
@@ -203,7 +226,9 @@ describe('security.production on a healthy release', () => {
     expect(lines.filter((l) => l.level === 'fail' || l.level === 'warn')).toEqual([]);
     const probes = outcome.evidence?.find((e) => e.title === 'admin route probes')?.content as unknown[];
     expect(probes.length).toBeGreaterThanOrEqual(16);
-    expect(outcome.measurements).toContainEqual(expect.objectContaining({ name: 'malformed submissions stored', value: 0, passed: true }));
+    expect(outcome.measurements).toContainEqual(
+      expect.objectContaining({ name: 'malformed submissions stored', value: 0, passed: true }),
+    );
     const after = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM hermes_leads');
     expect(after.rows[0]?.n).toBe(before.rows[0]?.n);
   }, 60_000);
@@ -217,17 +242,25 @@ describe('security.production on a healthy release', () => {
   it('fails a high advisory new since the previous deployment, naming it', async () => {
     const first = await recordDeployment('1.0.0', '2026-11-01T00:00:00Z', null);
     const second = await recordDeployment('1.1.0', '2026-11-02T00:00:00Z', first);
-    await recordDependencies('2026-11-01T00:00:00Z', [{ id: 'GHSA-old', severity: 'high' }], { deploymentId: first });
-    await recordDependencies('2026-11-02T00:00:00Z', [
-      { id: 'GHSA-old', severity: 'high' },
-      { id: 'GHSA-new1', severity: 'critical', package: 'evil' },
-      { id: 'GHSA-med', severity: 'medium' },
-    ], { deploymentId: second });
+    await recordDependencies('2026-11-01T00:00:00Z', [{ id: 'GHSA-old', severity: 'high' }], {
+      deploymentId: first,
+    });
+    await recordDependencies(
+      '2026-11-02T00:00:00Z',
+      [
+        { id: 'GHSA-old', severity: 'high' },
+        { id: 'GHSA-new1', severity: 'critical', package: 'evil' },
+        { id: 'GHSA-med', severity: 'medium' },
+      ],
+      { deploymentId: second },
+    );
     // A later run of no deployment is not this release's.
     await recordDependencies('2026-11-03T00:00:00Z', [{ id: 'GHSA-other', severity: 'high' }]);
     const outcome = await run(release.url);
     expect(outcome.status).toBe('fail');
-    expect(outcome.summary).toMatch(/^no new vulnerabilities: 1 new high\/critical vulnerability: GHSA-new1 \(evil\)/);
+    expect(outcome.summary).toMatch(
+      /^no new vulnerabilities: 1 new high\/critical vulnerability: GHSA-new1 \(evil\)/,
+    );
   }, 60_000);
 
   it('warns when the latest run could not consult an advisory source', async () => {
@@ -252,7 +285,11 @@ describe('security.production on a healthy release', () => {
     expect(outcome.status, outcome.summary).toBe('pass');
     const probes = outcome.evidence?.find((e) => e.title === 'admin route probes')?.content as unknown[];
     expect(probes).toHaveLength(9);
-    expect(findings(outcome).some((l) => l.level === 'note' && l.finding.startsWith('wrong-key probe not sent to'))).toBe(true);
+    expect(
+      findings(outcome).some(
+        (l) => l.level === 'note' && l.finding.startsWith('wrong-key probe not sent to'),
+      ),
+    ).toBe(true);
   }, 60_000);
 });
 
@@ -272,8 +309,12 @@ describe('security.production on planted faults', () => {
     await withProxy({ intercept }, async (url) => {
       const outcome = await run(url);
       expect(outcome.status).toBe('fail');
-      expect(outcome.summary).toContain('GET /api/admin/deliveries with no Authorization answered 200, not 401');
-      expect(outcome.summary).toContain('GET /api/admin/deliveries with a wrong Bearer key answered 200, not 401');
+      expect(outcome.summary).toContain(
+        'GET /api/admin/deliveries with no Authorization answered 200, not 401',
+      );
+      expect(outcome.summary).toContain(
+        'GET /api/admin/deliveries with a wrong Bearer key answered 200, not 401',
+      );
     });
   }, 60_000);
 
@@ -310,18 +351,57 @@ describe('security.production over TLS', () => {
   const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: pki, stdio: 'pipe' });
 
   function leaf(name: string, ca: string, days: number): ServerOptions {
-    openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-subj', '/CN=localhost', '-out', `${name}.csr`);
+    openssl(
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      `${name}.key`,
+      '-subj',
+      '/CN=localhost',
+      '-out',
+      `${name}.csr`,
+    );
     writeFileSync(join(pki, `${name}.ext`), 'subjectAltName=DNS:localhost\n');
-    openssl('x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.crt`, '-CAkey', `${ca}.key`, '-CAcreateserial',
-      '-days', String(days), '-extfile', `${name}.ext`, '-out', `${name}.crt`);
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      `${ca}.crt`,
+      '-CAkey',
+      `${ca}.key`,
+      '-CAcreateserial',
+      '-days',
+      String(days),
+      '-extfile',
+      `${name}.ext`,
+      '-out',
+      `${name}.crt`,
+    );
     return { key: readFileSync(join(pki, `${name}.key`)), cert: readFileSync(join(pki, `${name}.crt`)) };
   }
 
   beforeAll(() => {
     pki = mkdtempSync(join(tmpdir(), 'hermes-scan-pki-'));
     for (const ca of ['ca', 'other-ca'])
-      openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${ca}.key`, '-subj', `/CN=Hermes test ${ca}`,
-        '-days', '2', '-out', `${ca}.crt`);
+      openssl(
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        `${ca}.key`,
+        '-subj',
+        `/CN=Hermes test ${ca}`,
+        '-days',
+        '2',
+        '-out',
+        `${ca}.crt`,
+      );
   });
   afterAll(() => rmSync(pki, { recursive: true, force: true }));
   beforeEach(healthyDependencies);
@@ -342,7 +422,9 @@ describe('security.production over TLS', () => {
     await withProxy({ tls: leaf('soon', 'ca', 3), host: 'localhost' }, async (url) => {
       const outcome = await tlsRun(url);
       expect(outcome.status).toBe('fail');
-      expect(outcome.summary).toMatch(/^SSL\/TLS configuration: certificate expires in [23] days .*within 14$/);
+      expect(outcome.summary).toMatch(
+        /^SSL\/TLS configuration: certificate expires in [23] days .*within 14$/,
+      );
     });
   }, 60_000);
 
@@ -355,7 +437,12 @@ describe('security.production over TLS', () => {
   }, 60_000);
 
   it('fails a server that speaks only TLS 1.1', async () => {
-    const tls: ServerOptions = { ...leaf('old', 'ca', 365), minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' };
+    const tls: ServerOptions = {
+      ...leaf('old', 'ca', 365),
+      minVersion: 'TLSv1',
+      maxVersion: 'TLSv1.1',
+      ciphers: 'DEFAULT@SECLEVEL=0',
+    };
     await withProxy({ tls, host: 'localhost' }, async (url) => {
       const outcome = await tlsRun(url);
       expect(outcome.status).toBe('fail');

@@ -26,8 +26,14 @@ export async function dependencyResults(
 ): Promise<{ current: DependencyResult | null; previous: DependencyResult | null; scope: string }> {
   const live = await liveDeployment(db);
   if (live === null) {
-    const { rows } = await db.query<DependencyResult>(`${select} ORDER BY g.started_at DESC, g.id DESC LIMIT 2`);
-    return { current: rows[0] ?? null, previous: rows[1] ?? null, scope: 'no deployment recorded: the two latest runs' };
+    const { rows } = await db.query<DependencyResult>(
+      `${select} ORDER BY g.started_at DESC, g.id DESC LIMIT 2`,
+    );
+    return {
+      current: rows[0] ?? null,
+      previous: rows[1] ?? null,
+      scope: 'no deployment recorded: the two latest runs',
+    };
   }
   const current = await latestOf(db, live.id);
   const previousId = live.previousDeploymentId;

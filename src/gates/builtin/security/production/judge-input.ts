@@ -13,7 +13,11 @@ export interface InputProbe {
  * Each malformed submission must be answered 4xx (429, the intake's rate limit, counts as one but
  * is reported); and no row may carry the corpus's markers afterwards. `stored` null: not counted.
  */
-export function judgeInput(probes: readonly InputProbe[], stored: number | null, storeFailure?: string): CriterionResult {
+export function judgeInput(
+  probes: readonly InputProbe[],
+  stored: number | null,
+  storeFailure?: string,
+): CriterionResult {
   const findings: Finding[] = [];
   for (const probe of probes) {
     if (probe.status === null)
@@ -34,9 +38,15 @@ export function judgeInput(probes: readonly InputProbe[], stored: number | null,
       text: 'every submission was refused by the rate limit or an API key requirement: validation itself not reached',
     });
   else if (limited > 0)
-    findings.push({ level: 'note', text: `${plural(limited, 'submission')} answered 429 (the intake's rate limit)` });
+    findings.push({
+      level: 'note',
+      text: `${plural(limited, 'submission')} answered 429 (the intake's rate limit)`,
+    });
   if (!findings.some((f) => f.level === 'fail' || f.level === 'warn'))
-    findings.push({ level: 'pass', text: `${plural(probes.length, 'malformed submission')} refused, none stored` });
+    findings.push({
+      level: 'pass',
+      text: `${plural(probes.length, 'malformed submission')} refused, none stored`,
+    });
   return {
     criterion: inputCriterion,
     findings,
@@ -46,7 +56,11 @@ export function judgeInput(probes: readonly InputProbe[], stored: number | null,
       measure('malformed submissions answered 429', limited, 'count'),
     ],
     evidence: [
-      { kind: 'rows', title: 'malformed submissions', content: probes.map((p) => ({ case: p.name, status: p.status ?? p.failure ?? 'no answer' })) },
+      {
+        kind: 'rows',
+        title: 'malformed submissions',
+        content: probes.map((p) => ({ case: p.name, status: p.status ?? p.failure ?? 'no answer' })),
+      },
     ],
   };
 }

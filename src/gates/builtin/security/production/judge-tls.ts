@@ -39,7 +39,10 @@ export function hstsMaxAge(value: string | null): number | null {
 }
 
 /** A release on plain HTTP: TLS is not judged, never silently passed. */
-export function judgePlainHttp(hostname: string, settings: Pick<TlsSettings, 'requireHttps'>): CriterionResult {
+export function judgePlainHttp(
+  hostname: string,
+  settings: Pick<TlsSettings, 'requireHttps'>,
+): CriterionResult {
   const finding: Finding = settings.requireHttps
     ? { level: 'fail', text: 'served over plain HTTP (requireHttps is set)' }
     : isLoopback(hostname)
@@ -93,7 +96,10 @@ export function judgeTls(
   if (maxAge === null)
     findings.push({
       level: 'fail',
-      text: hsts === null ? 'no Strict-Transport-Security header' : `Strict-Transport-Security without max-age: ${hsts}`,
+      text:
+        hsts === null
+          ? 'no Strict-Transport-Security header'
+          : `Strict-Transport-Security without max-age: ${hsts}`,
     });
   else if (maxAge < settings.hstsMinAgeSeconds)
     findings.push({

@@ -52,20 +52,31 @@ export function judgeVulnerabilities(
     measurements: [],
   });
   if (current === null) return unjudged(`no recorded security.dependencies result for ${scope}`);
-  if (previous === null) return unjudged(`no earlier security.dependencies result to compare with (${scope})`);
+  if (previous === null)
+    return unjudged(`no earlier security.dependencies result to compare with (${scope})`);
   const now = dependencyFindings(current);
   const before = dependencyFindings(previous);
   if (!now.consulted)
-    return unjudged(`the latest security.dependencies run (${current.runId}) could not consult an advisory source`);
+    return unjudged(
+      `the latest security.dependencies run (${current.runId}) could not consult an advisory source`,
+    );
   if (!before.consulted)
-    return unjudged(`the earlier security.dependencies run (${previous.runId}) could not consult an advisory source`);
+    return unjudged(
+      `the earlier security.dependencies run (${previous.runId}) could not consult an advisory source`,
+    );
   const added = now.blocking.filter((id) => !before.blocking.includes(id));
   return {
     criterion: vulnerabilitiesCriterion,
     findings: [
       added.length > 0
-        ? { level: 'fail', text: `${plural(added.length, 'new high/critical vulnerability', 'new high/critical vulnerabilities')}: ${listSome(added)}` }
-        : { level: 'pass', text: `no new high/critical vulnerability (${String(now.blocking.length)} now, ${String(before.blocking.length)} before; ${scope})` },
+        ? {
+            level: 'fail',
+            text: `${plural(added.length, 'new high/critical vulnerability', 'new high/critical vulnerabilities')}: ${listSome(added)}`,
+          }
+        : {
+            level: 'pass',
+            text: `no new high/critical vulnerability (${String(now.blocking.length)} now, ${String(before.blocking.length)} before; ${scope})`,
+          },
     ],
     measurements: [
       measure('new high/critical vulnerabilities', added.length, 'count', 0, '=='),
@@ -76,8 +87,18 @@ export function judgeVulnerabilities(
         kind: 'rows',
         title: 'compared security.dependencies runs',
         content: [
-          { run: current.runId, started: current.startedAt.toISOString(), blocking: now.blocking.join(', '), new: added.join(', ') },
-          { run: previous.runId, started: previous.startedAt.toISOString(), blocking: before.blocking.join(', '), new: '' },
+          {
+            run: current.runId,
+            started: current.startedAt.toISOString(),
+            blocking: now.blocking.join(', '),
+            new: added.join(', '),
+          },
+          {
+            run: previous.runId,
+            started: previous.startedAt.toISOString(),
+            blocking: before.blocking.join(', '),
+            new: '',
+          },
         ],
       },
     ],

@@ -63,7 +63,11 @@ function send(
 }
 
 /** GET of the form page: its headers. */
-export function pageHeaders(base: string, path: string, options: RequestOptions): Promise<Answer | { failure: string }> {
+export function pageHeaders(
+  base: string,
+  path: string,
+  options: RequestOptions,
+): Promise<Answer | { failure: string }> {
   return send(releaseEndpoint(base, path), { headers: { accept: 'text/html' } }, options);
 }
 

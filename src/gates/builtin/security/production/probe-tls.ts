@@ -39,7 +39,8 @@ export function probeTls(
     });
     socket.once('secureConnect', () => {
       const cert = socket.getPeerCertificate();
-      const validTo = typeof cert.valid_to === 'string' && cert.valid_to !== '' ? new Date(cert.valid_to) : null;
+      const validTo =
+        typeof cert.valid_to === 'string' && cert.valid_to !== '' ? new Date(cert.valid_to) : null;
       const error = socket.authorizationError as Error | string | null | undefined;
       resolve({
         protocol: socket.getProtocol(),

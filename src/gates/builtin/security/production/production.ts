@@ -38,14 +38,23 @@ export function refusedBudget(ctx: GateContext, settings: Settings): number {
   return limit.enabled ? Math.max(1, limit.refusedMax - 1) : Number.POSITIVE_INFINITY;
 }
 
-async function tlsAndHeaders(base: string, settings: Settings, options: RequestOptions): Promise<CriterionResult[]> {
+async function tlsAndHeaders(
+  base: string,
+  settings: Settings,
+  options: RequestOptions,
+): Promise<CriterionResult[]> {
   const url = new URL(base);
   const page = await pageHeaders(base, formPage, options);
   const headers =
     'failure' in page
       ? unjudged(headersCriterion, `GET ${formPage} got no answer: ${page.failure}`)
       : page.status !== 200
-        ? { ...unjudged(headersCriterion, `GET ${formPage} answered ${String(page.status)}`), findings: [{ level: 'fail' as const, text: `GET ${formPage} answered ${String(page.status)}, not 200` }] }
+        ? {
+            ...unjudged(headersCriterion, `GET ${formPage} answered ${String(page.status)}`),
+            findings: [
+              { level: 'fail' as const, text: `GET ${formPage} answered ${String(page.status)}, not 200` },
+            ],
+          }
         : judgeHeaders(settings.requiredHeaders, (name) => page.header(name), `GET ${formPage}`);
   if (url.protocol !== 'https:') return [judgePlainHttp(url.hostname, settings), headers];
   const probe = await probeTls(url, options);
@@ -99,7 +108,12 @@ async function run(ctx: GateContext): Promise<GateOutcome> {
     const { current, previous, scope } = await dependencyResults((await ctx.database()).pool);
     results.push(judgeVulnerabilities(current, previous, scope));
   } catch (error) {
-    results.push(unjudged(vulnerabilitiesCriterion, `the recorded dependency results could not be read: ${errorMessage(error)}`));
+    results.push(
+      unjudged(
+        vulnerabilitiesCriterion,
+        `the recorded dependency results could not be read: ${errorMessage(error)}`,
+      ),
+    );
   }
   return judgeProduction(results);
 }
