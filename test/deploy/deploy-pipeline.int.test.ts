@@ -148,7 +148,9 @@ describe('hermes deploy on the local target', () => {
       [v1.deploymentId],
     );
     expect(postDeploy).toEqual([
-      { gate_id: 'db.data-protection', status: 'pass' },
+      // With the stage's 5 gates over gates.concurrency (4) it may run before the browser's lead
+      // is stored: on a table with no other row it has nothing to judge (gates.noData: warn).
+      { gate_id: 'db.data-protection', status: expect.stringMatching(/^(pass|warn)$/) as unknown },
       { gate_id: 'db.smoke', status: 'pass' },
       { gate_id: 'db.validate-data', status: expect.stringMatching(/^(pass|warn)$/) as unknown },
       { gate_id: 'e2e.contact-form', status: 'pass' },
