@@ -70,10 +70,11 @@ describe('hermes gates list and explain: the text a reader gets', () => {
     expect(await cli('gates', 'list', '--stage', 'post-deploy')).toEqual({
       code: 0,
       stdout: [
-        'db.smoke            post-deploy  Database operations smoke test (§3.1.2)',
-        'db.validate-data    post-deploy  Live data integrity (§4.2.1)',
-        'db.data-protection  post-deploy  Data protection (§3.3.2)',
-        'e2e.contact-form    post-deploy  Contact form end to end (§3.1.1)',
+        'security.production  post-deploy  Production security scan (§3.3.1)',
+        'db.smoke             post-deploy  Database operations smoke test (§3.1.2)',
+        'db.validate-data     post-deploy  Live data integrity (§4.2.1)',
+        'db.data-protection   post-deploy  Data protection (§3.3.2)',
+        'e2e.contact-form     post-deploy  Contact form end to end (§3.1.1)',
         '',
       ].join('\n'),
       stderr: '',

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { buildThresholds } from './build-thresholds.ts';
 import { deployThresholds } from './deploy-thresholds.ts';
 import { e2eThresholds } from './e2e-thresholds.ts';
+import { securityProductionThresholds } from './security-production-thresholds.ts';
 import { errorMessage } from '../../errors/error-message.ts';
 import { checkReadOnlyStatement } from '../read-only-statement.ts';
 import { environments } from './environment.ts';
@@ -101,6 +102,7 @@ const security = z
         maxFileBytes: z.int().min(1_024).default(1_000_000),
       })
       .prefault({}),
+    production: securityProductionThresholds,
   })
   .prefault({});
 
