@@ -1,24 +1,14 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumFlags } from '../../src/gates/builtin/e2e/submit-contact-form.ts';
 import { FormTokens } from '../../src/intake/form-token.ts';
 import { startIntake, validLead, type IntakeUnderTest } from './support/start-intake.ts';
-
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let browser: Browser;
 let intake: IntakeUnderTest;
 
 beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumFlags });
   // A minimum fill time of 1 ms: the signed render time is checked, and a person always passes it.
   intake = await startIntake({
     config: { intake: { minFillMs: 1 } },

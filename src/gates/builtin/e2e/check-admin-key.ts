@@ -1,9 +1,8 @@
 import { releaseEndpoint, requestFailure, shownUrl } from '../deploy/release-endpoint.ts';
+import { isLoopback } from '../support/loopback-host.ts';
 
 /** A reference no lead can have: the admin API answers 404 for it to a key it takes, 401 otherwise. */
 const probePath = '/api/admin/leads/HS-00000000-000000';
-
-const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /**
  * Why the admin key must not be sent to `base`, or null: over plain HTTP only to this machine
@@ -11,7 +10,7 @@ const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]']);
  */
 export function keyTransportProblem(base: string): string | null {
   const url = new URL(base);
-  if (url.protocol === 'https:' || loopbackHosts.has(url.hostname)) return null;
+  if (url.protocol === 'https:' || isLoopback(url.hostname)) return null;
   return `${url.origin} is plain HTTP: the gate sends an admin key only over HTTPS (or to this machine); give the https:// URL`;
 }
 

@@ -1,3 +1,4 @@
+import { isLoopback } from '../../support/loopback-host.ts';
 import { measure } from '../../support/outcome.ts';
 import type { CriterionResult, Finding } from './finding.ts';
 
@@ -23,12 +24,6 @@ export interface TlsSettings {
   certExpiryDays: number;
   hstsMinAgeSeconds: number;
   requireHttps: boolean;
-}
-
-const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-
-export function isLoopback(hostname: string): boolean {
-  return loopbackHosts.has(hostname) || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
 
 /** max-age of a Strict-Transport-Security value, or null when it has none. */
