@@ -129,7 +129,10 @@ describe('hermes deploy on the local target', () => {
   }, 60_000);
 
   it('deploys v1: every step passes, the ledger records it, the public URL serves it', async () => {
+    // The one deploy of the suite that runs every post-deploy gate (the others leave the slow ones out).
+    fx.source.writeConfig({ postDeploy: 'all' });
     const result = await deploy();
+    fx.source.writeConfig();
     expect(result.code, result.stderr).toBe(0);
     v1 = parsed(result);
     expect(v1).toMatchObject({

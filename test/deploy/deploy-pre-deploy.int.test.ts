@@ -33,9 +33,7 @@ const builtinPreDeploy = [
   'env.variables',
 ];
 
-const gatesYaml = [
-  '  overrides:',
-  ...builtinPreDeploy.map((id) => `    ${id}: { enabled: false }`),
+const customGates = [
   '  custom:',
   '    - { id: team.ready, kind: shell, stage: pre-deploy, command: "test -f READY" }',
 ];
@@ -49,7 +47,7 @@ async function count(sql: string): Promise<number> {
 }
 
 beforeAll(() => {
-  fx.source.writeConfig({ gates: gatesYaml });
+  fx.source.writeConfig({ disabled: builtinPreDeploy, gates: customGates });
 });
 
 describe('hermes deploy: the pre-deploy step', () => {

@@ -10,9 +10,20 @@ const repository = fileURLToPath(new URL('../../..', import.meta.url));
 export interface ConfigParts {
   health?: string;
   load?: string;
-  /** YAML lines under `gates:` (overrides, custom gates), indented two spaces. */
+  /** Gates switched off (`gates.overrides`). */
+  disabled?: readonly string[];
+  /**
+   * `quick` (the default) leaves out the post-deploy gates that take a browser or a sampling
+   * window, which the pipeline test runs in full (`all`): every other deploy test runs only the
+   * post-deploy stage's database gates.
+   */
+  postDeploy?: 'all' | 'quick';
+  /** Further YAML lines under `gates:` (custom gates), indented two spaces. */
   gates?: readonly string[];
 }
+
+/** The post-deploy gates a `quick` post-deploy stage leaves out. */
+export const slowPostDeployGates = ['e2e.contact-form', 'security.production'] as const;
 
 export interface DeploySource {
   /** A git checkout of Hermes's sources (src, migrations, package.json), node_modules linked. */
@@ -86,6 +97,10 @@ export async function createDeploySource(
   const stateDir = join(root, 'state');
   const backupsDir = join(root, 'backups');
   const writeConfig = (steps: ConfigParts = {}) => {
+    const disabled = [
+      ...(steps.disabled ?? []),
+      ...((steps.postDeploy ?? 'quick') === 'quick' ? slowPostDeployGates : []),
+    ];
     writeFileSync(
       join(dir, 'hermes.yaml'),
       [
@@ -98,6 +113,9 @@ export async function createDeploySource(
         'backup:',
         `  dir: ${backupsDir}`,
         'gates:',
+        ...(disabled.length > 0
+          ? ['  overrides:', ...disabled.map((id) => `    ${id}: { enabled: false }`)]
+          : []),
         ...(steps.gates ?? []),
         '  reports:',
         `    dir: ${join(root, 'reports')}`,

@@ -233,6 +233,29 @@ describe('e2e.contact-form', { timeout: 60_000 }, () => {
     expect(await tableCounts()).toEqual(before);
   });
 
+  it('sends no lead when the admin guard has locked this address out, saying so', async () => {
+    // As the guard answers a locked-out address, the right key included (a planted answer: the
+    // real lockout would shut this file's release for 15 minutes).
+    const locked = await proxyRelease((req, res) => {
+      if (!req.url?.startsWith('/api/admin/')) return false;
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '600' });
+      res.end(JSON.stringify({ error: { code: 'rate_limited', message: 'too many refused attempts' } }));
+      return true;
+    });
+    const before = await tableCounts();
+    try {
+      const outcome = await run(locked.url);
+      expect(outcome).toMatchObject({
+        status: 'error',
+        summary: 'the release does not take the admin key: no lead sent',
+      });
+      expect(outcome.reason).toContain("the release's admin guard answered 429 (retry after 600 s)");
+    } finally {
+      await locked.close();
+    }
+    expect(await tableCounts()).toEqual(before);
+  });
+
   it('never sends the key over plain HTTP to another machine', async () => {
     const outcome = await run('http://192.0.2.10:8080');
     expect(outcome).toMatchObject({ status: 'error', summary: 'the admin key would travel in clear text' });

@@ -170,8 +170,12 @@ describe('judgeAuth', () => {
     });
     expect(levels(judgeAuth([probe(429)], []))).toEqual(['fail']);
   });
-  it('notes the wrong-key probes the budget held back', () => {
-    expect(levels(judgeAuth([probe(401)], ['GET /api/admin/x']))).toEqual(['pass', 'note']);
+  it('notes the probes the budget held back', () => {
+    const result = judgeAuth([probe(401)], ['GET /api/admin/x with a wrong Bearer key']);
+    expect(result.findings[1]).toEqual({
+      level: 'note',
+      text: "not sent, to stay within the admin guard's refused-attempts budget of this address: GET /api/admin/x with a wrong Bearer key",
+    });
   });
 });
 
@@ -228,6 +232,12 @@ function depResult(runId: string, rows: Record<string, unknown>[], consulted = t
   };
 }
 
+const scope = {
+  subject: 'deployment 2',
+  against: 'deployment 1',
+  noPrevious: 'deployment 2 is the first recorded deployment',
+};
+
 describe('judgeVulnerabilities', () => {
   const high = { id: 'GHSA-aaaa', package: 'left-pad', version: '1.0.0', severity: 'high', title: 't' };
   const medium = { id: 'GHSA-mmmm', package: 'm', version: '1.0.0', severity: 'medium', title: 't' };
@@ -238,19 +248,26 @@ describe('judgeVulnerabilities', () => {
     ).toEqual(['GHSA-aaaa (left-pad)', 'GHSA-u (left-pad)']);
   });
   it('fails a high advisory new since the previous result, naming it; passes one already there', () => {
-    const fail = judgeVulnerabilities(depResult('now', [high, medium]), depResult('before', [medium]), 's');
+    const fail = judgeVulnerabilities(depResult('now', [high, medium]), depResult('before', [medium]), scope);
     expect(fail.findings[0]).toEqual({
       level: 'fail',
       text: '1 new high/critical vulnerability: GHSA-aaaa (left-pad)',
     });
-    expect(levels(judgeVulnerabilities(depResult('now', [high]), depResult('before', [high]), 's'))).toEqual([
-      'pass',
-    ]);
+    expect(
+      levels(judgeVulnerabilities(depResult('now', [high]), depResult('before', [high]), scope)),
+    ).toEqual(['pass']);
   });
   it('warns, never passes, with nothing to compare', () => {
-    expect(levels(judgeVulnerabilities(null, null, 's'))).toEqual(['warn']);
-    expect(levels(judgeVulnerabilities(depResult('now', []), null, 's'))).toEqual(['warn']);
-    expect(levels(judgeVulnerabilities(depResult('now', [], false), depResult('b', []), 's'))).toEqual([
+    expect(judgeVulnerabilities(null, null, scope).findings).toEqual([
+      { level: 'warn', text: 'no recorded security.dependencies result for deployment 2' },
+    ]);
+    expect(judgeVulnerabilities(depResult('now', []), null, scope).findings).toEqual([
+      {
+        level: 'warn',
+        text: 'no earlier security.dependencies result to compare with: deployment 2 is the first recorded deployment',
+      },
+    ]);
+    expect(levels(judgeVulnerabilities(depResult('now', [], false), depResult('b', []), scope))).toEqual([
       'warn',
     ]);
   });

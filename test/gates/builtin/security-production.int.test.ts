@@ -54,11 +54,15 @@ beforeEach(async () => {
   await db.pool.query('DELETE FROM hermes_ops.deployments');
 });
 
-function run(url: string, production: Record<string, unknown> = {}): Promise<GateOutcome> {
+function run(
+  url: string,
+  production: Record<string, unknown> = {},
+  refusedMax = 100_000,
+): Promise<GateOutcome> {
   const ctx = gateContext({
     databaseUrl: db.url,
     config: {
-      admin: { rateLimit: { refusedMax: 100_000 } },
+      admin: { rateLimit: { refusedMax } },
       gates: { thresholds: { security: { production } } },
     },
   });
@@ -129,6 +133,25 @@ async function recordDeployment(
     [id, version, previous, startedAt],
   );
   return id;
+}
+
+/** An earlier security.production scan that sent `refused` refused admin requests, `minutesAgo`. */
+async function recordScan(minutesAgo: number, refused: number): Promise<void> {
+  const runId = randomUUID();
+  const startedAt = new Date(Date.now() - minutesAgo * 60_000).toISOString();
+  await db.pool.query(
+    `INSERT INTO hermes_ops.gate_runs (id, stage, status, exit_code, started_at, finished_at, duration_ms,
+       gates_total, gates_passed, gates_warned, gates_failed, gates_errored, gates_skipped,
+       environment, hermes_version, host)
+     VALUES ($1, 'post-deploy', 'passed', 0, $2, $2, 10, 1, 1, 0, 0, 0, 0, 'test', '0.0.0', 'test')`,
+    [runId, startedAt],
+  );
+  await db.pool.query(
+    `INSERT INTO hermes_ops.gate_results (run_id, gate_id, title, status, outcome_status, blocking, summary,
+       started_at, duration_ms, measurements)
+     VALUES ($1, 'security.production', 'Production security scan', 'pass', 'pass', true, 's', $2, 5, $3)`,
+    [runId, startedAt, JSON.stringify([{ name: 'admin requests refused', value: refused, unit: 'count' }])],
+  );
 }
 
 const healthyDependencies = async () => {
@@ -287,9 +310,53 @@ describe('security.production on a healthy release', () => {
     expect(probes).toHaveLength(9);
     expect(
       findings(outcome).some(
-        (l) => l.level === 'note' && l.finding.startsWith('wrong-key probe not sent to'),
+        (l) =>
+          l.level === 'note' &&
+          l.finding.startsWith("not sent, to stay within the admin guard's refused-attempts budget") &&
+          l.finding.includes('with a wrong Bearer key'),
       ),
     ).toBe(true);
+  }, 60_000);
+});
+
+describe("security.production and the admin guard's budget across scans", () => {
+  // The gate is given the default budget (10 refusals per 15 min); the release keeps its large one.
+  const probesOf = (outcome: GateOutcome) =>
+    outcome.evidence?.find((e) => e.title === 'admin route probes')?.content as unknown[] | undefined;
+
+  it('sends only what an earlier scan of the window left, and says so', async () => {
+    await healthyDependencies();
+    await recordScan(1, 5);
+    const outcome = await run(release.url, {}, 10);
+    expect(outcome.status, outcome.summary).toBe('pass');
+    expect(probesOf(outcome)).toHaveLength(4);
+    expect(
+      findings(outcome).some(
+        (l) =>
+          l.level === 'note' &&
+          l.finding.includes('sent 5 refused admin requests, of the 10') &&
+          l.finding.endsWith('this scan sent at most 4'),
+      ),
+    ).toBe(true);
+  }, 60_000);
+
+  it('probes nothing once the window is spent, warning with when to scan again', async () => {
+    await healthyDependencies();
+    await recordScan(2, 9);
+    const outcome = await run(release.url, {}, 10);
+    expect(outcome.status).toBe('warn');
+    expect(probesOf(outcome)).toBeUndefined();
+    expect(outcome.summary).toMatch(
+      /authentication mechanisms: not probed: the scans since \S+ sent 9 refused admin requests, of the 10 the guard allows an address per 15 min; one more would lock this address out .* Scan again after \d{4}-/,
+    );
+  }, 60_000);
+
+  it('does not count a scan older than the window', async () => {
+    await healthyDependencies();
+    await recordScan(20, 9);
+    const outcome = await run(release.url, {}, 10);
+    expect(outcome.status, outcome.summary).toBe('pass');
+    expect(probesOf(outcome)).toHaveLength(9);
   }, 60_000);
 });
 

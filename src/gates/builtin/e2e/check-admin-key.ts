@@ -38,6 +38,10 @@ export async function adminKeyProblem(
   if (response.status === 404) return null;
   if (response.status === 401)
     return "the release refuses this configuration's admin key (401): its HERMES_ADMIN_API_KEYS differ from the ones the gate runs with";
+  if (response.status === 429) {
+    const retry = response.headers.get('retry-after');
+    return `the release's admin guard answered 429${retry === null ? '' : ` (retry after ${retry} s)`}: this address is over its refused-attempts budget (admin.rateLimit.refusedMax per refusedWindowMs) or its calls budget, so the key could not be checked`;
+  }
   if (response.status >= 300 && response.status < 400) {
     const location = response.headers.get('location');
     const to = location === null ? '?' : shownUrl(new URL(location, base).href);

@@ -67,17 +67,18 @@ function deliveryProblem(state: LeadDeliveryState, run: ContactFormRun): string 
  * gate's synthetic lead, and its delivery reached n8n. Fails naming the step where it stopped.
  */
 export function judgeContactForm(run: ContactFormRun): GateOutcome {
-  const outcome = judgeSteps(run);
-  const { problem } = cleanup(run.removed);
+  const tidy = cleanup(run.removed);
+  const outcome = judgeSteps(run, tidy);
+  const { problem } = tidy;
   // A lead left behind is said whatever else happened: it is among people's leads until removed.
   if (problem === null || outcome.status === 'pass' || outcome.status === 'warn') return outcome;
   return { ...outcome, summary: `${outcome.summary}; and ${problem}` };
 }
 
-function judgeSteps(run: ContactFormRun): GateOutcome {
+/** `tidy`: what the clean-up removed (recorded whatever the outcome), or why it could not. */
+function judgeSteps(run: ContactFormRun, tidy: ReturnType<typeof cleanup>): GateOutcome {
   const { form } = run;
   const evidence = formEvidence(form);
-  const tidy = cleanup(run.removed);
   if (form.kind === 'stopped') {
     const answered = form.apiStatus === null ? '' : ` (the intake answered ${String(form.apiStatus)})`;
     const summary = `the contact form did not go through: ${form.reason}${answered}`;

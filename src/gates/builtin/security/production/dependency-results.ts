@@ -1,7 +1,7 @@
 import type { Queryable } from '../../../../db/queryable.ts';
 import { getDeployment } from '../../../../deploy/ledger/get-deployment.ts';
 import { liveDeployment } from '../../../../deploy/ledger/live-deployment.ts';
-import type { DependencyResult } from './judge-vulnerabilities.ts';
+import type { ComparisonScope, DependencyResult } from './judge-vulnerabilities.ts';
 
 const select = `
 SELECT r.run_id AS "runId", g.started_at AS "startedAt", r.outcome_status AS "outcomeStatus", r.evidence
@@ -23,7 +23,7 @@ async function latestOf(db: Queryable, deploymentId: string): Promise<Dependency
  */
 export async function dependencyResults(
   db: Queryable,
-): Promise<{ current: DependencyResult | null; previous: DependencyResult | null; scope: string }> {
+): Promise<{ current: DependencyResult | null; previous: DependencyResult | null; scope: ComparisonScope }> {
   const live = await liveDeployment(db);
   if (live === null) {
     const { rows } = await db.query<DependencyResult>(
@@ -32,19 +32,29 @@ export async function dependencyResults(
     return {
       current: rows[0] ?? null,
       previous: rows[1] ?? null,
-      scope: 'no deployment recorded: the two latest runs',
+      scope: {
+        subject: 'the latest run (no deployment recorded)',
+        against: 'the run before it',
+        noPrevious: 'only one run is recorded, and no deployment',
+      },
     };
   }
   const current = await latestOf(db, live.id);
   const previousId = live.previousDeploymentId;
   const previous = previousId === null ? null : await latestOf(db, previousId);
   const before = previousId === null ? null : await getDeployment(db, previousId).catch(() => null);
+  const subject = `deployment ${live.version}`;
+  const earlier = before?.version ?? previousId;
   return {
     current,
     previous,
-    scope:
-      previousId === null
-        ? `deployment ${live.version} has no previous deployment`
-        : `deployment ${live.version} against ${before?.version ?? previousId}`,
+    scope: {
+      subject,
+      against: earlier === null ? 'no earlier deployment' : `deployment ${earlier}`,
+      noPrevious:
+        earlier === null
+          ? `${subject} is the first recorded deployment`
+          : `its previous deployment, ${earlier}, has no recorded result`,
+    },
   };
 }

@@ -17,7 +17,7 @@ export interface AuthProbe {
 /**
  * Every probe must be refused: 401, or 429 once the guard has answered 401 (the guard's lockout
  * answers before any key is looked at, so 429 is a refusal too). Anything else fails, named.
- * `unsent` are routes whose wrong-key probe the refused-attempts budget kept back.
+ * `unsent` are the probes (`GET /route with a wrong Bearer key`) the refused-attempts budget kept back.
  */
 export function judgeAuth(probes: readonly AuthProbe[], unsent: readonly string[]): CriterionResult {
   const findings: Finding[] = [];
@@ -53,7 +53,7 @@ export function judgeAuth(probes: readonly AuthProbe[], unsent: readonly string[
   if (unsent.length > 0)
     findings.push({
       level: 'note',
-      text: `wrong-key probe not sent to ${unsent.join(', ')}: it would spend the admin guard's refused-attempts budget of this address (each route was probed without Authorization)`,
+      text: `not sent, to stay within the admin guard's refused-attempts budget of this address: ${unsent.join(', ')}`,
     });
   return {
     criterion: authCriterion,

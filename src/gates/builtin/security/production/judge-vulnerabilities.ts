@@ -37,6 +37,16 @@ export function dependencyFindings(result: DependencyResult): DependencyFindings
   return { consulted, blocking: [...new Set(blocking)].sort() };
 }
 
+/** Which results are compared, in words for the findings. */
+export interface ComparisonScope {
+  /** Whose result is judged: `deployment 1.2.0+abc`, or the latest run when none is recorded. */
+  subject: string;
+  /** What it is compared with (`deployment 1.1.0+def`, `the run before it`). */
+  against: string;
+  /** Why there is nothing to compare with, when the earlier result is missing. */
+  noPrevious: string;
+}
+
 /**
  * This release's high/critical advisories against the previous one's: any new one fails, named.
  * Nothing to compare (a result missing, or a run that consulted no advisory source) warns.
@@ -44,16 +54,16 @@ export function dependencyFindings(result: DependencyResult): DependencyFindings
 export function judgeVulnerabilities(
   current: DependencyResult | null,
   previous: DependencyResult | null,
-  scope: string,
+  scope: ComparisonScope,
 ): CriterionResult {
   const unjudged = (text: string): CriterionResult => ({
     criterion: vulnerabilitiesCriterion,
     findings: [{ level: 'warn', text }],
     measurements: [],
   });
-  if (current === null) return unjudged(`no recorded security.dependencies result for ${scope}`);
+  if (current === null) return unjudged(`no recorded security.dependencies result for ${scope.subject}`);
   if (previous === null)
-    return unjudged(`no earlier security.dependencies result to compare with (${scope})`);
+    return unjudged(`no earlier security.dependencies result to compare with: ${scope.noPrevious}`);
   const now = dependencyFindings(current);
   const before = dependencyFindings(previous);
   if (!now.consulted)
@@ -75,7 +85,7 @@ export function judgeVulnerabilities(
           }
         : {
             level: 'pass',
-            text: `no new high/critical vulnerability (${String(now.blocking.length)} now, ${String(before.blocking.length)} before; ${scope})`,
+            text: `no new high/critical vulnerability (${String(now.blocking.length)} now, ${String(before.blocking.length)} before; ${scope.subject} against ${scope.against})`,
           },
     ],
     measurements: [

@@ -91,7 +91,7 @@ export async function probeAdminRoutes(
     ...routes.map((route) => ({ route, attempt: 'a wrong Bearer key' as const })),
   ];
   const sent = plan.slice(0, budget);
-  const unsent = plan.slice(budget).map((p) => `${p.route.method} ${p.route.route}`);
+  const unsent = plan.slice(budget).map((p) => `${p.route.method} ${p.route.route} with ${p.attempt}`);
   const probes: AuthProbe[] = [];
   // One at a time: the answers are per address, and a burst says nothing more.
   for (const { route, attempt } of sent) {

@@ -7,16 +7,15 @@ import { isOwnLeadsTable } from '../../db/own-leads.ts';
 import { thrownOutcome } from '../../support/outcome.ts';
 import { releaseUrlOf } from '../../support/release-url.ts';
 import { describeThresholds, gateThresholds } from '../../support/thresholds.ts';
-import { adminProbeRoutes } from './admin-routes.ts';
 import { dependencyResults } from './dependency-results.ts';
 import { judgeProduction, type CriterionResult } from './finding.ts';
 import { corpusMarkers, inputCorpus } from './input-corpus.ts';
-import { judgeAuth } from './judge-auth.ts';
 import { headersCriterion, judgeHeaders } from './judge-headers.ts';
 import { judgeInput } from './judge-input.ts';
 import { judgePlainHttp, judgeTls, tlsCriterion } from './judge-tls.ts';
 import { judgeVulnerabilities, vulnerabilitiesCriterion } from './judge-vulnerabilities.ts';
-import { pageHeaders, postCorpus, probeAdminRoutes, type RequestOptions } from './probe-http.ts';
+import { pageHeaders, postCorpus, type RequestOptions } from './probe-http.ts';
+import { judgeAdminRoutes } from './scan-admin-routes.ts';
 import { probeTls } from './probe-tls.ts';
 import { storedWithMarkers } from './stored-with-markers.ts';
 
@@ -26,16 +25,6 @@ const formPage = '/';
 
 function unjudged(criterion: string, text: string): CriterionResult {
   return { criterion, findings: [{ level: 'warn', text }], measurements: [] };
-}
-
-/**
- * How many refused admin requests the scan may send: below the guard's per-address budget, so
- * that the scan never locks out its own address (nor anyone sharing it).
- */
-export function refusedBudget(ctx: GateContext, settings: Settings): number {
-  if (settings.maxRefusedProbes !== null) return settings.maxRefusedProbes;
-  const limit = ctx.config.admin.rateLimit;
-  return limit.enabled ? Math.max(1, limit.refusedMax - 1) : Number.POSITIVE_INFINITY;
 }
 
 async function tlsAndHeaders(
@@ -81,9 +70,7 @@ async function run(ctx: GateContext): Promise<GateOutcome> {
     };
     results.push(...(await tlsAndHeaders(base, settings, options)));
 
-    const routes = adminProbeRoutes(ctx.config.intake);
-    const { probes, unsent } = await probeAdminRoutes(base, routes, refusedBudget(ctx, settings), options);
-    results.push(judgeAuth(probes, unsent));
+    results.push(await judgeAdminRoutes(ctx, base, settings, options));
 
     const markers = corpusMarkers();
     const ownTable = isOwnLeadsTable(gateThresholds(ctx.config).db.records.table);
@@ -124,7 +111,7 @@ export const securityProductionGate: Gate = {
   stage: 'post-deploy',
   title: 'Production security scan',
   description:
-    "`npm run security:scan:production`, on the release's URL: SSL/TLS (on https: the negotiated protocol at least `minTlsVersion`, the chain trusted by the system CAs and `extraCaFile`, the certificate valid `certExpiryDays` more days, Strict-Transport-Security's max-age at least `hstsMinAgeSeconds` on GET /; on plain HTTP TLS is not judged: a warning, a note on this machine, a failure with `requireHttps`); the form page's security headers (`requiredHeaders`); authentication: every admin route of the OpenAPI route table answers 401 without Authorization, then with a random wrong key as long as the budget lasts (429 once the guard has refused counts as refused, reported); the scan sends fewer refused requests than the guard's per-address budget (`maxRefusedProbes`, default admin.rateLimit.refusedMax - 1: with the defaults every route without a key and one with a wrong key), so one scan never locks its address out, and it notes the wrong-key probes it held back; input validation: malformed submissions to POST /api/contact (broken JSON, a wrong content type, an oversized body, a missing field, a bad email, script tags, a huge field, an unknown field) each answered 4xx and none stored (rows carrying the corpus's reserved-domain email or name counted afterwards); and no new vulnerabilities: the high and critical advisories of the live deployment's latest security.dependencies result against its previous deployment's (with no deployment, the two latest results), any new one failing, nothing to compare a warning. Fails naming each culprit; warns when a criterion could not be judged.",
+    "`npm run security:scan:production`, on the release's URL: SSL/TLS (on https: the negotiated protocol at least `minTlsVersion`, the chain trusted by the system CAs and `extraCaFile`, the certificate valid `certExpiryDays` more days, Strict-Transport-Security's max-age at least `hstsMinAgeSeconds` on GET /; on plain HTTP TLS is not judged: a warning, a note on this machine, a failure with `requireHttps`); the form page's security headers (`requiredHeaders`); authentication: every admin route of the OpenAPI route table answers 401 without Authorization, then with a random wrong key as long as the budget lasts (429 once the guard has refused counts as refused, reported); the scan sends fewer refused requests than the guard's per-address budget, less what the recorded scans of the guard's window (admin.rateLimit.refusedWindowMs, plus a minute) already sent (`maxRefusedProbes` per scan when set; by default admin.rateLimit.refusedMax - 1 per window: with the defaults every route without a key and one with a wrong key), so that no scan, nor a second one soon after, locks its address out (nor the E2E gate's key check), and it notes the probes it held back; with the window's budget spent it probes nothing and warns, saying when to scan again; input validation: malformed submissions to POST /api/contact (broken JSON, a wrong content type, an oversized body, a missing field, a bad email, script tags, a huge field, an unknown field) each answered 4xx and none stored (rows carrying the corpus's reserved-domain email or name counted afterwards); and no new vulnerabilities: the high and critical advisories of the live deployment's latest security.dependencies result against its previous deployment's (with no deployment, the two latest results), any new one failing, nothing to compare a warning. Fails naming each culprit; warns when a criterion could not be judged.",
   spec: '§3.3.1',
   timeoutMs: 120_000,
   thresholds: (config) =>
@@ -135,7 +122,8 @@ export const securityProductionGate: Gate = {
       hstsMinAgeSeconds: "Strict-Transport-Security's max-age at least (s)",
       requireHttps: 'plain HTTP fails instead of warning',
       requiredHeaders: 'the headers the form page must send',
-      maxRefusedProbes: 'refused admin requests the scan may send (null: admin.rateLimit.refusedMax - 1)',
+      maxRefusedProbes:
+        'refused admin requests one scan may send (null: admin.rateLimit.refusedMax - 1 per refusedWindowMs, less what the recorded scans of that window sent)',
       requestTimeout: "one request's longest wait for an answer (ms)",
     }),
   run,
