@@ -1,5 +1,5 @@
 import type { LoadedConfig, loadConfig as readConfig } from '../config/load-config.ts';
-import type { Database, WhileServed } from '../db/open-database.ts';
+import type { Database, DatabaseSettings, WhileServed } from '../db/open-database.ts';
 import type { HermesConfig } from '../config/schema.ts';
 import { createOutput, type Output } from './output.ts';
 
@@ -19,11 +19,14 @@ export interface CliContext {
   prepare(command: string): Promise<void>;
   loaded(): LoadedConfig;
   config(): Readonly<HermesConfig>;
-  /** Opens the configured database; the command closes it. */
-  openDatabase(): Promise<Database>;
+  /**
+   * Opens the configured database; the command closes it. `applicationName` names the sessions
+   * in pg_stat_activity (default `hermes`): db.data-protection finds the service's role by it.
+   */
+  openDatabase(applicationName?: string): Promise<Database>;
 }
 
-export function databaseSettings(config: Readonly<HermesConfig>) {
+export function databaseSettings(config: Readonly<HermesConfig>): DatabaseSettings {
   return {
     url: config.database.url,
     embedded: { dataDir: config.embedded.dataDir, maxConnections: config.embedded.maxConnections },
@@ -87,8 +90,9 @@ export function createContext(options: () => GlobalOptions): CliContext {
     },
     loaded: load,
     config: () => load().config,
-    async openDatabase() {
+    async openDatabase(applicationName) {
       const settings = databaseSettings(load().config);
+      if (applicationName !== undefined) settings.pool.applicationName = applicationName;
       const { openDatabase } = await import('../db/open-database.ts');
       return openDatabase(settings, whileServedFor(running));
     },

@@ -13,6 +13,7 @@ export const envBindings: readonly EnvBinding[] = [
   { name: 'POSTGRES_URL', path: ['database', 'url'], kind: 'string' },
   // Listed after its alias so that DATABASE_URL wins when both are set.
   { name: 'DATABASE_URL', path: ['database', 'url'], kind: 'string' },
+  { name: 'HERMES_MIGRATION_DATABASE_URL', path: ['database', 'migrationUrl'], kind: 'string' },
   { name: 'HERMES_DATA_DIR', path: ['embedded', 'dataDir'], kind: 'string' },
   { name: 'HOST', path: ['server', 'host'], kind: 'string' },
   { name: 'PORT', path: ['server', 'port'], kind: 'int' },

@@ -128,6 +128,11 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   if (result.data.environment === 'production' && result.data.database.url === undefined) {
     warnings.push('environment is production but no DATABASE_URL is set: using the embedded database');
   }
+  if (result.data.database.migrationUrl !== undefined && result.data.database.url === undefined) {
+    warnings.push(
+      'database.migrationUrl is set but database.url is not: the embedded database has one owner, so migrationUrl is not used',
+    );
+  }
 
   return { config: deepFreeze(result.data), sources, file, warnings };
 }

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { Logger } from '../observability/logger.ts';
 import { errorMessage } from '../errors/error-message.ts';
+import { serviceApplicationNames } from '../db/service-sessions.ts';
 
 export interface OutboxListener {
   close(): Promise<void>;
@@ -37,7 +38,7 @@ export function listenForOutbox(url: string, onNotify: () => void, logger: Logge
   };
 
   const connect = async () => {
-    const next = new pg.Client({ connectionString: url, application_name: 'hermes-delivery-listen' });
+    const next = new pg.Client({ connectionString: url, application_name: serviceApplicationNames.listener });
     client = next;
     next.on('notification', () => onNotify());
     next.on('error', (error) => {

@@ -149,6 +149,11 @@ export const codes = {
     meaning: "hermes ops init was refused: the project's database cannot take Hermes's own tables as it is.",
     exitCode: 1,
   },
+  service_role_refused: {
+    meaning:
+      'hermes ops service-role was refused: the login named is a superuser or the owner, or this role may not create roles.',
+    exitCode: 1,
+  },
   ops_migration_missing: {
     meaning: "One of Hermes's own migrations is missing from its installation.",
     exitCode: 2,

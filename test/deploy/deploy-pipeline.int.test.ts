@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validLead } from '../intake/support/valid-lead.ts';
+import { latestMigrationVersion } from '../support/latest-migration.ts';
 import type { CliResult } from '../support/run-cli.ts';
 import { useDeployFixture } from './support/deploy-fixture.ts';
 import type { AssetManifest } from '../../src/intake/asset-manifest.ts';
@@ -171,8 +172,8 @@ describe('hermes deploy on the local target', () => {
     expect(row).toMatchObject({
       status: 'succeeded',
       release_handle: 'blue',
-      schema_version_before: '0041',
-      schema_version_after: '0041',
+      schema_version_before: latestMigrationVersion,
+      schema_version_after: latestMigrationVersion,
       previous_deployment_id: null,
       skipped_stages: ['pre-deploy'],
       skip_reason: 'pipeline test',
@@ -206,19 +207,19 @@ describe('hermes deploy on the local target', () => {
 
   it('--dry-run of v2 lists its migration and its SQL, and changes nothing', async () => {
     fx.source.commit(
-      'migrations/0042_add_hermes_leads_test_note.up.sql',
+      'migrations/0090_add_hermes_leads_test_note.up.sql',
       'ALTER TABLE hermes_leads ADD COLUMN test_note text;\n',
       'v2: a column',
     );
     fx.source.commit(
-      'migrations/0042_add_hermes_leads_test_note.down.sql',
+      'migrations/0090_add_hermes_leads_test_note.down.sql',
       'ALTER TABLE hermes_leads DROP COLUMN test_note;\n',
       'v2: its down',
     );
     const before = await snapshot();
     const result = await hermes(['deploy', '--dry-run', '--skip', 'pre-deploy', '--reason', 'plan']);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain('0042_add_hermes_leads_test_note');
+    expect(result.stdout).toContain('0090_add_hermes_leads_test_note');
     expect(result.stdout).toContain('ALTER TABLE hermes_leads ADD COLUMN test_note text;');
     expect(result.stdout).toContain('COUNT(DISTINCT lead_id) as unique_leads');
     expect(result.stdout).toContain(`live now: ${v1.version} (deployment ${v1.deploymentId})`);
@@ -233,8 +234,8 @@ describe('hermes deploy on the local target', () => {
     expect(await servedDeployment()).toBe(v2.deploymentId);
     expect(await ledger(v2.deploymentId)).toMatchObject({
       release_handle: 'green',
-      schema_version_before: '0041',
-      schema_version_after: '0042',
+      schema_version_before: latestMigrationVersion,
+      schema_version_after: '0090',
       previous_deployment_id: v1.deploymentId,
     });
     const figures = await migrateMeasurements(v2.deploymentId);
@@ -250,8 +251,8 @@ describe('hermes deploy on the local target', () => {
   }, 240_000);
 
   it('a failing migration stops the deployment before the switch: v2 keeps serving', async () => {
-    fx.source.commit('migrations/0043_break.up.sql', 'SELECT 1 / 0;\n', 'v3: broken');
-    fx.source.commit('migrations/0043_break.down.sql', 'SELECT 1;\n', 'v3: its down');
+    fx.source.commit('migrations/0091_break.up.sql', 'SELECT 1 / 0;\n', 'v3: broken');
+    fx.source.commit('migrations/0091_break.down.sql', 'SELECT 1;\n', 'v3: its down');
     const result = await deploy();
     expect(result.code).toBe(1);
     const failed = JSON.parse(result.stdout) as DeployJson;
@@ -262,9 +263,9 @@ describe('hermes deploy on the local target', () => {
       failed_step: 'db.migrate.production',
     });
     expect(await servedDeployment()).toBe(v2.deploymentId);
-    expect(await schemaVersion()).toBe('0042');
-    fx.source.remove('migrations/0043_break.up.sql', 'v3: unbroken');
-    fx.source.remove('migrations/0043_break.down.sql', 'v3: unbroken');
+    expect(await schemaVersion()).toBe('0090');
+    fx.source.remove('migrations/0091_break.up.sql', 'v3: unbroken');
+    fx.source.remove('migrations/0091_break.down.sql', 'v3: unbroken');
   }, 240_000);
 
   it('a release that misses the load SLA is switched back: v2 serves again, the failed one is let go', async () => {

@@ -10,6 +10,12 @@ export const databaseSection = z
   .strictObject({
     /** Unset: the embedded PostgreSQL (PGlite) under `embedded.dataDir`. */
     url: postgresUrl.optional(),
+    /**
+     * Who applies migrations (`hermes migrate`, `serve --migrate`, the deploy's
+     * db.migrate.production): the schema's owner. Unset: `url`. With it, `url` can be the service's
+     * own role, which may not change the schema (migration 0042, `hermes ops service-role`).
+     */
+    migrationUrl: postgresUrl.optional(),
     poolMax: z.int().min(1).max(500).default(10),
     connectionTimeoutMs: z.int().min(100).default(5_000),
     idleTimeoutMs: z.int().min(0).default(30_000),

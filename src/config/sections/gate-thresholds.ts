@@ -209,6 +209,12 @@ const db = z
         statementTimeoutMs: z.int().min(100).default(60_000),
         /** How many lead_ids without a consent flag the outcome names. */
         maxListed: z.int().min(1).max(1_000).default(20),
+        /** The role the service connects as; null: found from its sessions, else this connection's. */
+        serviceRole: z
+          .string()
+          .regex(/^[A-Za-z_][\w$-]*$/, { error: 'expected a role name' })
+          .nullable()
+          .default(null),
       })
       .prefault({}),
   })

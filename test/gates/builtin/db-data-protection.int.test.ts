@@ -7,14 +7,38 @@ import { judged } from '../support/judged.ts';
 import { gateContext } from './support/gate-context.ts';
 import { insertLead, insertRealLeads } from './support/insert-lead.ts';
 
-async function runGate(db: TestDatabase, config?: Record<string, unknown>): Promise<GateOutcome> {
-  const ctx = gateContext({ databaseUrl: db.url, ...(config ? { config } : {}) });
+interface GateSettings {
+  noData?: string;
+  records?: Record<string, unknown>;
+  dataProtection?: Record<string, unknown>;
+}
+
+/**
+ * The gate, judging the consent flags with the access control of a service that connects as
+ * hermes_service (migration 0042's role, with exactly its rights) unless `dataProtection` says
+ * otherwise: this file's connection is a superuser's, which the access-control tests judge.
+ */
+async function runGate(db: TestDatabase, settings: GateSettings = {}): Promise<GateOutcome> {
+  const config = {
+    gates: {
+      ...(settings.noData ? { noData: settings.noData } : {}),
+      thresholds: {
+        db: {
+          ...(settings.records ? { records: settings.records } : {}),
+          dataProtection: { serviceRole: 'hermes_service', ...settings.dataProtection },
+        },
+      },
+    },
+  };
+  const ctx = gateContext({ databaseUrl: db.url, config });
   const outcome = await dataProtectionGate.run(ctx);
   await ctx.close();
   return outcome;
 }
 
-const notYet = 'encryption and access control: not checked yet';
+const notYet = 'data encryption: not checked yet';
+const accessPasses =
+  "access control: the service's role hermes_service (gates.thresholds.db.dataProtection.serviceRole) has the rights it uses and no more: no DDL, no TRUNCATE, nothing on the gate history or the ledger; nothing granted to PUBLIC";
 
 describe('db.data-protection (§3.3.2)', () => {
   it('passes when every record has its consent flags, saying what it did not check', async () => {
@@ -23,7 +47,7 @@ describe('db.data-protection (§3.3.2)', () => {
     const outcome = await runGate(db);
     expect(outcome.status, outcome.summary).toBe('pass');
     expect(outcome.summary).toBe(
-      `consent flags: 3 of 3 records consented and gdpr_compliant, consent_at set; ${notYet}`,
+      `consent flags: 3 of 3 records consented and gdpr_compliant, consent_at set; ${notYet}; ${accessPasses}`,
     );
     expect(judged(outcome)).toEqual([
       { name: 'consented_records', value: 3, threshold: 3, comparison: '==', passed: true },
@@ -69,7 +93,7 @@ describe('db.data-protection (§3.3.2)', () => {
     const outcome = await runGate(db);
     expect(outcome.status).toBe('fail');
     expect(outcome.summary).toBe(
-      `1 record without privacy_consent, 1 record not gdpr_compliant: HS-20250101-NOCONS, HS-20250101-NOGDPR; ${notYet}`,
+      `1 record without privacy_consent, 1 record not gdpr_compliant: HS-20250101-NOCONS, HS-20250101-NOGDPR; ${notYet}; ${accessPasses}`,
     );
     expect(outcome.evidence?.[0]?.content).toEqual([
       { lead_id: 'HS-20250101-NOCONS', lacking: 'privacy_consent' },
@@ -93,12 +117,10 @@ describe('db.data-protection (§3.3.2)', () => {
     for (let i = 1; i <= 5; i++)
       await insertLead(db.pool, { leadId: `HS-20250101-NOCON${i}`, privacyConsent: false });
     await db.pool.query(`UPDATE hermes_leads SET consent_at = NULL WHERE lead_id = 'HS-20250101-NOCON1'`);
-    const outcome = await runGate(db, {
-      gates: { thresholds: { db: { dataProtection: { maxListed: 2 } } } },
-    });
+    const outcome = await runGate(db, { dataProtection: { maxListed: 2 } });
     expect(outcome.status).toBe('fail');
     expect(outcome.summary).toBe(
-      `5 records without privacy_consent, 1 record without consent_at: HS-20250101-NOCON1, HS-20250101-NOCON2 and 3 more; ${notYet}`,
+      `5 records without privacy_consent, 1 record without consent_at: HS-20250101-NOCON1, HS-20250101-NOCON2 and 3 more; ${notYet}; ${accessPasses}`,
     );
     expect(outcome.evidence?.[0]).toEqual({
       kind: 'rows',
@@ -114,16 +136,16 @@ describe('db.data-protection (§3.3.2)', () => {
     const db = await createTestDatabase({ migrate: true });
     const outcome = await runGate(db);
     expect(outcome.status).toBe('warn');
-    expect(outcome.summary).toBe(`no data: hermes_leads has no rows: no consent flag to judge; ${notYet}`);
-    const strict = await runGate(db, { gates: { noData: 'fail' } });
+    expect(outcome.summary).toBe(
+      `no data: hermes_leads has no rows: no consent flag to judge; ${notYet}; ${accessPasses}`,
+    );
+    const strict = await runGate(db, { noData: 'fail' });
     expect(strict.status).toBe('fail');
   });
 
   it("skips another project's table of records and a database without hermes_leads", async () => {
     const db = await createTestDatabase();
-    const foreign = await runGate(db, {
-      gates: { thresholds: { db: { records: { table: 'app.customers' } } } },
-    });
+    const foreign = await runGate(db, { records: { table: 'app.customers' } });
     expect(foreign.status).toBe('skip');
     expect(foreign.summary).toBe(
       `the records table is app.customers, not hermes_leads: no consent flags to judge; ${notYet}`,

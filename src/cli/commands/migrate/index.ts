@@ -8,7 +8,7 @@ import type { CliContext } from '../../context.ts';
 import { namedParser } from '../../name-bad-values.ts';
 import { migrationVersion } from '../../parse-values.ts';
 import { UsageError } from '../../usage-error.ts';
-import { withDatabase } from '../../with-database.ts';
+import { withMigrationDatabase } from '../../with-migration-database.ts';
 import { createMigrator } from './create-migrator.ts';
 import { dataLossOfPlan, describeLoss, type DataLoss } from './down-plan.ts';
 
@@ -101,7 +101,7 @@ export function registerMigrate(migrate: Command, ctx: CliContext): void {
     .command('status')
     .description('list every migration: applied, pending, checksum mismatch, missing file, unknown applied')
     .action(() =>
-      withDatabase(ctx, async (db) => {
+      withMigrationDatabase(ctx, async (db) => {
         const status = await createMigrator(ctx, db).status();
         ctx.output.result(status, () => printStatus(ctx, status));
       }),
@@ -118,7 +118,7 @@ export function registerMigrate(migrate: Command, ctx: CliContext): void {
         throw new UsageError('--down needs --to <version> (0 plans reverting everything)');
       // --to took 0 while it could not know whether --down would follow: only a roll-back goes to 0.
       if (!down && opts.to !== undefined) namedParser(upTo, '--to', command)(opts.to, undefined);
-      return withDatabase(ctx, async (db) => {
+      return withMigrationDatabase(ctx, async (db) => {
         const plan = await createMigrator(ctx, db).plan(down ? 'down' : 'up', opts.to);
         printPlan(ctx, plan, down ? await dataLossOfPlan(db.pool, plan.steps) : []);
       });
@@ -129,7 +129,7 @@ export function registerMigrate(migrate: Command, ctx: CliContext): void {
     .description('apply pending migrations, each in its own transaction')
     .option('--to <version>', 'apply up to and including this version', upTo)
     .action((opts: { to?: string }) =>
-      withDatabase(ctx, async (db) => printRun(ctx, await createMigrator(ctx, db).up(opts.to))),
+      withMigrationDatabase(ctx, async (db) => printRun(ctx, await createMigrator(ctx, db).up(opts.to))),
     );
 
   migrate
@@ -143,7 +143,7 @@ export function registerMigrate(migrate: Command, ctx: CliContext): void {
       // A down drops what its up made, and the rows with it: irreversible.
       const facts = confirmationFacts(terminal, opts, ctx.config().environment, true);
       const decision = decideConfirmation(facts);
-      return withDatabase(ctx, async (db) => {
+      return withMigrationDatabase(ctx, async (db) => {
         const migrator = createMigrator(ctx, db);
         if (decision !== 'run') {
           // Planned first, so a bad --to or a blocked plan says so before any question.
@@ -165,7 +165,7 @@ export function registerMigrate(migrate: Command, ctx: CliContext): void {
     .command('validate')
     .description('exit 1 on any checksum mismatch, missing file, pending migration or missing down')
     .action(() =>
-      withDatabase(ctx, async (db) => {
+      withMigrationDatabase(ctx, async (db) => {
         const problems = await createMigrator(ctx, db).validate();
         ctx.output.result({ ok: problems.length === 0, problems }, () => {
           if (problems.length === 0) ctx.output.line('migrations valid: every file applied, checksums match');
@@ -185,7 +185,7 @@ export function registerMigrate(migrate: Command, ctx: CliContext): void {
     .description('on a scratch database: all ups, all downs, all ups again, comparing the schema each step')
     .action(async () => {
       const config = ctx.config();
-      await withDatabase(ctx, async (db) => {
+      await withMigrationDatabase(ctx, async (db) => {
         const report = await verifyReversible({
           sourceUrl: db.url,
           embedded: db.embedded,

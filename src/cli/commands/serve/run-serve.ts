@@ -12,6 +12,8 @@ import { startServeWorker } from '../../../delivery/start-serve-worker.ts';
 import type { CliContext } from '../../context.ts';
 import { createMigrator } from '../migrate/create-migrator.ts';
 import { withDatabase } from '../../with-database.ts';
+import { withMigrationDatabase } from '../../with-migration-database.ts';
+import { serviceApplicationNames } from '../../../db/service-sessions.ts';
 import { adminKeysWarning } from './admin-keys-warning.ts';
 import { followReleaseRole } from './release-role.ts';
 
@@ -29,7 +31,12 @@ async function prepareSchema(
   const versions = migrator.files().map((f) => f.version);
   const { applyOnStart } = config.migrations;
   if (migrate || applyOnStart === 'always' || (applyOnStart === 'embedded' && db.embedded)) {
-    const run = await migrator.up();
+    // As the schema's owner (database.migrationUrl) when it is not the role serving; the embedded
+    // database has one role, and this process holds it.
+    const run =
+      db.embedded || config.database.migrationUrl === undefined
+        ? await migrator.up()
+        : await withMigrationDatabase(ctx, (owner) => createMigrator(ctx, owner).up());
     const applied = (run.results ?? []).filter((r) => r.status === 'success').length;
     if (applied > 0) ctx.output.error(`hermes: applied ${applied} migration${applied > 1 ? 's' : ''}`);
     if (run.error) throw run.error;
@@ -103,57 +110,61 @@ export function runServe(
   opts: ServeOptions,
   signalled: Promise<NodeJS.Signals>,
 ): Promise<void> {
-  return withDatabase(ctx, async (db) => {
-    const config = ctx.config();
-    const format = chooseLogFormat({
-      flag: opts.pretty,
-      configured: config.log.format,
-      environment: config.environment,
-      // Undefined, not false, when stdout is not a terminal: falsy all the same.
-      stdoutIsTerminal: process.stdout.isTTY,
-    });
-    const logger = createLogger(config.log.level, undefined, { format });
-    const noKeys = adminKeysWarning(config.admin);
-    if (noKeys !== undefined) {
-      logger.warn(noKeys);
-      // A pretty log is on the terminal already: said once there. JSON lines are for machines.
-      if (format !== 'pretty' || !logger.isLevelEnabled('warn'))
-        ctx.output.error(`hermes: warning: ${noKeys}`);
-    }
-    const expectedMigrations = await prepareSchema(ctx, db, config, opts.migrate ?? false);
-    const metrics = createMetricsRegistry();
-    // Started when this release is live; the intake wakes it after each committed lead.
-    const delivery: { worker?: DeliveryWorker | undefined } = {};
-    const onLeadCommitted = () => delivery.worker?.wake();
-    const app = await buildServer({ config, db, logger, metrics, onLeadCommitted, expectedMigrations });
-    // Before listening: the target signals (SIGUSR2) a release it has seen answer /readyz.
-    const role = followRole(config.server.roleFile, logger, delivery, () =>
-      startServeWorker({ config, db, logger, metrics }),
-    );
-    await role.ready;
-    const port = opts.port ?? config.server.port;
-    try {
-      await app.listen({ host: config.server.host, port });
-    } catch (error) {
+  return withDatabase(
+    ctx,
+    async (db) => {
+      const config = ctx.config();
+      const format = chooseLogFormat({
+        flag: opts.pretty,
+        configured: config.log.format,
+        environment: config.environment,
+        // Undefined, not false, when stdout is not a terminal: falsy all the same.
+        stdoutIsTerminal: process.stdout.isTTY,
+      });
+      const logger = createLogger(config.log.level, undefined, { format });
+      const noKeys = adminKeysWarning(config.admin);
+      if (noKeys !== undefined) {
+        logger.warn(noKeys);
+        // A pretty log is on the terminal already: said once there. JSON lines are for machines.
+        if (format !== 'pretty' || !logger.isLevelEnabled('warn'))
+          ctx.output.error(`hermes: warning: ${noKeys}`);
+      }
+      const expectedMigrations = await prepareSchema(ctx, db, config, opts.migrate ?? false);
+      const metrics = createMetricsRegistry();
+      // Started when this release is live; the intake wakes it after each committed lead.
+      const delivery: { worker?: DeliveryWorker | undefined } = {};
+      const onLeadCommitted = () => delivery.worker?.wake();
+      const app = await buildServer({ config, db, logger, metrics, onLeadCommitted, expectedMigrations });
+      // Before listening: the target signals (SIGUSR2) a release it has seen answer /readyz.
+      const role = followRole(config.server.roleFile, logger, delivery, () =>
+        startServeWorker({ config, db, logger, metrics }),
+      );
+      await role.ready;
+      const port = opts.port ?? config.server.port;
+      try {
+        await app.listen({ host: config.server.host, port });
+      } catch (error) {
+        role.stop();
+        await delivery.worker?.stop();
+        throw error;
+      }
+      const address = app.server.address();
+      const actualPort = typeof address === 'object' && address ? address.port : port;
+      const where = db.embedded ? `embedded PostgreSQL in ${config.embedded.dataDir}` : redactUrl(db.url);
+      // The schema is ready: from now on `hermes leads show` & co. reach this database through its socket.
+      const withdraw = await db.share?.();
+      ctx.output.line(`Hermes listening on http://${config.server.host}:${actualPort} (database: ${where})`);
+      const signal = await signalled;
+      logger.info({ signal }, 'shutting down: finishing in-flight requests');
+      // No command starts on a database about to close.
+      await withdraw?.();
+      // In-flight requests get shutdownGraceMs; a request stuck on a dead connection must not hold the exit.
+      const closed = await closeWithin(app, config.server.shutdownGraceMs);
+      if (!closed)
+        logger.warn({ graceMs: config.server.shutdownGraceMs }, 'shutdown grace elapsed: closing anyway');
       role.stop();
       await delivery.worker?.stop();
-      throw error;
-    }
-    const address = app.server.address();
-    const actualPort = typeof address === 'object' && address ? address.port : port;
-    const where = db.embedded ? `embedded PostgreSQL in ${config.embedded.dataDir}` : redactUrl(db.url);
-    // The schema is ready: from now on `hermes leads show` & co. reach this database through its socket.
-    const withdraw = await db.share?.();
-    ctx.output.line(`Hermes listening on http://${config.server.host}:${actualPort} (database: ${where})`);
-    const signal = await signalled;
-    logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    // No command starts on a database about to close.
-    await withdraw?.();
-    // In-flight requests get shutdownGraceMs; a request stuck on a dead connection must not hold the exit.
-    const closed = await closeWithin(app, config.server.shutdownGraceMs);
-    if (!closed)
-      logger.warn({ graceMs: config.server.shutdownGraceMs }, 'shutdown grace elapsed: closing anyway');
-    role.stop();
-    await delivery.worker?.stop();
-  });
+    },
+    () => ctx.openDatabase(serviceApplicationNames.serve),
+  );
 }

@@ -3,6 +3,7 @@ import { startDeliveryWorker } from '../../../delivery/delivery-worker.ts';
 import { checkDeliverySchema } from '../../../delivery/sql/check-delivery-schema.ts';
 import { createLogger } from '../../../observability/logger.ts';
 import type { CliContext } from '../../context.ts';
+import { serviceApplicationNames } from '../../../db/service-sessions.ts';
 import { withDatabase } from '../../with-database.ts';
 
 export interface WorkerOptions {
@@ -15,22 +16,26 @@ export function runWorker(
   opts: WorkerOptions,
   signalled: Promise<NodeJS.Signals>,
 ): Promise<void> {
-  return withDatabase(ctx, async (db) => {
-    const config = ctx.config();
-    const logger = createLogger(config.log.level);
-    await checkDeliverySchema(db.pool);
-    const worker = startDeliveryWorker({
-      db: db.pool,
-      n8n: config.n8n,
-      delivery: { ...config.delivery, concurrency: opts.concurrency ?? config.delivery.concurrency },
-      logger,
-      ...(db.embedded ? {} : { listenUrl: db.url }),
-    });
-    const n8n = redactUrl(config.n8n.webhookUrl ?? '');
-    const where = db.embedded ? `embedded PostgreSQL in ${config.embedded.dataDir}` : redactUrl(db.url);
-    ctx.output.line(`Hermes worker ${worker.id} delivering to ${n8n} (database: ${where})`);
-    const signal = await signalled;
-    logger.info({ signal }, 'worker: stopping after the deliveries in flight');
-    await worker.stop();
-  });
+  return withDatabase(
+    ctx,
+    async (db) => {
+      const config = ctx.config();
+      const logger = createLogger(config.log.level);
+      await checkDeliverySchema(db.pool);
+      const worker = startDeliveryWorker({
+        db: db.pool,
+        n8n: config.n8n,
+        delivery: { ...config.delivery, concurrency: opts.concurrency ?? config.delivery.concurrency },
+        logger,
+        ...(db.embedded ? {} : { listenUrl: db.url }),
+      });
+      const n8n = redactUrl(config.n8n.webhookUrl ?? '');
+      const where = db.embedded ? `embedded PostgreSQL in ${config.embedded.dataDir}` : redactUrl(db.url);
+      ctx.output.line(`Hermes worker ${worker.id} delivering to ${n8n} (database: ${where})`);
+      const signal = await signalled;
+      logger.info({ signal }, 'worker: stopping after the deliveries in flight');
+      await worker.stop();
+    },
+    () => ctx.openDatabase(serviceApplicationNames.worker),
+  );
 }

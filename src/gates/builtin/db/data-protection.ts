@@ -9,11 +9,12 @@ import { describeThresholds, gateThresholds } from '../support/thresholds.ts';
 import { consentSql, lackingConsentSql, missingConsentAtSql } from './consent-queries.ts';
 import { isOwnLeadsTable, ownLeadsTable } from './own-leads.ts';
 import { relationExists } from './record-table.ts';
+import { judgeAccessControl, withAccessControl } from './service-role/access-control.ts';
 
 const dataProtectionId = 'db.data-protection';
 
-/** §3.3.2's other two criteria, said on every outcome so that no report implies they were checked. */
-export const notCheckedYet = 'encryption and access control: not checked yet';
+/** §3.3.2's encryption criterion, said on every outcome so that no report implies it was checked. */
+export const notCheckedYet = 'data encryption: not checked yet';
 
 export interface ConsentCounts {
   total: number;
@@ -119,13 +120,15 @@ export const dataProtectionGate: Gate = {
   stage: 'post-deploy',
   title: 'Data protection',
   description:
-    "Runs §3.3.2's consent query as the spec writes it (total_records, consented_records, gdpr_compliant) on Hermes's hermes_leads, read-only: every record, erased ones included (erasure keeps the flags), must have privacy_consent and gdpr_compliant true and a consent_at (NOT NULL in the schema); a record without them fails, named by lead_id (never an email or a name). §3.3.2's other two criteria, data encryption active and access controls enforced, are not judged yet, and every outcome says so. An empty table is no data (gates.noData); skips on another project's table of records.",
+    "Runs §3.3.2's consent query as the spec writes it (total_records, consented_records, gdpr_compliant) on Hermes's hermes_leads, read-only: every record, erased ones included (erasure keeps the flags), must have privacy_consent and gdpr_compliant true and a consent_at (NOT NULL in the schema); a record without them fails, named by lead_id (never an email or a name). Access controls enforced: the role the service connects as (found from its sessions in pg_stat_activity by application_name hermes-serve, hermes-worker or hermes-delivery-listen; else `serviceRole`; else this connection's) has no DDL (CREATE on the database or its schemas), no TRUNCATE, REFERENCES or TRIGGER, no right on hermes_ops it does not use (the gate history, the ledger), and PUBLIC holds no right on Hermes's tables: each a failure, named; a service connecting as the owner or a superuser warns outside production and fails in it; rights it uses and lacks warn. Data encryption active is not judged yet, and every outcome says so. An empty table is no data (gates.noData); skips on another project's table of records.",
   spec: '§3.3.2',
   timeoutMs: 120_000,
   thresholds: (config) =>
     describeThresholds(config, 'db', 'dataProtection', {
       statementTimeoutMs: 'statement_timeout of the read-only consent queries on the live database (ms)',
       maxListed: 'how many lead_ids without a consent flag the outcome names',
+      serviceRole:
+        "the role the service connects as, when its sessions cannot be seen (null: the service's sessions, else this connection's role)",
     }),
   run: (ctx) =>
     withGateDatabase(ctx, 'check data protection', async (db) => {
@@ -137,14 +140,15 @@ export const dataProtectionGate: Gate = {
           `the records table is ${table}, not ${ownLeadsTable}: no consent flags to judge; ${notCheckedYet}`,
           `${dataProtectionId} runs §3.3.2's query on Hermes's own ${ownLeadsTable} (gates.thresholds.db.records.table is ${table}); a custom sql gate can judge this project's consent columns`,
         );
-      const { statementTimeoutMs, maxListed } = thresholds.dataProtection;
+      const { statementTimeoutMs, maxListed, serviceRole } = thresholds.dataProtection;
       return withReadOnlyTransaction(db.pool, statementTimeoutMs, async (client) => {
         if (!(await relationExists(client, ownLeadsTable)))
           return skipOutcome(
             `no table ${ownLeadsTable} on the configured database: nothing to judge; ${notCheckedYet}`,
             `${dataProtectionId} reads Hermes's ${ownLeadsTable}, which the configured database does not have (not migrated, or another project's database)`,
           );
-        return judgeConsent(ctx.config, client, maxListed);
+        const consent = await judgeConsent(ctx.config, client, maxListed);
+        return withAccessControl(consent, await judgeAccessControl(client, ctx.config, serviceRole));
       });
     }),
 };

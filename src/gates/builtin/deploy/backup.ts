@@ -83,7 +83,8 @@ export function backupGate(hooks: DeployStepHooks): Gate {
         let dump: Dump;
         try {
           dump = await createDump({
-            databaseUrl: db.url,
+            // The owner reads every table; the service's role may not (hermes_ops's gate history).
+            databaseUrl: ctx.config.database.migrationUrl ?? db.url,
             dir,
             now: new Date(),
             signal: AbortSignal.any([ctx.signal, timer]),

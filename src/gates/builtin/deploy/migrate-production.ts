@@ -40,7 +40,8 @@ async function withMigrationPool<T>(
   work: (pool: Pool) => Promise<T>,
 ): Promise<T> {
   if (db.embedded) return work(db.pool);
-  const pool = createPool(db.url, {
+  // As the schema's owner when the service's role is the gates' connection.
+  const pool = createPool(ctx.config.database.migrationUrl ?? db.url, {
     max: 2,
     connectionTimeoutMs: ctx.config.database.connectionTimeoutMs,
     idleTimeoutMs: 1_000,
