@@ -395,6 +395,7 @@ describe('nginx under the target’s prefix', () => {
     upstreamPort: 18_998,
     publicRoot: '/nonexistent/public',
     workerUser: null,
+    maxBodyBytes: 32_768,
   };
 
   function layoutIn(dir: string) {

@@ -128,6 +128,7 @@ export class LocalTarget implements Target {
       listenPort: local.port,
       publicRoot: this.#layout.publicRoot,
       workerUser: process.getuid?.() === 0 ? userInfo().username : null,
+      maxBodyBytes: this.#config.server.bodyLimitBytes,
     };
   }
 

@@ -13,6 +13,12 @@ export interface NginxSite {
    * worker of nginx's default `nobody` cannot read a directory under a home of mode 0700.
    */
   workerUser: string | null;
+  /**
+   * The release's body limit (server.bodyLimitBytes): nginx refuses a larger body itself (413).
+   * Past nginx, the release answers 413 before it has read the body and closes, and nginx, still
+   * sending it, answered the client 502 instead.
+   */
+  maxBodyBytes: number;
 }
 
 /** A path as an nginx string: quoted, so a space cannot end it; a quote or newline cannot be written. */
@@ -72,7 +78,7 @@ ${upstream}
 
   server {
     listen ${site.listenHost}:${String(site.listenPort)};
-    client_max_body_size 1m;
+    client_max_body_size ${String(site.maxBodyBytes)};
     # nginx's default closes a client connection after 1000 requests; a load client that sends its
     # next request before it reads that close sees an error (measured: 1 per 1000 per connection).
     keepalive_requests 100000;

@@ -25,11 +25,16 @@ function render(changes: Partial<NginxSite> = {}): string {
     upstreamPort: 18081,
     publicRoot,
     workerUser: null,
+    maxBodyBytes: 32_768,
     ...changes,
   });
 }
 
 describe('renderNginxConfig', () => {
+  it('refuses a body over the release’s own limit at the edge (413, not a 502 from a closed upstream)', () => {
+    expect(render({ maxBodyBytes: 40_000 })).toContain('client_max_body_size 40000;');
+  });
+
   it('sends traffic to the live colour’s private port on the loopback address', () => {
     const config = render();
     const servers = block(config, 'upstream hermes_live').filter((line) => line.startsWith('server '));
