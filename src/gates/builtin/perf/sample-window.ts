@@ -58,7 +58,8 @@ export async function sampleWindow(options: WindowOptions): Promise<WindowRun> {
     await sleep(Math.min(options.sampleIntervalMs, left), undefined, { signal: options.signal }).catch(
       () => undefined,
     );
-    if (performance.now() < end) await take();
+    // A reading due right at the end is the end's own (timers fire a little early or late).
+    if (end - performance.now() > options.sampleIntervalMs / 4) await take();
   }
   probeStop.abort();
   const probe = await probing;
