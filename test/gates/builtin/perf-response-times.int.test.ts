@@ -160,6 +160,16 @@ describe('perf.response-times', () => {
     );
   }, 20_000);
 
+  it('keeps the live deployment in the baseline while a newer deployment is running (hermes deploy)', async () => {
+    await baseline(0.01, 50, 10_000);
+    await recordDeploymentResult(db.pool, 'perf.response-times', 0.05, [], 'running');
+    const outcome = await run(release.url);
+    expect(outcome.status, outcome.summary).toBe('fail');
+    expect(outcome.summary).toMatch(
+      /API average response time [\d.]+ ms degraded: baseline 0.01 ms \(median of 4 deployments\)/,
+    );
+  }, 20_000);
+
   it('says there is no baseline yet, not a pass, without earlier deployments', async () => {
     const outcome = await run(release.url);
     expect(outcome.status, outcome.summary).toBe('warn');

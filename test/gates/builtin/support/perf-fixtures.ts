@@ -32,15 +32,16 @@ export async function standInRelease(
 }
 
 /**
- * A succeeded deployment started `daysAgo` days ago whose run of `gateId` recorded `measurements`,
- * as hermes deploy records them (hermes_ops.deployments, gate_runs with its deployment_id, gate_results).
+ * A deployment (default succeeded) started `daysAgo` days ago whose run of `gateId` recorded
+ * `measurements`, as hermes deploy records them (hermes_ops.deployments, gate_runs with its
+ * deployment_id, gate_results); a running one has not finished.
  */
 export async function recordDeploymentResult(
   pool: Pool,
   gateId: string,
   daysAgo: number,
   measurements: readonly Measurement[],
-  status: 'succeeded' | 'failed' = 'succeeded',
+  status: 'succeeded' | 'failed' | 'running' = 'succeeded',
 ): Promise<string> {
   const id = randomUUID();
   const runId = randomUUID();
@@ -48,7 +49,7 @@ export async function recordDeploymentResult(
   await pool.query(
     `INSERT INTO hermes_ops.deployments (id, version, source, previous_deployment_id, target, status,
        failed_step, failure_reason, started_at, finished_at, duration_ms, runner_pid, runner_host, hermes_version)
-     VALUES ($1, $2, '.', NULL, 'local', $3, $4, $5, $6, $6, 1, 1, 'test', '0.0.0')`,
+     VALUES ($1, $2, '.', NULL, 'local', $3, $4, $5, $6, $7, $8, 1, 'test', '0.0.0')`,
     [
       id,
       `1.0.${String(daysAgo)}`,
@@ -56,6 +57,8 @@ export async function recordDeploymentResult(
       status === 'failed' ? 'perf.response-times' : null,
       status === 'failed' ? 'planted' : null,
       at,
+      status === 'running' ? null : at,
+      status === 'running' ? null : 1,
     ],
   );
   await pool.query(

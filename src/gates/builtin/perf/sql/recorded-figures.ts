@@ -1,5 +1,4 @@
 import type { Queryable } from '../../../../db/queryable.ts';
-import { liveDeploymentFrom } from '../../../../deploy/ledger/live-deployment.ts';
 
 /** One earlier deployment's latest result of a gate: the measurements it recorded. */
 export interface RecordedResult {
@@ -10,8 +9,9 @@ export interface RecordedResult {
 
 /**
  * The latest result of gate $1 in each of the last $2 succeeded deployments that recorded one,
- * newest first, leaving out the live deployment (the release being judged when the gate runs on
- * its own).
+ * newest first, leaving out the release being judged: the newest deployment that is running or
+ * succeeded. On its own the gate judges the live deployment, which is left out; in `hermes deploy`
+ * the new deployment is still running, so the live one (the release before it) stays in.
  */
 const sql = `
 SELECT d.id AS "deploymentId", d.version, latest.measurements
@@ -25,7 +25,12 @@ JOIN LATERAL (
   LIMIT 1
 ) latest ON true
 WHERE d.status = 'succeeded'
-  AND d.id IS DISTINCT FROM (SELECT id ${liveDeploymentFrom})
+  AND d.id IS DISTINCT FROM (
+    SELECT id FROM hermes_ops.deployments
+    WHERE status IN ('running', 'succeeded')
+    ORDER BY started_at DESC, id DESC
+    LIMIT 1
+  )
 ORDER BY d.started_at DESC, d.id DESC
 LIMIT $2`;
 
