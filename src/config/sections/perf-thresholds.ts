@@ -38,6 +38,11 @@ const responseTimes = z
     baselineMinimum: z.int().min(1).default(3),
     /** A figure above baseline × (1 + this) is a degradation (0.5: +50 %). */
     maxDegradation: z.number().min(0).default(0.5),
+    /**
+     * …and by at least this much (ms): a 1 ms average that turns 2 ms is noise, not a degradation
+     * (measured: GET / averages 0.9 to 2.3 ms from one short window to the next).
+     */
+    degradationFloorMs: z.number().min(0).default(20),
   })
   .refine((s) => s.baselineMinimum <= s.baselineDeployments, {
     error: 'baselineMinimum must not exceed baselineDeployments',

@@ -67,6 +67,12 @@ describe('baseline', () => {
     expect(judgeBaseline(151, [100, 90, 110], 3, 0.5)).toMatchObject({ kind: 'degraded' });
     expect(judgeBaseline(1, [100, 90], 3, 0.5)).toEqual({ kind: 'none', deployments: 2, needed: 3 });
   });
+
+  it('needs a degradation past the floor too: noise on a tiny figure is none', () => {
+    expect(judgeBaseline(2.3, [0.9, 1, 1.1], 3, 0.5, 20)).toMatchObject({ kind: 'within', limitMs: 21 });
+    expect(judgeBaseline(21.5, [0.9, 1, 1.1], 3, 0.5, 20)).toMatchObject({ kind: 'degraded' });
+    expect(judgeBaseline(151, [100, 90, 110], 3, 0.5, 20)).toMatchObject({ kind: 'degraded', limitMs: 150 });
+  });
 });
 
 describe('judgeResponseTimes', () => {
@@ -107,6 +113,9 @@ describe('judgeResponseTimes', () => {
     expect(outcome.status).toBe('warn');
     expect(outcome.summary).toContain('database query average (0 observations, 20 needed)');
     expect(outcome.summary).toContain('n8n webhook p95 (19 observations, 20 needed)');
+    expect(outcome.summary).toContain(
+      'API average response time 40 ms within: baseline 40 ms (median of 3 deployments), limit 60 ms',
+    );
     expect(outcome.measurements?.map((m) => m.name)).not.toContain('n8n webhook p95');
   });
 

@@ -153,7 +153,7 @@ describe('perf.response-times', () => {
       [{ name: 'API average response time', value: 1_000, unit: 'ms' }],
       'failed',
     );
-    const outcome = await run(release.url);
+    const outcome = await run(release.url, { degradationFloorMs: 0 });
     expect(outcome.status, outcome.summary).toBe('fail');
     expect(outcome.summary).toMatch(
       /performance degradation: API average response time [\d.]+ ms degraded: baseline 0.01 ms \(median of 3 deployments\)/,
@@ -163,7 +163,7 @@ describe('perf.response-times', () => {
   it('keeps the live deployment in the baseline while a newer deployment is running (hermes deploy)', async () => {
     await baseline(0.01, 50, 10_000);
     await recordDeploymentResult(db.pool, 'perf.response-times', 0.05, [], 'running');
-    const outcome = await run(release.url);
+    const outcome = await run(release.url, { degradationFloorMs: 0 });
     expect(outcome.status, outcome.summary).toBe('fail');
     expect(outcome.summary).toMatch(
       /API average response time [\d.]+ ms degraded: baseline 0.01 ms \(median of 4 deployments\)/,

@@ -24,18 +24,20 @@ export type BaselineJudgement =
 
 /**
  * A figure against its baseline, the median of `recorded`: degraded above baseline × (1 +
- * `maxDegradation`); fewer than `minimum` recorded values is no baseline yet (never "within").
+ * `maxDegradation`) and above baseline + `floorMs` (both: a tiny figure's noise is no
+ * degradation); fewer than `minimum` recorded values is no baseline yet (never "within").
  */
 export function judgeBaseline(
   valueMs: number,
   recorded: readonly number[],
   minimum: number,
   maxDegradation: number,
+  floorMs = 0,
 ): BaselineJudgement {
   const baseline = median(recorded);
   if (baseline === undefined || recorded.length < minimum)
     return { kind: 'none', deployments: recorded.length, needed: minimum };
-  const limitMs = round2(baseline * (1 + maxDegradation));
+  const limitMs = round2(Math.max(baseline * (1 + maxDegradation), baseline + floorMs));
   return {
     kind: valueMs > limitMs ? 'degraded' : 'within',
     baselineMs: round2(baseline),

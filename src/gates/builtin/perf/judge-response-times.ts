@@ -7,7 +7,13 @@ import type { RecordedResult } from './sql/recorded-figures.ts';
 
 export type ResponseCriteria = Pick<
   ResponseTimesSettings,
-  'apiAverageMs' | 'dbQueryAverageMs' | 'webhookP95Ms' | 'minRequests' | 'baselineMinimum' | 'maxDegradation'
+  | 'apiAverageMs'
+  | 'dbQueryAverageMs'
+  | 'webhookP95Ms'
+  | 'minRequests'
+  | 'baselineMinimum'
+  | 'maxDegradation'
+  | 'degradationFloorMs'
 >;
 
 /** The earlier deployments' results, or why they could not be read. */
@@ -61,6 +67,7 @@ function judgeFigure(figure: Figure, c: ResponseCriteria, baseline: Baseline): V
     recordedValues(baseline.results, name),
     c.baselineMinimum,
     c.maxDegradation,
+    c.degradationFloorMs,
   );
   verdict.row = { ...verdict.row, baseline: judged.kind === 'none' ? null : judged.baselineMs };
   if (judged.kind === 'none') verdict.gaps.push(baselineText(name, value, judged));
@@ -76,7 +83,7 @@ function judgeFigure(figure: Figure, c: ResponseCriteria, baseline: Baseline): V
 
 /**
  * §3.2.1: each figure with at least `minRequests` observations is below its limit and not above
- * its baseline × (1 + `maxDegradation`). Fails naming every figure over; a figure with too few
+ * its baseline × (1 + `maxDegradation`) (and baseline + `degradationFloorMs`). Fails naming every figure over; a figure with too few
  * observations, or no baseline yet, is the no-data policy's outcome (never a pass), its name given.
  */
 export function judgeResponseTimes(
@@ -105,7 +112,7 @@ export function judgeResponseTimes(
   if (failures.length > 0) return { status: 'fail', summary: `${failures.join('; ')} — ${tail}`, ...judged };
   if (gaps.length > 0) {
     const outcome = noData(gaps.join('; '));
-    return { ...outcome, summary: `${outcome.summary} — ${figuresText}`, ...judged };
+    return { ...outcome, summary: `${outcome.summary} — ${[figuresText, ...notes].join('; ')}`, ...judged };
   }
   return { status: 'pass', summary: [figuresText, ...notes].join('; '), ...judged };
 }
