@@ -75,6 +75,8 @@ describe('hermes gates list and explain: the text a reader gets', () => {
         'db.validate-data     post-deploy  Live data integrity (§4.2.1)',
         'db.data-protection   post-deploy  Data protection (§3.3.2)',
         'e2e.contact-form     post-deploy  Contact form end to end (§3.1.1)',
+        'perf.response-times  post-deploy  Response times (§3.2.1)',
+        'perf.resources       post-deploy  Resource utilization (§3.2.2)',
         '',
       ].join('\n'),
       stderr: '',

@@ -143,9 +143,9 @@ describe('hermes deploy on the local target', () => {
       failedStep: null,
     });
     expect(v1.version).toMatch(/^1\.0\.0\+[0-9a-f]{7}$/);
-    // The deploy stage's 8 steps and the post-deploy stage's 5 gates, the browser's submission among them.
-    expect(v1.qualityGatesTotal).toBe(13);
-    expect(v1.qualityGatesPassed).toBe(13);
+    // The deploy stage's 8 steps and the post-deploy stage's 7 gates, the browser's submission among them.
+    expect(v1.qualityGatesTotal).toBe(15);
+    expect(v1.qualityGatesPassed).toBe(15);
     const { rows: postDeploy } = await fx.db.pool.query<{ gate_id: string; status: string }>(
       `SELECT r.gate_id, r.status FROM hermes_ops.gate_results r JOIN hermes_ops.gate_runs g ON g.id = r.run_id
        WHERE g.deployment_id = $1 AND g.stage = 'post-deploy' ORDER BY r.gate_id`,
@@ -158,6 +158,9 @@ describe('hermes deploy on the local target', () => {
       { gate_id: 'db.smoke', status: 'pass' },
       { gate_id: 'db.validate-data', status: passOrNoData },
       { gate_id: 'e2e.contact-form', status: 'pass' },
+      { gate_id: 'perf.resources', status: 'pass' },
+      // The first deployment has no baseline, and the probe makes no lead: warn (no data).
+      { gate_id: 'perf.response-times', status: 'warn' },
       // pre-deploy is skipped here: no security.dependencies result to compare, so a warning.
       { gate_id: 'security.production', status: 'warn' },
     ]);

@@ -114,8 +114,8 @@ describe('the gate reference (hermes gates list --format markdown)', () => {
       text.indexOf('## Stage `post-deploy`'),
       text.indexOf('## Stage `rollback`'),
     );
-    // The stage's 5 built-in gates and these 2.
-    expect(postDeploy).toContain('runs these 7 gates');
+    // The stage's 7 built-in gates and these 2.
+    expect(postDeploy).toContain('runs these 9 gates');
     expect(postDeploy).toContain('### `delivery.dead`: SQL: value == 0');
     expect(postDeploy).toContain('- **Kind:** custom (sql, in `gates.custom`)');
     expect(postDeploy).toContain('- **Spec:** none');

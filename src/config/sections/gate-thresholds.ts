@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { buildThresholds } from './build-thresholds.ts';
 import { deployThresholds } from './deploy-thresholds.ts';
 import { e2eThresholds } from './e2e-thresholds.ts';
+import { perfThresholds } from './perf-thresholds.ts';
 import { securityProductionThresholds } from './security-production-thresholds.ts';
 import { errorMessage } from '../../errors/error-message.ts';
 import { checkReadOnlyStatement } from '../read-only-statement.ts';
@@ -349,6 +350,7 @@ export const gateThresholdsSection = z
     build: buildThresholds,
     deploy: deployThresholds,
     e2e: e2eThresholds,
+    perf: perfThresholds,
   })
   .prefault({});
 

@@ -4,6 +4,7 @@ import { dbGates } from './db/index.ts';
 import { deployGates } from './deploy/index.ts';
 import { e2eGates } from './e2e/index.ts';
 import { envGates } from './env/index.ts';
+import { perfGates } from './perf/index.ts';
 import { securityGates } from './security/index.ts';
 import { testGates } from './tests/index.ts';
 
@@ -17,5 +18,6 @@ export function builtinGates(): Gate[] {
     ...envGates(),
     ...deployGates(),
     ...e2eGates(),
+    ...perfGates(),
   ];
 }

@@ -123,6 +123,10 @@ export async function createDeploySource(
         '    deploy:',
         `      health: ${steps.health ?? '{ deadline: 20s, interval: 200ms }'}`,
         `      load: ${steps.load ?? '{ duration: 2s, connections: 2, memorySampleInterval: 200ms, maxHeapGrowthMb: 500, p95Ms: 10000 }'}`,
+        // The post-deploy stage's monitors over a short window.
+        '    perf:',
+        '      responseTimes: { window: 2s, sampleInterval: 500ms }',
+        '      resources: { window: 2s, sampleInterval: 200ms, maxHeapGrowthMb: 500, maxHandleGrowth: 200 }',
         '',
       ].join('\n'),
     );

@@ -2,8 +2,8 @@ import type { DeployLoadSettings } from '../../../config/sections/deploy-load-th
 import { formatSeconds } from '../../../text/duration.ts';
 import type { Evidence, GateOutcome, Measurement } from '../../gate.ts';
 import { measure, plural } from '../support/outcome.ts';
-import { heapTrend, minMemorySamples, type HeapTrend } from './memory-trend.ts';
-import { percentile, round2 } from './percentiles.ts';
+import { heapTrend, minMemorySamples, type HeapTrend } from '../support/memory-trend.ts';
+import { percentile, round2 } from '../support/percentiles.ts';
 import type { LoadRun } from './run-load.ts';
 import type { MemorySampling } from './sample-memory.ts';
 

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { MemorySample } from './memory-trend.ts';
-import { parsePrometheusText, sampleValue } from './prometheus-text.ts';
+import type { MemorySample } from '../support/memory-trend.ts';
+import { parsePrometheusText, sampleValue } from '../support/prometheus-text.ts';
 import { requestFailure } from './release-endpoint.ts';
 
 /** prom-client's default metrics, which `hermes serve` exposes on /metrics. */

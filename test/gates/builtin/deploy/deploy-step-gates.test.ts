@@ -9,7 +9,7 @@ import {
   requestFailure,
   shownUrl,
 } from '../../../../src/gates/builtin/deploy/release-endpoint.ts';
-import { percentile } from '../../../../src/gates/builtin/deploy/percentiles.ts';
+import { percentile } from '../../../../src/gates/builtin/support/percentiles.ts';
 import { hooksFor } from './support/step-hooks.ts';
 
 const hooks = hooksFor(() => 'http://127.0.0.1:8080');

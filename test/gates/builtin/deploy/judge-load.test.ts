@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../../../src/config/schema.ts';
 import { judgeLoad, type LoadCriteria } from '../../../../src/gates/builtin/deploy/judge-load.ts';
-import type { MemorySample } from '../../../../src/gates/builtin/deploy/memory-trend.ts';
+import type { MemorySample } from '../../../../src/gates/builtin/support/memory-trend.ts';
 import type { LoadRun } from '../../../../src/gates/builtin/deploy/run-load.ts';
 import type { MemorySampling } from '../../../../src/gates/builtin/deploy/sample-memory.ts';
 import { noDataOutcome } from '../../../../src/gates/no-data.ts';

@@ -5,7 +5,7 @@ import {
   leastSquaresSlope,
   minMemorySamples,
   type MemorySample,
-} from '../../../../src/gates/builtin/deploy/memory-trend.ts';
+} from '../../../../src/gates/builtin/support/memory-trend.ts';
 
 const MB = 1024 * 1024;
 const sample = (atMs: number, heapMb: number, rssMb?: number): MemorySample => ({

@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { parsePrometheusText, sampleValue } from '../../../../src/gates/builtin/deploy/prometheus-text.ts';
+import { parsePrometheusText, sampleValue } from '../../../../src/gates/builtin/support/prometheus-text.ts';
 
 describe('parsePrometheusText', () => {
   it("reads prom-client's default metrics as /metrics serves them", async () => {
