@@ -14,6 +14,9 @@ import { deployAdminKey } from './support/deploy-fixture.ts';
  */
 
 const deployScript = fileURLToPath(new URL('../../scripts/deploy.sh', import.meta.url));
+const validationScript = fileURLToPath(
+  new URL('../../scripts/post-deployment-validation.sh', import.meta.url),
+);
 
 const started = '🚀 Starting deployment...';
 const migrating = '🗄️ Deploying database migrations...';
@@ -161,6 +164,38 @@ describe('scripts/deploy.sh', { concurrent: false }, () => {
       'SELECT count(*)::int AS n FROM hermes_ops.deployments',
     );
     expect(rows).toEqual([{ n: 0 }]);
+  }, 300_000);
+
+  it('scripts/post-deployment-validation.sh (§5.3) runs each post-deploy check on its own against the live release', async () => {
+    expect(live, 'the first deployment must have run').toBeDefined();
+    const runsBefore = (await gateRuns()).length;
+    // Every post-deploy gate, the browser's and the monitors' included (short windows).
+    source.writeConfig({ postDeploy: 'all' });
+    let result: CliResult;
+    try {
+      result = await inSource('bash', [validationScript]);
+    } finally {
+      source.writeConfig();
+    }
+    expect(result.code, output(result)).toBe(0);
+    const lines = [
+      '🔍 Starting post-deployment validation...',
+      '🧪 Running functional tests...',
+      '📊 Monitoring performance...',
+      '🔒 Running security validation...',
+      '📊 Validating data integrity...',
+      '✅ Post-deployment validation completed!',
+    ];
+    expect(result.stdout.split('\n').filter((line) => lines.includes(line))).toEqual(lines);
+    // Each line ran its gate alone, against the live release, and none failed.
+    expect((await gateRuns()).slice(runsBefore)).toEqual([
+      { only: ['e2e.contact-form'], status: 'passed' },
+      { only: ['perf.response-times'], status: 'passed' },
+      { only: ['security.production'], status: 'passed' },
+      { only: ['db.validate-data'], status: 'passed' },
+    ]);
+    expect(output(result)).toContain('e2e.contact-form  PASS');
+    expect(await targetStatus()).toEqual(live);
   }, 300_000);
 
   it('stops at a failing migration: no later step runs, the release live before keeps serving', async () => {

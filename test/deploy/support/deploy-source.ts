@@ -23,7 +23,12 @@ export interface ConfigParts {
 }
 
 /** The post-deploy gates a `quick` post-deploy stage leaves out. */
-export const slowPostDeployGates = ['e2e.contact-form', 'security.production'] as const;
+export const slowPostDeployGates = [
+  'e2e.contact-form',
+  'security.production',
+  'perf.response-times',
+  'perf.resources',
+] as const;
 
 export interface DeploySource {
   /** A git checkout of Hermes's sources (src, migrations, package.json), node_modules linked. */
@@ -49,13 +54,20 @@ export interface DeploySourceOptions {
   npmScripts?: boolean;
 }
 
-/** The package.json scripts scripts/deploy.sh runs (§5.2), and the build deploy:api releases. */
+/**
+ * The package.json scripts scripts/deploy.sh (§5.2) and scripts/post-deployment-validation.sh
+ * (§5.3) run, and the build deploy:api releases.
+ */
 const deployScripts = [
   'build:production',
   'db:migrate:production',
   'deploy:api',
   'health:check:deployment',
   'test:load:deployment',
+  'test:e2e:production',
+  'monitor:performance',
+  'security:scan:production',
+  'db:validate:data',
 ];
 
 function repositoryScripts(names: readonly string[]): Record<string, string> {
