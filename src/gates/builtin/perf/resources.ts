@@ -1,17 +1,14 @@
 import { availableParallelism, totalmem } from 'node:os';
 import type { ResourcesSettings } from '../../../config/sections/perf-thresholds.ts';
-import { formatDuration } from '../../../text/duration.ts';
 import type { Gate, GateContext, GateOutcome } from '../../gate.ts';
 import { noDataOutcome } from '../../no-data.ts';
-import { shownUrl } from '../deploy/release-endpoint.ts';
 import { isLoopback } from '../support/loopback-host.ts';
-import { errorOutcome, thrownOutcome } from '../support/outcome.ts';
-import { releaseUrlOf } from '../support/release-url.ts';
+import { errorOutcome } from '../support/outcome.ts';
 import { describeThresholds, gateThresholds } from '../support/thresholds.ts';
 import { counterResets } from './counter-deltas.ts';
 import { judgeResources, type ResourceContext } from './judge-resources.ts';
 import { cpuMetric, resourceReading } from './resource-readings.ts';
-import { sampleWindow, type WindowRun } from './sample-window.ts';
+import { watchRelease } from './watch-release.ts';
 import { probeEvidence, windowFailure } from './window-evidence.ts';
 
 export const resourcesId = 'perf.resources';
@@ -36,28 +33,9 @@ export function memoryLimit(
 
 async function run(ctx: GateContext): Promise<GateOutcome> {
   const settings = gateThresholds(ctx.config).perf.resources;
-  let base: string;
-  try {
-    base = await releaseUrlOf(ctx);
-  } catch (error) {
-    return thrownOutcome('no release to watch', error);
-  }
-  const probe = settings.probe ? { paths: settings.probePaths, rate: settings.probeRate } : undefined;
-  ctx.log(
-    `reading ${shownUrl(base)}/metrics every ${formatDuration(settings.sampleInterval)} for ${formatDuration(settings.window)}`,
-  );
-  let window: WindowRun;
-  try {
-    window = await sampleWindow({
-      base,
-      windowMs: settings.window,
-      sampleIntervalMs: settings.sampleInterval,
-      probe,
-      signal: ctx.signal,
-    });
-  } catch (error) {
-    return thrownOutcome('the window did not finish', error);
-  }
+  const watched = await watchRelease(ctx, settings);
+  if ('outcome' in watched) return watched.outcome;
+  const { base, window } = watched;
   if (window.scrapes.length < 2) return windowFailure(window);
   const reset = counterResets(window.scrapes, [cpuMetric]);
   if (reset.length > 0)

@@ -1,15 +1,12 @@
 import { errorMessage } from '../../../errors/error-message.ts';
-import { formatDuration } from '../../../text/duration.ts';
 import type { Evidence, Gate, GateContext, GateOutcome } from '../../gate.ts';
 import { noDataOutcome } from '../../no-data.ts';
-import { shownUrl } from '../deploy/release-endpoint.ts';
-import { errorOutcome, thrownOutcome } from '../support/outcome.ts';
-import { releaseUrlOf } from '../support/release-url.ts';
+import { errorOutcome } from '../support/outcome.ts';
 import { describeThresholds, gateThresholds } from '../support/thresholds.ts';
 import { judgeResponseTimes, type Baseline } from './judge-response-times.ts';
 import { probeEvidence, windowFailure } from './window-evidence.ts';
 import { responseFigures } from './response-figures.ts';
-import { sampleWindow, type WindowRun } from './sample-window.ts';
+import { watchRelease } from './watch-release.ts';
 import { recordedResults } from './sql/recorded-figures.ts';
 
 export const responseTimesId = 'perf.response-times';
@@ -24,28 +21,9 @@ async function readBaseline(ctx: GateContext, deployments: number): Promise<Base
 
 async function run(ctx: GateContext): Promise<GateOutcome> {
   const settings = gateThresholds(ctx.config).perf.responseTimes;
-  let base: string;
-  try {
-    base = await releaseUrlOf(ctx);
-  } catch (error) {
-    return thrownOutcome('no release to watch', error);
-  }
-  const probe = settings.probe ? { paths: settings.probePaths, rate: settings.probeRate } : undefined;
-  ctx.log(
-    `watching ${shownUrl(base)}/metrics for ${formatDuration(settings.window)}${probe ? ` with a ${String(probe.rate)} req/s read-only probe` : ', no probe'}`,
-  );
-  let window: WindowRun;
-  try {
-    window = await sampleWindow({
-      base,
-      windowMs: settings.window,
-      sampleIntervalMs: settings.sampleInterval,
-      probe,
-      signal: ctx.signal,
-    });
-  } catch (error) {
-    return thrownOutcome('the window did not finish', error);
-  }
+  const watched = await watchRelease(ctx, settings);
+  if ('outcome' in watched) return watched.outcome;
+  const { window } = watched;
   const result = responseFigures(window.scrapes);
   if ('tooFew' in result) return windowFailure(window);
   if ('reset' in result)
