@@ -37,7 +37,10 @@ export function parseDataKey(entry: string): DataKey | string {
     return `expected ${expected}, got key id ${JSON.stringify(id.slice(0, 40))} (an id is 1 to 32 letters, digits or -)`;
   if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(material))
     return `key ${JSON.stringify(id)}: expected ${expected}, got key material that is not base64`;
-  const key = Buffer.from(material, material.includes('-') || material.includes('_') ? 'base64url' : 'base64');
+  const key = Buffer.from(
+    material,
+    material.includes('-') || material.includes('_') ? 'base64url' : 'base64',
+  );
   if (key.length !== dataKeyBytes)
     return `key ${JSON.stringify(id)}: expected ${expected}, got ${key.length} bytes`;
   if (id === developmentKeyId && !key.equals(developmentKeyBytes))

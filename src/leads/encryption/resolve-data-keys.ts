@@ -27,7 +27,8 @@ export function resolveDataKeys(config: Config): ResolvedDataKeys {
   const configured = config.dataProtection.keys.map((entry) => {
     const parsed = parseDataKey(entry);
     // The schema validated every entry already; a config built otherwise is refused here.
-    if (typeof parsed === 'string') throw new ConfigError('invalid data key', [`dataProtection.keys: ${parsed}`]);
+    if (typeof parsed === 'string')
+      throw new ConfigError('invalid data key', [`dataProtection.keys: ${parsed}`]);
     return parsed;
   });
   const keys = configured.length > 0 ? configured : [developmentKey];

@@ -13,6 +13,7 @@ import type { CliContext } from '../../context.ts';
 import { createMigrator } from '../migrate/create-migrator.ts';
 import { withDatabase } from '../../with-database.ts';
 import { adminKeysWarning } from './admin-keys-warning.ts';
+import { dataKeyWarning } from '../../../leads/encryption/resolve-data-keys.ts';
 import { followReleaseRole } from './release-role.ts';
 
 /**
@@ -103,6 +104,8 @@ export function runServe(
   opts: ServeOptions,
   signalled: Promise<NodeJS.Signals>,
 ): Promise<void> {
+  // Production without a data key of its own refuses to start (exit 2) before the database opens.
+  const noDataKey = dataKeyWarning(ctx.config());
   return withDatabase(ctx, async (db) => {
     const config = ctx.config();
     const format = chooseLogFormat({
@@ -114,11 +117,12 @@ export function runServe(
     });
     const logger = createLogger(config.log.level, undefined, { format });
     const noKeys = adminKeysWarning(config.admin);
-    if (noKeys !== undefined) {
-      logger.warn(noKeys);
+    for (const warning of [noDataKey, noKeys]) {
+      if (warning === undefined) continue;
+      logger.warn(warning);
       // A pretty log is on the terminal already: said once there. JSON lines are for machines.
       if (format !== 'pretty' || !logger.isLevelEnabled('warn'))
-        ctx.output.error(`hermes: warning: ${noKeys}`);
+        ctx.output.error(`hermes: warning: ${warning}`);
     }
     const expectedMigrations = await prepareSchema(ctx, db, config, opts.migrate ?? false);
     const metrics = createMetricsRegistry();
