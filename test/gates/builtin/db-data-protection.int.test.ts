@@ -1,41 +1,60 @@
 import { describe, expect, it } from 'vitest';
 import { dataProtectionGate } from '../../../src/gates/builtin/db/data-protection.ts';
 import type { GateOutcome } from '../../../src/gates/gate.ts';
+import { randomBytes } from 'node:crypto';
 import { anonymiseLeads } from '../../../src/leads/anonymise-leads.ts';
+import { resolveDataKeys } from '../../../src/leads/encryption/resolve-data-keys.ts';
+import { rotateDataKeys } from '../../../src/leads/encryption/rotate-data-keys.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { judged } from '../support/judged.ts';
 import { gateContext } from './support/gate-context.ts';
 import { insertLead, insertRealLeads } from './support/insert-lead.ts';
 
-async function runGate(db: TestDatabase, config?: Record<string, unknown>): Promise<GateOutcome> {
-  const ctx = gateContext({ databaseUrl: db.url, ...(config ? { config } : {}) });
+const teamKey = `k1:${randomBytes(32).toString('base64')}`; // secretlint-disable-line -- a test key
+const withTeamKey = { dataProtection: { keys: [teamKey] } };
+
+/** Every stored value under the team's key, as `hermes keys rotate` leaves a live database. */
+async function encryptAll(db: TestDatabase): Promise<void> {
+  const { ring } = resolveDataKeys({ environment: 'test', ...withTeamKey });
+  await rotateDataKeys(db.pool, ring, { batchSize: 100 });
+}
+
+async function runGate(db: TestDatabase, config: Record<string, unknown> = {}): Promise<GateOutcome> {
+  const ctx = gateContext({ databaseUrl: db.url, config: { ...withTeamKey, ...config } });
   const outcome = await dataProtectionGate.run(ctx);
   await ctx.close();
   return outcome;
 }
 
-const notYet = 'encryption and access control: not checked yet';
+const notYet = 'access control: not checked yet';
+const encrypted = (n: number) =>
+  `encryption: ${n} values of phone_number and problem_description encrypted, none plaintext`;
 
 describe('db.data-protection (§3.3.2)', () => {
   it('passes when every record has its consent flags, saying what it did not check', async () => {
     const db = await createTestDatabase({ migrate: true });
     await insertRealLeads(db.pool);
+    await encryptAll(db);
     const outcome = await runGate(db);
     expect(outcome.status, outcome.summary).toBe('pass');
     expect(outcome.summary).toBe(
-      `consent flags: 3 of 3 records consented and gdpr_compliant, consent_at set; ${notYet}`,
+      `consent flags: 3 of 3 records consented and gdpr_compliant, consent_at set; ${encrypted(6)}; ${notYet}`,
     );
     expect(judged(outcome)).toEqual([
       { name: 'consented_records', value: 3, threshold: 3, comparison: '==', passed: true },
       { name: 'gdpr_compliant', value: 3, threshold: 3, comparison: '==', passed: true },
       { name: 'records without consent_at', value: 0, threshold: 0, comparison: '==', passed: true },
+      { name: 'plaintext values', value: 0, threshold: 0, comparison: '==', passed: true },
     ]);
-    // Nothing measures encryption or access control: no report can read them as checked.
+    // Nothing measures access control: no report can read it as checked.
     expect(outcome.measurements?.map((m) => m.name)).toEqual([
       'total_records',
       'consented_records',
       'gdpr_compliant',
       'records without consent_at',
+      'plaintext values',
+      'encrypted values',
+      'development key values',
     ]);
   });
 
@@ -45,6 +64,7 @@ describe('db.data-protection (§3.3.2)', () => {
     expect(await anonymiseLeads(db.pool, { email: 'hs-20250101-real01@example.test' })).toEqual([
       'HS-20250101-REAL01',
     ]);
+    await encryptAll(db);
     const outcome = await runGate(db);
     expect(outcome.status, outcome.summary).toBe('pass');
     expect(outcome.measurements?.find((m) => m.name === 'consented_records')?.value).toBe(3);
@@ -66,10 +86,11 @@ describe('db.data-protection (§3.3.2)', () => {
       email: 'alan@example.test',
       gdprCompliant: false,
     });
+    await encryptAll(db);
     const outcome = await runGate(db);
     expect(outcome.status).toBe('fail');
     expect(outcome.summary).toBe(
-      `1 record without privacy_consent, 1 record not gdpr_compliant: HS-20250101-NOCONS, HS-20250101-NOGDPR; ${notYet}`,
+      `1 record without privacy_consent, 1 record not gdpr_compliant: HS-20250101-NOCONS, HS-20250101-NOGDPR; ${encrypted(10)}; ${notYet}`,
     );
     expect(outcome.evidence?.[0]?.content).toEqual([
       { lead_id: 'HS-20250101-NOCONS', lacking: 'privacy_consent' },
@@ -79,6 +100,7 @@ describe('db.data-protection (§3.3.2)', () => {
       { name: 'consented_records', value: 4, threshold: 5, comparison: '==', passed: false },
       { name: 'gdpr_compliant', value: 4, threshold: 5, comparison: '==', passed: false },
       { name: 'records without consent_at', value: 0, threshold: 0, comparison: '==', passed: true },
+      { name: 'plaintext values', value: 0, threshold: 0, comparison: '==', passed: true },
     ]);
     const text = JSON.stringify(outcome);
     for (const pii of ['grace@example.test', 'alan@example.test', 'Ada', 'Lovelace', '+44'])
@@ -93,12 +115,13 @@ describe('db.data-protection (§3.3.2)', () => {
     for (let i = 1; i <= 5; i++)
       await insertLead(db.pool, { leadId: `HS-20250101-NOCON${i}`, privacyConsent: false });
     await db.pool.query(`UPDATE hermes_leads SET consent_at = NULL WHERE lead_id = 'HS-20250101-NOCON1'`);
+    await encryptAll(db);
     const outcome = await runGate(db, {
       gates: { thresholds: { db: { dataProtection: { maxListed: 2 } } } },
     });
     expect(outcome.status).toBe('fail');
     expect(outcome.summary).toBe(
-      `5 records without privacy_consent, 1 record without consent_at: HS-20250101-NOCON1, HS-20250101-NOCON2 and 3 more; ${notYet}`,
+      `5 records without privacy_consent, 1 record without consent_at: HS-20250101-NOCON1, HS-20250101-NOCON2 and 3 more; ${encrypted(10)}; ${notYet}`,
     );
     expect(outcome.evidence?.[0]).toEqual({
       kind: 'rows',
@@ -114,7 +137,9 @@ describe('db.data-protection (§3.3.2)', () => {
     const db = await createTestDatabase({ migrate: true });
     const outcome = await runGate(db);
     expect(outcome.status).toBe('warn');
-    expect(outcome.summary).toBe(`no data: hermes_leads has no rows: no consent flag to judge; ${notYet}`);
+    expect(outcome.summary).toBe(
+      `no data: hermes_leads has no rows: no consent flag to judge; encryption: no stored phone_number or problem_description to judge; ${notYet}`,
+    );
     const strict = await runGate(db, { gates: { noData: 'fail' } });
     expect(strict.status).toBe('fail');
   });
@@ -133,5 +158,58 @@ describe('db.data-protection (§3.3.2)', () => {
     expect(missing.summary).toBe(
       `no table hermes_leads on the configured database: nothing to judge; ${notYet}`,
     );
+  });
+
+  it('fails on a plaintext value in an encrypted column, naming the lead_id and the column, never the value', async () => {
+    const db = await createTestDatabase({ migrate: true });
+    await insertRealLeads(db.pool, 2);
+    await encryptAll(db);
+    // A row written around the intake (an import, a hand-made fix, a release before encryption).
+    await insertLead(db.pool, { leadId: 'HS-20250101-PLAIN1' });
+    await db.pool.query(
+      `UPDATE hermes_leads SET problem_description = '' WHERE lead_id = 'HS-20250101-PLAIN1'`,
+    );
+    const outcome = await runGate(db);
+    expect(outcome.status).toBe('fail');
+    expect(outcome.summary).toBe(
+      `consent flags: 3 of 3 records consented and gdpr_compliant, consent_at set; encryption: 1 record with a plaintext phone_number or problem_description: HS-20250101-PLAIN1 (run \`hermes keys rotate\`); ${notYet}`,
+    );
+    expect(outcome.evidence).toEqual([
+      {
+        kind: 'rows',
+        title:
+          'records with a plaintext value in an encrypted column (first 1 of 1: lead_id and columns only)',
+        content: [{ lead_id: 'HS-20250101-PLAIN1', plaintext: 'phone_number' }],
+      },
+    ]);
+    expect(JSON.stringify(outcome)).not.toContain('+44');
+    // Once rotated, it passes.
+    await encryptAll(db);
+    expect((await runGate(db)).status).toBe('pass');
+  });
+
+  it('fails in production on the development key, and warns elsewhere; an empty table is still no pass', async () => {
+    const db = await createTestDatabase({ migrate: true });
+    const noKey = { dataProtection: { keys: [] } };
+    const empty = await runGate(db, { ...noKey, environment: 'production' });
+    expect(empty.status).toBe('fail');
+    expect(empty.summary).toContain(
+      'encryption: the data key is the published development key (set HERMES_DATA_KEY)',
+    );
+    await insertRealLeads(db.pool, 1);
+    const { ring } = resolveDataKeys({ environment: 'test', ...noKey });
+    await rotateDataKeys(db.pool, ring, { batchSize: 10 });
+    const staging = await runGate(db, { ...noKey, environment: 'staging' });
+    expect(staging.status).toBe('warn');
+    expect(staging.summary).toContain('the data key is the published development key');
+    const production = await runGate(db, { ...noKey, environment: 'production' });
+    expect(production.status).toBe('fail');
+    expect(production.summary).toContain(
+      'the data key is the published development key (set HERMES_DATA_KEY); 2 values under the development key',
+    );
+    // The team's key configured but the values not yet rotated off the development key: still a failure.
+    const notRotated = await runGate(db, { environment: 'production' });
+    expect(notRotated.status).toBe('fail');
+    expect(notRotated.summary).toContain('2 values under the development key');
   });
 });

@@ -1,3 +1,4 @@
+import { encryptionVerdict } from '../../../src/gates/builtin/db/encryption-check.ts';
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.ts';
 import {
@@ -189,5 +190,51 @@ describe('db.validate-data’s and db.data-protection’s verdicts', () => {
       ),
     ])
       expect(outcome.summary.endsWith(`; ${notCheckedYet}`), outcome.summary).toBe(true);
+  });
+});
+
+describe('db.data-protection: the encryption verdict', () => {
+  const facts = {
+    plaintextValues: 0,
+    encryptedValues: 4,
+    developmentValues: 0,
+    listed: [],
+    plaintextRows: 0,
+  };
+  const teamKey = { development: false, environment: 'production' } as const;
+
+  it('passes with every value encrypted under a key of the team', () => {
+    expect(encryptionVerdict(facts, teamKey)).toMatchObject({
+      status: 'pass',
+      text: 'encryption: 4 values of phone_number and problem_description encrypted, none plaintext',
+    });
+  });
+
+  it('names the first plaintext rows and counts the rest', () => {
+    const verdict = encryptionVerdict(
+      {
+        ...facts,
+        plaintextValues: 5,
+        plaintextRows: 4,
+        listed: [
+          { lead_id: 'HS-1', plaintext: 'phone_number' },
+          { lead_id: 'HS-2', plaintext: 'phone_number, problem_description' },
+        ],
+      },
+      teamKey,
+    );
+    expect(verdict.status).toBe('fail');
+    expect(verdict.text).toBe(
+      'encryption: 4 records with a plaintext phone_number or problem_description: HS-1, HS-2 and 2 more (run `hermes keys rotate`)',
+    );
+  });
+
+  it('fails on the development key in production, warns on it elsewhere', () => {
+    expect(encryptionVerdict(facts, { development: true, environment: 'production' }).status).toBe('fail');
+    expect(encryptionVerdict(facts, { development: true, environment: 'development' }).status).toBe('warn');
+    expect(encryptionVerdict({ ...facts, developmentValues: 1 }, teamKey).status).toBe('fail');
+    expect(
+      encryptionVerdict({ ...facts, developmentValues: 1 }, { ...teamKey, environment: 'staging' }).status,
+    ).toBe('pass');
   });
 });

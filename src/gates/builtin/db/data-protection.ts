@@ -1,19 +1,37 @@
 import type { HermesConfig } from '../../../config/schema.ts';
 import type { Queryable } from '../../../db/queryable.ts';
-import type { Evidence, Gate, GateOutcome, Measurement } from '../../gate.ts';
+import { resolveDataKeys } from '../../../leads/encryption/resolve-data-keys.ts';
+import type { Evidence, Gate, GateOutcome, GateStatus, Measurement } from '../../gate.ts';
 import { noDataOutcome } from '../../no-data.ts';
 import { withGateDatabase } from '../support/database-guard.ts';
 import { withReadOnlyTransaction } from '../support/live-read-only.ts';
 import { listSome, measure, plural, skipOutcome } from '../support/outcome.ts';
 import { describeThresholds, gateThresholds } from '../support/thresholds.ts';
 import { consentSql, lackingConsentSql, missingConsentAtSql } from './consent-queries.ts';
+import { encryptionVerdict, readEncryptionFacts, type EncryptionVerdict } from './encryption-check.ts';
 import { isOwnLeadsTable, ownLeadsTable } from './own-leads.ts';
 import { relationExists } from './record-table.ts';
 
 const dataProtectionId = 'db.data-protection';
 
-/** §3.3.2's other two criteria, said on every outcome so that no report implies they were checked. */
-export const notCheckedYet = 'encryption and access control: not checked yet';
+/** §3.3.2's third criterion, said on every outcome so that no report implies it was checked. */
+export const notCheckedYet = 'access control: not checked yet';
+
+const severity: Record<GateStatus, number> = { skip: 0, pass: 1, warn: 2, error: 3, fail: 4 };
+
+/** The consent outcome with the encryption verdict: the worse status, both texts, both evidences. */
+function withEncryption(consent: GateOutcome, encryption: EncryptionVerdict | undefined): GateOutcome {
+  const status =
+    encryption && severity[encryption.status] > severity[consent.status] ? encryption.status : consent.status;
+  const evidence = [...(consent.evidence ?? []), ...(encryption?.evidence ?? [])];
+  return {
+    ...consent,
+    status,
+    summary: [consent.summary, encryption?.text, notCheckedYet].filter(Boolean).join('; '),
+    measurements: [...(consent.measurements ?? []), ...(encryption?.measurements ?? [])],
+    ...(evidence.length > 0 ? { evidence } : {}),
+  };
+}
 
 export interface ConsentCounts {
   total: number;
@@ -51,17 +69,23 @@ export function consentOutcome(
   counts: ConsentCounts,
   lacking: { listed: readonly LackingRecord[]; total: number },
   noData: () => GateOutcome,
+  encryption?: EncryptionVerdict,
+): GateOutcome {
+  return withEncryption(consentOnly(counts, lacking, noData), encryption);
+}
+
+function consentOnly(
+  counts: ConsentCounts,
+  lacking: { listed: readonly LackingRecord[]; total: number },
+  noData: () => GateOutcome,
 ): GateOutcome {
   const measurements = measurementsOf(counts);
-  if (counts.total === 0) {
-    const empty = noData();
-    return { ...empty, summary: `${empty.summary}; ${notCheckedYet}`, measurements };
-  }
+  if (counts.total === 0) return { ...noData(), measurements };
   const problems = consentProblems(counts);
   if (problems.length === 0)
     return {
       status: 'pass',
-      summary: `consent flags: ${counts.consented} of ${plural(counts.total, 'record')} consented and gdpr_compliant, consent_at set; ${notCheckedYet}`,
+      summary: `consent flags: ${counts.consented} of ${plural(counts.total, 'record')} consented and gdpr_compliant, consent_at set`,
       measurements,
     };
   const shown = lacking.listed.slice(0, 3).map((r) => r.lead_id ?? '(no lead_id)');
@@ -75,7 +99,7 @@ export function consentOutcome(
   };
   return {
     status: 'fail',
-    summary: `${listSome(problems)}${named}; ${notCheckedYet}`,
+    summary: `${listSome(problems)}${named}`,
     measurements,
     evidence: [evidence],
   };
@@ -109,8 +133,15 @@ async function judgeConsent(
   const counts = await countConsent(db);
   const lacking =
     consentProblems(counts).length > 0 ? await findLacking(db, maxListed) : { listed: [], total: 0 };
-  return consentOutcome(counts, lacking, () =>
-    noDataOutcome(config, dataProtectionId, `${ownLeadsTable} has no rows: no consent flag to judge`),
+  const encryption = encryptionVerdict(await readEncryptionFacts(db, maxListed), {
+    development: resolveDataKeys(config).development,
+    environment: config.environment,
+  });
+  return consentOutcome(
+    counts,
+    lacking,
+    () => noDataOutcome(config, dataProtectionId, `${ownLeadsTable} has no rows: no consent flag to judge`),
+    encryption,
   );
 }
 
@@ -119,13 +150,14 @@ export const dataProtectionGate: Gate = {
   stage: 'post-deploy',
   title: 'Data protection',
   description:
-    "Runs §3.3.2's consent query as the spec writes it (total_records, consented_records, gdpr_compliant) on Hermes's hermes_leads, read-only: every record, erased ones included (erasure keeps the flags), must have privacy_consent and gdpr_compliant true and a consent_at (NOT NULL in the schema); a record without them fails, named by lead_id (never an email or a name). §3.3.2's other two criteria, data encryption active and access controls enforced, are not judged yet, and every outcome says so. An empty table is no data (gates.noData); skips on another project's table of records.",
+    "Runs §3.3.2's consent query as the spec writes it (total_records, consented_records, gdpr_compliant) on Hermes's hermes_leads, read-only: every record, erased ones included (erasure keeps the flags), must have privacy_consent and gdpr_compliant true and a consent_at (NOT NULL in the schema); a record without them fails, named by lead_id (never an email or a name). Data encryption active: every non-empty phone_number and problem_description is an encrypted value (hermes:enc:v1:<key id>:...), a record with a plaintext one fails, named by lead_id (never the value; db.smoke's DEPLOYMENT-TEST-001 is not judged); the configured data key (HERMES_DATA_KEY) is not the published development key, and no value is under it: a failure in production, a warning elsewhere. Access controls enforced is not judged yet, and every outcome says so. An empty table is no data (gates.noData); skips on another project's table of records.",
   spec: '§3.3.2',
   timeoutMs: 120_000,
   thresholds: (config) =>
     describeThresholds(config, 'db', 'dataProtection', {
       statementTimeoutMs: 'statement_timeout of the read-only consent queries on the live database (ms)',
-      maxListed: 'how many lead_ids without a consent flag the outcome names',
+      maxListed:
+        'how many lead_ids without a consent flag, and how many with a plaintext value, the outcome names',
     }),
   run: (ctx) =>
     withGateDatabase(ctx, 'check data protection', async (db) => {
