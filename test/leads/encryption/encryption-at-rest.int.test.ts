@@ -119,7 +119,7 @@ describe('phone_number and problem_description encrypted at rest', () => {
   it('a plaintext lead written before encryption is still delivered, and `keys rotate` encrypts it', async () => {
     await insertLead(db.pool, { leadId: 'HS-20250101-LEGACY' });
     await db.pool.query(`INSERT INTO hermes_outbox (lead_id) VALUES ('HS-20250101-LEGACY')`);
-    await eventually(async () => receiver.deliveredIds().size === 2, 'the legacy lead delivered');
+    await eventually(() => receiver.deliveredIds().size === 2, 'the legacy lead delivered');
     const legacy = receiver.received.find((r) => r.body.lead_id === 'HS-20250101-LEGACY');
     expect(legacy?.body).toMatchObject({
       phone_number: '+44 7700 900123',
