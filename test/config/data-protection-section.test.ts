@@ -34,9 +34,11 @@ describe('config: dataProtection.keys (HERMES_DATA_KEY)', () => {
     const problems = dataKeyProblems([k1, short, 'no-colon', 'b@d:xxxx', 'k4:not*base64', k1]);
     expect(problems.map((p) => p.index)).toEqual([1, 2, 3, 4, 5]);
     const text = problems.map((p) => p.message).join('\n');
-    expect(problems[0]?.message).toMatch(/^key "k3": expected <id>:<base64 of 32 random bytes>.*got 16 bytes$/);
-    expect(problems[1]?.message).toContain('got a value without a colon');
-    expect(problems[2]?.message).toContain('got key id "b@d"');
+    expect(problems[0]?.message).toMatch(
+      /^key "k3" decodes to 16 bytes: expected <id>:<base64 of 32 random bytes>/,
+    );
+    expect(problems[1]?.message).toContain('a value without a colon');
+    expect(problems[2]?.message).toContain('key id "b@d" is not 1 to 32 letters');
     expect(problems[3]?.message).toContain('not base64');
     expect(problems[4]?.message).toBe('key "k1": the id is given twice');
     expect(text).not.toContain(material);
@@ -53,7 +55,7 @@ describe('config: dataProtection.keys (HERMES_DATA_KEY)', () => {
       loadConfig({ env: { HERMES_DATA_KEY: `k1:${material.slice(0, 20)}` }, cwd: '/nonexistent' }),
     );
     const details = error.details.join('\n');
-    expect(details).toContain('dataProtection.keys.0: key "k1": expected');
+    expect(details).toContain('dataProtection.keys.0: key "k1" decodes to 15 bytes: expected');
     expect(details).toContain('(from env HERMES_DATA_KEY)');
     expect(details).not.toContain(material.slice(0, 20));
   });
@@ -75,7 +77,9 @@ describe('config: dataProtection.keys (HERMES_DATA_KEY)', () => {
 
   it('refuses production without a key, or with the development key, naming HERMES_DATA_KEY', () => {
     for (const keys of [[], [devKey]]) {
-      const error = configError(() => dataKeyWarning({ environment: 'production', dataProtection: { keys } }));
+      const error = configError(() =>
+        dataKeyWarning({ environment: 'production', dataProtection: { keys } }),
+      );
       expect(error.details.join('\n')).toMatch(/^HERMES_DATA_KEY: .*development key/);
     }
   });

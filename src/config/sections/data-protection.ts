@@ -26,23 +26,23 @@ const expected = '<id>:<base64 of 32 random bytes>, e.g. `k1:$(openssl rand -bas
 
 /**
  * One configured key, `<id>:<base64 of 32 bytes>`, or what is wrong with it, in words that never
- * show the key material (which key, what was expected, what it got).
+ * show the key material (which key, what it is, what was expected).
  */
 export function parseDataKey(entry: string): DataKey | string {
   const colon = entry.indexOf(':');
-  if (colon < 0) return `expected ${expected}, got a value without a colon`;
+  if (colon < 0) return `a value without a colon: expected ${expected}`;
   const id = entry.slice(0, colon).trim();
   const material = entry.slice(colon + 1).trim();
   if (!dataKeyIdPattern.test(id))
-    return `expected ${expected}, got key id ${JSON.stringify(id.slice(0, 40))} (an id is 1 to 32 letters, digits or -)`;
+    return `key id ${JSON.stringify(id.slice(0, 40))} is not 1 to 32 letters, digits or -: expected ${expected}`;
   if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(material))
-    return `key ${JSON.stringify(id)}: expected ${expected}, got key material that is not base64`;
+    return `key ${JSON.stringify(id)} is not base64 after its id: expected ${expected}`;
   const key = Buffer.from(
     material,
     material.includes('-') || material.includes('_') ? 'base64url' : 'base64',
   );
   if (key.length !== dataKeyBytes)
-    return `key ${JSON.stringify(id)}: expected ${expected}, got ${key.length} bytes`;
+    return `key ${JSON.stringify(id)} decodes to ${key.length} bytes: expected ${expected}`;
   if (id === developmentKeyId && !key.equals(developmentKeyBytes))
     return `key ${JSON.stringify(id)}: the id ${developmentKeyId} is reserved for the published development key; choose another id`;
   return { id, key };
