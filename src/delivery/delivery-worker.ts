@@ -337,7 +337,11 @@ class OutboxWorker implements DeliveryWorker {
     const body = this.#payloadOf(row);
     // Not sent, not counted: the row stays leased and is claimed again when its lease ends, by
     // this worker once its key is configured, or by one that holds it. The lead is never lost.
-    if (body === undefined) return;
+    if (body === undefined) {
+      // A probe that could not be sent proved nothing about n8n: probe again with another row.
+      if (probe) this.#breaker.probeSkipped();
+      return;
+    }
     const attemptedAt = new Date();
     this.#lastContactAt = Date.now();
     const sent = await sendWebhook(this.#target, row.delivery_id, body);
