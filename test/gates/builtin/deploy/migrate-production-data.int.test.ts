@@ -10,10 +10,11 @@ import {
   migrateContext,
   migrationsWith,
 } from './support/migrate-fixture.ts';
+import { newestVersion } from './support/newest-version.ts';
 import { recordingHooks } from './support/recording-step-hooks.ts';
 
 // db.migrate.production's §2.2.2 checks: each test migrates its own live database (3 leads, at the
-// project's newest migration, 0041) with one more migration, 0050.
+// project's newest migration, newestVersion) with one more migration, 0050.
 
 // Each test migrates a scratch database three times and a live one once: seconds on a busy machine.
 describe('db.migrate.production: data migration validation', { timeout: 90_000 }, () => {
@@ -32,9 +33,9 @@ ALTER TABLE hermes_leads ADD CONSTRAINT hermes_leads_note_length CHECK (length(n
     await ctx.close();
     expect(outcome.status, outcome.summary).toBe('pass');
     expect(outcome.summary).toBe(
-      '1 migration applied (version 0041 → 0050); records 3 → 3, unique leads 3 → 3, lead ids unchanged, types preserved, 1 constraint added and validated',
+      `1 migration applied (version ${newestVersion} → 0050); records 3 → 3, unique leads 3 → 3, lead ids unchanged, types preserved, 1 constraint added and validated`,
     );
-    expect(hooks.patches).toEqual([{ schemaVersionBefore: '0041', schemaVersionAfter: '0050' }]);
+    expect(hooks.patches).toEqual([{ schemaVersionBefore: newestVersion, schemaVersionAfter: '0050' }]);
     expect(judged(outcome)).toEqual([
       { name: 'migrations applied', value: 1, threshold: 1, comparison: '==', passed: true },
       { name: 'records after', value: 3, threshold: 3, comparison: '>=', passed: true },
@@ -116,7 +117,7 @@ ALTER TABLE hermes_leads ADD CONSTRAINT hermes_leads_note_length CHECK (length(n
       passed: false,
     });
     expect(measurement(outcome, 'lead ids lost or changed')).toBe(1);
-    expect(hooks.patches).toEqual([{ schemaVersionBefore: '0041', schemaVersionAfter: '0050' }]);
+    expect(hooks.patches).toEqual([{ schemaVersionBefore: newestVersion, schemaVersionAfter: '0050' }]);
   });
 
   it('fails when a migration rewrites a lead id or an earliest created_at, even with the count unchanged', async () => {

@@ -12,6 +12,7 @@ import {
   migrateContext,
   migrationsWith,
 } from './support/migrate-fixture.ts';
+import { newestVersion } from './support/newest-version.ts';
 import { recordingHooks } from './support/recording-step-hooks.ts';
 
 // db.migrate.production's §2.2.1 steps: the plan, the rollback test before the live database is
@@ -31,12 +32,16 @@ describe('db.migrate.production: plan, rollback test, migration', { timeout: 90_
     const outcome = await migrateProductionGate(hooks).run(ctx);
     expect(outcome.status, outcome.summary).toBe('pass');
     expect(outcome.summary).toBe(
-      'schema up to date (version 0041); records 3 → 3, unique leads 3 → 3, lead ids unchanged, types preserved',
+      `schema up to date (version ${newestVersion}); records 3 → 3, unique leads 3 → 3, lead ids unchanged, types preserved`,
     );
-    expect(evidence(outcome, /^migration plan$/)).toBe('nothing pending: the schema is at version 0041');
+    expect(evidence(outcome, /^migration plan$/)).toBe(
+      `nothing pending: the schema is at version ${newestVersion}`,
+    );
     expect(ctx.logs).toEqual(['plan: nothing pending']);
     expect(measurement(outcome, 'migrations applied')).toBe(0);
-    expect(hooks.patches).toEqual([{ schemaVersionBefore: '0041', schemaVersionAfter: '0041' }]);
+    expect(hooks.patches).toEqual([
+      { schemaVersionBefore: newestVersion, schemaVersionAfter: newestVersion },
+    ]);
 
     // The embedded database serves one session: the step migrates through the shared pool. The
     // step goes by the Database's flag; nothing pending, so no scratch database is started.
@@ -66,8 +71,10 @@ describe('db.migrate.production: plan, rollback test, migration', { timeout: 90_
       /^rollback test failed \(down\) on 0050_add_flag: column "no_such_column" of relation "hermes_leads" does not exist .*; the live database was not touched$/,
     );
     expect(await takeSchemaSnapshot(live.pool)).toEqual(schemaBefore);
-    expect(await appliedVersion(live)).toBe('0041');
-    expect(hooks.patches).toEqual([{ schemaVersionBefore: '0041', schemaVersionAfter: '0041' }]);
+    expect(await appliedVersion(live)).toBe(newestVersion);
+    expect(hooks.patches).toEqual([
+      { schemaVersionBefore: newestVersion, schemaVersionAfter: newestVersion },
+    ]);
   });
 
   it('fails naming the migrations whose downs leave another schema, and one without a down', async () => {
@@ -93,7 +100,7 @@ describe('db.migrate.production: plan, rollback test, migration', { timeout: 90_
       'rollback test failed (down) on 0050_add_flag: migrate down refused; the live database was not touched',
     );
     expect(evidence(refused, /^rollback test/)).toBe('0050_add_flag: no down migration');
-    expect(await appliedVersion(live)).toBe('0041');
+    expect(await appliedVersion(live)).toBe(newestVersion);
   });
 
   it('fails naming a migration whose up fails on the scratch database, first time or second', async () => {
@@ -124,7 +131,7 @@ VALUES ('HS-ONCE', 'A', 'B', 'a@example.com', 'GB', '+44 20 7946 0958', 'help', 
     expect(again.summary).toMatch(
       /^rollback test failed \(up again\) on 0050_insert_once: duplicate key value violates unique constraint "hermes_leads_lead_id_key"/,
     );
-    expect(await appliedVersion(live)).toBe('0041');
+    expect(await appliedVersion(live)).toBe(newestVersion);
   });
 
   it('fails naming a migration that fails on the live database, and says the data is unchanged', async () => {
@@ -150,7 +157,9 @@ END $$;`,
     );
     expect(measurement(outcome, 'migrations applied')).toBe(0);
     expect(measurement(outcome, 'records after')).toBe(3);
-    expect(hooks.patches).toEqual([{ schemaVersionBefore: '0041', schemaVersionAfter: '0041' }]);
+    expect(hooks.patches).toEqual([
+      { schemaVersionBefore: newestVersion, schemaVersionAfter: newestVersion },
+    ]);
   });
 
   it('fails before anything runs when the files no longer match what was applied', async () => {
@@ -164,8 +173,10 @@ END $$;`,
     expect(outcome.summary).toBe(
       'migrations refused: 0001_create_hermes_leads: checksum mismatch (the applied up file was changed)',
     );
-    expect(await appliedVersion(live)).toBe('0041');
-    expect(hooks.patches).toEqual([{ schemaVersionBefore: '0041', schemaVersionAfter: '0041' }]);
+    expect(await appliedVersion(live)).toBe(newestVersion);
+    expect(hooks.patches).toEqual([
+      { schemaVersionBefore: newestVersion, schemaVersionAfter: newestVersion },
+    ]);
   });
 
   it('is an error, leaving the database as it was, when another migration holds the lock', async () => {
@@ -180,8 +191,10 @@ END $$;`,
     await holder.end();
     expect(outcome).toMatchObject({ status: 'error', summary: 'the migrations did not start' });
     expect(outcome.reason).toBe('another migration held the migration lock for more than 200 ms');
-    expect(await appliedVersion(live)).toBe('0041');
-    expect(hooks.patches).toEqual([{ schemaVersionBefore: '0041', schemaVersionAfter: '0041' }]);
+    expect(await appliedVersion(live)).toBe(newestVersion);
+    expect(hooks.patches).toEqual([
+      { schemaVersionBefore: newestVersion, schemaVersionAfter: newestVersion },
+    ]);
   });
 
   it('migrates an empty database from nothing, the records table created', async () => {
@@ -192,11 +205,12 @@ END $$;`,
     await ctx.close();
     expect(outcome.status, outcome.summary).toBe('pass');
     expect(outcome.summary).toMatch(
-      /^\d+ migrations applied \(version none → 0041\); records 0, unique leads 0$/,
+      /^\d+ migrations applied \(version none → \d{4}\); records 0, unique leads 0$/,
     );
+    expect(outcome.summary).toContain(`→ ${newestVersion})`);
     expect(evidence(outcome, /^changes to/)).toBe('table hermes_leads created');
     expect(measurement(outcome, 'records before')).toBeUndefined();
-    expect(hooks.patches).toEqual([{ schemaVersionBefore: null, schemaVersionAfter: '0041' }]);
+    expect(hooks.patches).toEqual([{ schemaVersionBefore: null, schemaVersionAfter: newestVersion }]);
   });
 
   it('is an error when the database cannot be reached, and describes its thresholds', async () => {
