@@ -6,11 +6,13 @@
 -- Added NOT VALID and validated apart (a scan that blocks no insert), then put in the old one's
 -- place, so that some CHECK holds at every moment. Encrypting the existing rows is
 -- `hermes keys rotate`: the key is the application's, so no SQL migration can.
+-- Each statement may run again after a partial run (no transaction): drops before adds.
+ALTER TABLE hermes_leads DROP CONSTRAINT IF EXISTS hermes_leads_problem_description_stored_length;
 ALTER TABLE hermes_leads ADD CONSTRAINT hermes_leads_problem_description_stored_length
   CHECK (length(problem_description) <= 5000
          OR (problem_description LIKE 'hermes:enc:v1:%' AND length(problem_description) <= 30000))
   NOT VALID;
 ALTER TABLE hermes_leads VALIDATE CONSTRAINT hermes_leads_problem_description_stored_length;
-ALTER TABLE hermes_leads DROP CONSTRAINT hermes_leads_problem_description_length;
+ALTER TABLE hermes_leads DROP CONSTRAINT IF EXISTS hermes_leads_problem_description_length;
 ALTER TABLE hermes_leads RENAME CONSTRAINT hermes_leads_problem_description_stored_length
   TO hermes_leads_problem_description_length;
