@@ -74,6 +74,11 @@ const topCommands: readonly TopCommand[] = [
     load: async () => (await import('./commands/deliveries/index.ts')).registerDeliveries,
   },
   {
+    name: 'keys',
+    description: 'the data keys: re-encrypt stored phone numbers and descriptions under the current key',
+    load: async () => (await import('./commands/keys/index.ts')).registerKeys,
+  },
+  {
     name: 'ops',
     description: "Hermes's own operations tables on this database",
     load: async () => (await import('./commands/ops/index.ts')).registerOps,

@@ -103,8 +103,11 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   }
 
   const fileLabel = file ?? 'hermes.yaml';
+  // A list's item (`dataProtection.keys.0`) comes from where its list came from.
   const sourceOf = (path: string): string | undefined =>
-    envSources.get(path) ?? (hasPath(fileTree, path.split('.')) ? fileLabel : undefined);
+    envSources.get(path) ??
+    envSources.get(path.replace(/\.\d+$/, '')) ??
+    (hasPath(fileTree, path.split('.')) ? fileLabel : undefined);
 
   const result = configSchema.safeParse(merged, { reportInput: true });
   if (!result.success) {

@@ -1,4 +1,5 @@
-const secretKey = /(secret|password|passwd|token|api[-_]?keys?|authorization|credential|routing[-_]?key)/i;
+const secretKey =
+  /(secret|password|passwd|token|api[-_]?keys?|authorization|credential|routing[-_]?key|^keys$|data[-_]?keys?)/i;
 const secretQueryParam = /^(password|secret|token|key|sig|signature|api[-_]?key|access[-_]?token)$/i;
 
 export const REDACTED = '[redacted]';

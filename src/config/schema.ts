@@ -9,6 +9,7 @@ import { deliverySection } from './sections/delivery.ts';
 import { environments } from './sections/environment.ts';
 import { backupSection, deploySection } from './sections/deploy.ts';
 import { assetsSection } from './sections/assets.ts';
+import { dataProtectionSection } from './sections/data-protection.ts';
 
 /** `hermes.yaml`: one section per part; every key is optional and has a default. */
 export const configSchema = z.strictObject({
@@ -26,6 +27,7 @@ export const configSchema = z.strictObject({
   deploy: deploySection,
   backup: backupSection,
   assets: assetsSection,
+  dataProtection: dataProtectionSection,
 });
 
 export type HermesConfig = z.output<typeof configSchema>;

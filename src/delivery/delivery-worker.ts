@@ -5,6 +5,9 @@ import type { HermesConfig } from '../config/schema.ts';
 import { isConnectionFailure } from '../db/database-error.ts';
 import type { Queryable } from '../db/queryable.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { DataKeyRing } from '../leads/encryption/field-cipher.ts';
+import { decryptLeadRow } from '../leads/encryption/lead-fields.ts';
+import { hasCode } from '../errors/hermes-error.ts';
 import { isFinal, type AttemptOutcome } from './attempt-outcome.ts';
 import { AttemptWriter } from './attempt-writer.ts';
 import { shouldReleaseBacklog } from './backlog-release.ts';
@@ -36,6 +39,8 @@ export interface DeliveryWorkerOptions {
   readonly n8n: HermesConfig['n8n'];
   readonly delivery: HermesConfig['delivery'];
   readonly logger: Logger;
+  /** Decrypt each lead's phone number and description: n8n receives them in plaintext. */
+  readonly dataKeys: DataKeyRing;
   /** The server's registry: the delivery metrics are registered there. */
   readonly metrics?: Registry;
   /** A real PostgreSQL's URL: LISTEN there. Unset (embedded database): in-process wake-ups and polling. */
@@ -122,6 +127,7 @@ class OutboxWorker implements DeliveryWorker {
   #loop: Promise<void> = Promise.resolve();
   #listener: OutboxListener | undefined;
   readonly #db: Queryable;
+  readonly #dataKeys: DataKeyRing;
   readonly #delivery: HermesConfig['delivery'];
   readonly #target: WebhookTarget;
   readonly #log: Logger;
@@ -138,6 +144,7 @@ class OutboxWorker implements DeliveryWorker {
 
   constructor(options: DeliveryWorkerOptions, target: WebhookTarget, id: string, log: Logger) {
     this.#db = options.db;
+    this.#dataKeys = options.dataKeys;
     this.#delivery = options.delivery;
     this.#target = target;
     this.id = id;
@@ -309,12 +316,35 @@ class OutboxWorker implements DeliveryWorker {
     return running;
   }
 
+  /** The JSON body n8n receives, the lead's encrypted fields decrypted; undefined when they cannot be. */
+  #payloadOf(row: ClaimedRow): string | undefined {
+    try {
+      return JSON.stringify(leadPayload(decryptLeadRow(this.#dataKeys, row)));
+    } catch (error) {
+      if (!hasCode(error, 'data_undecryptable')) throw error;
+      // The message names the lead, the column and the key id, never the value.
+      this.#log.error(
+        { lead_id: row.lead_id, err: error },
+        'delivery: cannot decrypt the lead; it waits in the outbox until its key is configured (HERMES_DATA_KEY)',
+      );
+      return undefined;
+    }
+  }
+
   /** One attempt: send (never inside a transaction), decide, count, record, log. */
   async #deliver(row: ClaimedRow, probe: boolean): Promise<void> {
     const deadline = Date.now() + this.#delivery.lease;
+    const body = this.#payloadOf(row);
+    // Not sent, not counted: the row stays leased and is claimed again when its lease ends, by
+    // this worker once its key is configured, or by one that holds it. The lead is never lost.
+    if (body === undefined) {
+      // A probe that could not be sent proved nothing about n8n: probe again with another row.
+      if (probe) this.#breaker.probeSkipped();
+      return;
+    }
     const attemptedAt = new Date();
     this.#lastContactAt = Date.now();
-    const sent = await sendWebhook(this.#target, row.delivery_id, JSON.stringify(leadPayload(row)));
+    const sent = await sendWebhook(this.#target, row.delivery_id, body);
     this.#lastContactAt = Date.now();
     const attempt = row.attempts + 1;
     const decision = decideAttemptResult({ outcome: sent.outcome, due: row.due, attempt }, this.#delivery);

@@ -2,6 +2,7 @@ import type { Registry } from 'prom-client';
 import type { HermesConfig } from '../config/schema.ts';
 import type { Database } from '../db/open-database.ts';
 import type { Logger } from '../observability/logger.ts';
+import { resolveDataKeys } from '../leads/encryption/resolve-data-keys.ts';
 import { startDeliveryWorker, type DeliveryWorker } from './delivery-worker.ts';
 
 export interface ServeWorkerDependencies {
@@ -27,6 +28,7 @@ export function startServeWorker(deps: ServeWorkerDependencies): DeliveryWorker 
     n8n: config.n8n,
     delivery: config.delivery,
     logger,
+    dataKeys: resolveDataKeys(config).ring,
     metrics: deps.metrics,
     // NOTIFY does not cross connections on the embedded database: the intake wakes the worker in-process.
     ...(db.embedded ? {} : { listenUrl: db.url }),

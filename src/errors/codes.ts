@@ -58,6 +58,11 @@ export const codes = {
     exitCode: 1,
     httpStatus: 409,
   },
+  data_undecryptable: {
+    meaning:
+      'A stored encrypted value cannot be decrypted: its key is not configured (HERMES_DATA_KEY), or it was altered or moved.',
+    exitCode: 2,
+  },
   n8n_not_configured: {
     meaning: 'The n8n webhook URL is not set, so the delivery worker has nowhere to deliver.',
     exitCode: 2,

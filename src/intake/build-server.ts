@@ -10,6 +10,7 @@ import { FormTokens } from './form-token.ts';
 import { loadFormTokenSecret } from './load-form-token-secret.ts';
 import { adminApiPlugin } from './plugins/admin-api.ts';
 import { contactPlugin } from './plugins/contact.ts';
+import { resolveDataKeys } from '../leads/encryption/resolve-data-keys.ts';
 import { errorAnswers } from './plugins/error-answers.ts';
 import { formPagePlugin } from './plugins/form-page.ts';
 import { gracefulClose } from './plugins/graceful-close.ts';
@@ -53,6 +54,8 @@ function hopsTrusted(hops: number) {
 /** The HTTP service, built (not started) so tests can drive it over real HTTP or inject. */
 export async function buildServer(deps: ServerDependencies): Promise<FastifyInstance> {
   const { server, intake, admin } = deps.config;
+  // Which key encrypts a lead's phone number and description, and which decrypt them (resolve-data-keys.ts).
+  const dataKeys = resolveDataKeys(deps.config).ring;
   const app = Fastify({
     loggerInstance: deps.logger,
     trustProxy: typeof server.trustProxy === 'number' ? hopsTrusted(server.trustProxy) : server.trustProxy,
@@ -110,6 +113,7 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
   const adminKeys = new AdminKeys(admin.apiKeys);
   await app.register(contactPlugin, {
     pool: deps.db.pool,
+    dataKeys,
     intake,
     bodyLimitBytes: server.bodyLimitBytes,
     metrics,
@@ -121,6 +125,7 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
   await app.register(adminApiPlugin, {
     pool: deps.db.pool,
     keys: adminKeys,
+    dataKeys,
     admin,
     idempotencyTtlHours: intake.idempotencyTtlHours,
     metrics,

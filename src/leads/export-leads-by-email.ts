@@ -1,4 +1,6 @@
 import type { Queryable } from '../db/queryable.ts';
+import type { DataKeyRing } from './encryption/field-cipher.ts';
+import { decryptLeadRow } from './encryption/lead-fields.ts';
 import { leadRowSelect, type LeadRow } from './lead-row.ts';
 import { syntheticSource } from './synthetic-source.ts';
 
@@ -27,7 +29,11 @@ WHERE l.email = $1 AND l.source <> $2
 ORDER BY o.created_at`;
 
 /** Everything held about an email address (GDPR art. 15): its leads and where each was forwarded. */
-export async function exportLeadsByEmail(db: Queryable, email: string): Promise<DataExport> {
+export async function exportLeadsByEmail(
+  db: Queryable,
+  keys: DataKeyRing,
+  email: string,
+): Promise<DataExport> {
   const normalised = email.trim().toLowerCase();
   const params = [normalised, syntheticSource];
   const leads = await db.query<LeadRow & Record<string, unknown>>(leadsSql, params);
@@ -35,7 +41,8 @@ export async function exportLeadsByEmail(db: Queryable, email: string): Promise<
   return {
     email: normalised,
     exported_at: new Date().toISOString(),
-    leads: leads.rows,
+    // The person's own data, as they gave it: decrypted.
+    leads: leads.rows.map((row) => decryptLeadRow(keys, row)),
     deliveries: deliveries.rows,
   };
 }

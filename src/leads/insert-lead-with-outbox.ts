@@ -1,4 +1,6 @@
 import type { Queryable } from '../db/queryable.ts';
+import type { DataKeyRing } from './encryption/field-cipher.ts';
+import { encryptLeadField } from './encryption/lead-fields.ts';
 import type { ValidLead } from './lead-schema.ts';
 import type { syntheticSource } from './synthetic-source.ts';
 
@@ -47,9 +49,13 @@ WITH token AS (
 )
 SELECT count(*)::int AS stored FROM lead`;
 
-/** Inserts the lead (and its outbox row unless spam); false when its form token was already used. */
+/**
+ * Inserts the lead (and its outbox row unless spam), its phone number and description encrypted;
+ * false when its form token was already used.
+ */
 export async function insertLeadWithOutbox(
   db: Queryable,
+  keys: DataKeyRing,
   leadId: string,
   row: LeadToStore,
 ): Promise<boolean> {
@@ -60,8 +66,9 @@ export async function insertLeadWithOutbox(
     lead.last_name,
     lead.email,
     lead.country,
-    lead.phone_number,
-    lead.problem_description,
+    // Encrypted at rest under the current key, bound to this lead_id (src/leads/encryption/).
+    encryptLeadField(keys, 'phone_number', leadId, lead.phone_number),
+    encryptLeadField(keys, 'problem_description', leadId, lead.problem_description),
     lead.service_urgency,
     lead.agree_to_terms,
     lead.privacy_consent,

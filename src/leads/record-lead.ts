@@ -6,6 +6,7 @@ import { claimIdempotencyKey } from './claim-idempotency-key.ts';
 import { findIdempotencyKey } from './find-idempotency-key.ts';
 import { findUsedFormToken } from './find-used-form-token.ts';
 import { insertLeadWithOutbox, type LeadToStore } from './insert-lead-with-outbox.ts';
+import type { DataKeyRing } from './encryption/field-cipher.ts';
 import { generateLeadId } from './lead-id.ts';
 
 export interface Idempotency {
@@ -52,6 +53,7 @@ async function replayOfToken(db: Queryable, row: LeadToStore): Promise<RecordOut
  */
 export async function recordLead(
   pool: Pool,
+  keys: DataKeyRing,
   row: LeadToStore,
   idempotency?: Idempotency,
 ): Promise<RecordOutcome> {
@@ -59,13 +61,13 @@ export async function recordLead(
     const leadId = generateLeadId();
     try {
       if (!idempotency) {
-        if (await insertLeadWithOutbox(pool, leadId, row)) return { kind: 'created', leadId };
+        if (await insertLeadWithOutbox(pool, keys, leadId, row)) return { kind: 'created', leadId };
         return await replayOfToken(pool, row);
       }
       return await withTransaction(pool, async (client): Promise<RecordOutcome> => {
         const { key, requestHash, ttlHours } = idempotency;
         if (await claimIdempotencyKey(client, key, requestHash, leadId, 201, ttlHours)) {
-          if (await insertLeadWithOutbox(client, leadId, row)) return { kind: 'created', leadId };
+          if (await insertLeadWithOutbox(client, keys, leadId, row)) return { kind: 'created', leadId };
           // Nothing of this request may stay, the key's claim included: roll it back.
           throw new TokenAlreadyUsed();
         }

@@ -99,6 +99,7 @@ export function createLogger(
           'req.headers["hermes-synthetic"]',
           '*.email',
           '*.phone_number',
+          '*.problem_description',
           '*.first_name',
           '*.last_name',
           '*.password',

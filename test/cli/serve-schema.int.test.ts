@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,7 +16,13 @@ describe('hermes serve on a schema that is not ready', () => {
     });
     const config = join(dir, 'hermes.yaml');
     writeFileSync(config, `migrations:\n  dir: ${JSON.stringify(dir)}\nserver:\n  port: 0\n`);
-    const env = { DATABASE_URL: db.url, HERMES_CONFIG: config, HERMES_ADMIN_API_KEYS: 'k'.repeat(32) };
+    // Keys set: neither start-up warning (no admin key, the development data key) is printed.
+    const env = {
+      DATABASE_URL: db.url,
+      HERMES_CONFIG: config,
+      HERMES_ADMIN_API_KEYS: 'k'.repeat(32),
+      HERMES_DATA_KEY: `k1:${randomBytes(32).toString('base64')}`,
+    };
 
     const refused = await runCli(['serve'], { env });
     expect(refused.code, refused.stderr).toBe(2);

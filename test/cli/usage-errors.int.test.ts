@@ -81,6 +81,7 @@ const badValues: Call[] = [
   { args: ['deliveries', 'show', 'nope'], field: 'lead_id', got: 'nope' },
   { args: ['deliveries', 'replay', 'HS-20250101-ZZZZZZ', 'HS-1'], field: 'lead_id', got: 'HS-1' },
   { args: ['leads', 'show', 'nope'], field: 'lead_id', got: 'nope' },
+  { args: ['keys', 'rotate', '--batch-size', '0'], field: '--batch-size', got: '0' },
   {
     args: ['leads', 'export', '--email', 'not-an-email', '--out', 'export.json'],
     field: '--email',
@@ -108,7 +109,7 @@ const commanderRefusals: readonly (readonly [readonly string[], string])[] = [
   [['gates'], 'gates needs a command: list, run, explain, validate, history'],
   [
     [],
-    'a command is needed: serve, migrate, config, gates, deploy, assets, deployments, leads, worker, deliveries, ops, completion',
+    'a command is needed: serve, migrate, config, gates, deploy, assets, deployments, leads, worker, deliveries, keys, ops, completion',
   ],
 ];
 

@@ -5,6 +5,7 @@ import { createLogger } from '../../src/observability/logger.ts';
 import { insertLeads } from './support/insert-leads.ts';
 import { eventually, outboxCounts, testConfig } from './support/delivery-setup.ts';
 import { useWorkerHarness } from './support/use-worker-harness.ts';
+import { developmentDataKeys } from '../support/data-keys.ts';
 
 const pollIntervalMs = 200;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -36,6 +37,7 @@ describe('a paused delivery worker (a standby blue/green release)', () => {
       db: harness.pool,
       n8n,
       delivery,
+      dataKeys: developmentDataKeys,
       listenUrl: harness.db.url,
       logger: createLogger('info', {
         write: (line: string) => {

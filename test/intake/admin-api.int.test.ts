@@ -71,13 +71,21 @@ describe('admin API', () => {
   });
 
   it('looks a lead up by reference, audited with the key’s fingerprint', async () => {
-    const leadId = await submit({ first_name: 'Grace' });
+    const leadId = await submit({ first_name: 'Grace', problem_description: 'A moth in relay 70.' });
     const response = await admin(`/api/admin/leads/${leadId}`);
     expect(response.status).toBe(200);
+    // Stored encrypted, shown decrypted.
     expect(((await response.json()) as { lead: Record<string, unknown> }).lead).toMatchObject({
       lead_id: leadId,
       first_name: 'Grace',
+      problem_description: 'A moth in relay 70.',
+      phone_number: '+442079460958',
     });
+    const stored = await intake.database.pool.query<{ problem_description: string }>(
+      'SELECT problem_description FROM hermes_leads WHERE lead_id = $1',
+      [leadId],
+    );
+    expect(stored.rows[0]?.problem_description).toMatch(/^hermes:enc:v1:dev:/);
     expect((await admin('/api/admin/leads/HS-20000101-000000')).status).toBe(404);
     expect((await admin('/api/admin/leads/not-a-ref')).status).toBe(400);
     const entries = await audit();

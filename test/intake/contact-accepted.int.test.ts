@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FormTokens } from '../../src/intake/form-token.ts';
+import { isEncrypted } from '../../src/leads/encryption/field-cipher.ts';
+import { decryptLeadField } from '../../src/leads/encryption/lead-fields.ts';
+import { developmentDataKeys } from '../support/data-keys.ts';
 import { startIntake, validLead, type IntakeUnderTest } from './support/start-intake.ts';
 
 let intake: IntakeUnderTest;
@@ -20,7 +23,16 @@ async function leadRow(db: IntakeUnderTest, leadId: string) {
      FROM hermes_leads l WHERE lead_id = $1`,
     [leadId],
   );
-  return rows[0];
+  const row = rows[0];
+  // Stored encrypted (src/leads/encryption/): the raw column holds no plaintext.
+  expect(isEncrypted(String(row?.phone_number))).toBe(true);
+  expect(isEncrypted(String(row?.problem_description))).toBe(true);
+  return (
+    row && {
+      ...row,
+      phone_number: decryptLeadField(developmentDataKeys, 'phone_number', leadId, String(row.phone_number)),
+    }
+  );
 }
 
 describe('POST /api/contact accepted', () => {

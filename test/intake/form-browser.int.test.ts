@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumFlags } from '../../src/gates/builtin/e2e/submit-contact-form.ts';
 import { FormTokens } from '../../src/intake/form-token.ts';
 import { startIntake, validLead, type IntakeUnderTest } from './support/start-intake.ts';
+import { isEncrypted } from '../../src/leads/encryption/field-cipher.ts';
+import { decryptLeadField } from '../../src/leads/encryption/lead-fields.ts';
+import { developmentDataKeys } from '../support/data-keys.ts';
 
 let browser: Browser;
 let intake: IntakeUnderTest;
@@ -38,7 +41,15 @@ async function storedLead(email: string) {
      FROM hermes_leads l WHERE email = $1`,
     [email],
   );
-  return rows;
+  // Stored encrypted (src/leads/encryption/): the raw column holds no plaintext.
+  return rows.map((row) => {
+    expect(isEncrypted(String(row.phone_number))).toBe(true);
+    const leadId = String(row.lead_id);
+    return {
+      ...row,
+      phone_number: decryptLeadField(developmentDataKeys, 'phone_number', leadId, String(row.phone_number)),
+    };
+  });
 }
 
 describe('the contact form in Chromium', () => {

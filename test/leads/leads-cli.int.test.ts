@@ -6,6 +6,7 @@ import { insertLeadWithOutbox } from '../../src/leads/insert-lead-with-outbox.ts
 import { validateLead } from '../../src/leads/validate-lead.ts';
 import { runCli } from '../support/run-cli.ts';
 import { useTestDatabase } from '../support/test-database.ts';
+import { developmentDataKeys } from '../support/data-keys.ts';
 
 const database = useTestDatabase();
 const email = 'cli.subject@example.com';
@@ -23,7 +24,7 @@ async function store(leadId: string, address: string, ageDays = 0): Promise<void
     privacy_consent: true,
   });
   if (!result.ok) throw new Error('fixture lead invalid');
-  await insertLeadWithOutbox(database.pool, leadId, {
+  await insertLeadWithOutbox(database.pool, developmentDataKeys, leadId, {
     lead: result.lead,
     source: 'api',
     privacyPolicyVersion: '2025-01',

@@ -6,6 +6,7 @@ import { leadSchema } from '../../src/leads/lead-schema.ts';
 import { recordLead, type Idempotency } from '../../src/leads/record-lead.ts';
 import { validLead } from '../intake/support/valid-lead.ts';
 import { useTestDatabase } from '../support/test-database.ts';
+import { developmentDataKeys } from '../support/data-keys.ts';
 
 const takenId = 'HS-20250101-TAKEN0';
 
@@ -60,13 +61,13 @@ describe('recordLead when the random lead reference is already taken', () => {
     await pool.query('DROP TRIGGER IF EXISTS test_clash_delivery_id ON hermes_outbox');
     await pool.query('DROP SEQUENCE IF EXISTS test_lead_inserts');
     await pool.query('CREATE SEQUENCE test_lead_inserts');
-    expect(await insertLeadWithOutbox(pool, takenId, aLead())).toBe(true);
+    expect(await insertLeadWithOutbox(pool, developmentDataKeys, takenId, aLead())).toBe(true);
   });
 
   it('draws another reference and stores the lead once, with its outbox row', async () => {
     const { pool } = database;
     await clashOnFirstInserts(pool, 1);
-    const outcome = await recordLead(pool, aLead());
+    const outcome = await recordLead(pool, developmentDataKeys, aLead());
     expect(outcome.kind).toBe('created');
     const leadId = outcome.kind === 'created' ? outcome.leadId : '';
     expect(leadId).toMatch(leadIdPattern);
@@ -81,7 +82,7 @@ describe('recordLead when the random lead reference is already taken', () => {
   it('with an Idempotency-Key, claims the key again for the new reference (the first claim rolled back)', async () => {
     const { pool } = database;
     await clashOnFirstInserts(pool, 1);
-    const outcome = await recordLead(pool, aLead(), idempotency);
+    const outcome = await recordLead(pool, developmentDataKeys, aLead(), idempotency);
     expect(outcome.kind).toBe('created');
     const leadId = outcome.kind === 'created' ? outcome.leadId : '';
     expect(await insertAttempts(pool)).toBe(2);
@@ -99,7 +100,7 @@ describe('recordLead when the random lead reference is already taken', () => {
   it('gives up after three clashes with the unique violation, having stored nothing', async () => {
     const { pool } = database;
     await clashOnFirstInserts(pool, 3);
-    const failing = recordLead(pool, aLead(), idempotency);
+    const failing = recordLead(pool, developmentDataKeys, aLead(), idempotency);
     await expect(failing).rejects.toBeInstanceOf(DatabaseError);
     await expect(failing).rejects.toMatchObject({
       kind: 'unique_violation',
@@ -123,7 +124,7 @@ describe('recordLead when the random lead reference is already taken', () => {
       END $$`);
     await pool.query(`CREATE TRIGGER test_clash_delivery_id BEFORE INSERT ON hermes_outbox FOR EACH ROW
       WHEN (NEW.lead_id <> '${takenId}') EXECUTE FUNCTION test_clash_delivery_id()`);
-    await expect(recordLead(pool, aLead())).rejects.toMatchObject({
+    await expect(recordLead(pool, developmentDataKeys, aLead())).rejects.toMatchObject({
       kind: 'unique_violation',
       constraint: 'hermes_outbox_delivery_id_key',
     });

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import type { HermesConfig } from '../../config/schema.ts';
+import type { DataKeyRing } from '../../leads/encryption/field-cipher.ts';
 import type { ServiceMetrics } from '../../observability/service-metrics.ts';
 import type { AdminKeys } from '../admin-keys.ts';
 import { guardAdminRoutes } from '../admin-guard.ts';
@@ -11,6 +12,8 @@ import { n8nHealthRoute, type N8nHealthCheck } from './n8n-health.ts';
 export interface AdminApiOptions {
   pool: Pool;
   keys: AdminKeys;
+  /** Decrypt what the lead and export routes show. */
+  dataKeys: DataKeyRing;
   admin: HermesConfig['admin'];
   idempotencyTtlHours: number;
   metrics: ServiceMetrics;
@@ -28,6 +31,7 @@ export async function adminApiPlugin(app: FastifyInstance, options: AdminApiOpti
   await app.register(deliveriesAdminPlugin, { pool, actorOf });
   await app.register(adminPlugin, {
     pool,
+    dataKeys: options.dataKeys,
     actorOf,
     retentionDays: admin.retentionDays,
     idempotencyTtlHours: options.idempotencyTtlHours,

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import { z } from 'zod';
+import type { DataKeyRing } from '../../leads/encryption/field-cipher.ts';
 import { describeGot } from '../../leads/describe-got.ts';
 import { eraseSubject } from '../../leads/erase-subject.ts';
 import { exportSubjectData } from '../../leads/export-subject-data.ts';
@@ -12,6 +13,8 @@ import { parseRequestInput } from '../parse-request-input.ts';
 
 export interface AdminOptions {
   pool: Pool;
+  /** Decrypt the lead's encrypted fields for the lead and export answers. */
+  dataKeys: DataKeyRing;
   /** Who made a request the admin guard let through (see admin-api.ts). */
   actorOf: (request: FastifyRequest) => string;
   retentionDays: number;
@@ -37,7 +40,7 @@ export const retentionExpected: Readonly<Record<string, string>> = {
  * hermes_ops.audit_log. Without a valid key: 401 and nothing else (refusals counted, not audited).
  */
 export function adminPlugin(app: FastifyInstance, options: AdminOptions, done: (err?: Error) => void): void {
-  const { pool, actorOf } = options;
+  const { pool, actorOf, dataKeys } = options;
 
   app.get<{ Params: { leadId: string } }>('/api/admin/leads/:leadId', async (request) => {
     const { leadId } = request.params;
@@ -54,14 +57,14 @@ export function adminPlugin(app: FastifyInstance, options: AdminOptions, done: (
         },
       });
     }
-    const lead = await showLead(pool, actorOf(request), leadId);
+    const lead = await showLead(pool, dataKeys, actorOf(request), leadId);
     if (!lead) throw new HttpProblem('lead_not_found', `no lead ${leadId}`);
     return { lead };
   });
 
   app.post('/api/admin/gdpr/export', async (request) => {
     const { email } = parseRequestInput(emailBody, request.body, emailExpected);
-    return exportSubjectData(pool, actorOf(request), email);
+    return exportSubjectData(pool, dataKeys, actorOf(request), email);
   });
 
   app.post('/api/admin/gdpr/erase', async (request) => {

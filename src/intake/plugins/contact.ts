@@ -29,10 +29,13 @@ import { syntheticHeader, syntheticMarker } from '../contact/synthetic-marker.ts
 import type { PageAssets } from '../page-assets.ts';
 import type { FormTokens } from '../form-token.ts';
 import { HttpProblem } from '../http-problem.ts';
+import type { DataKeyRing } from '../../leads/encryption/field-cipher.ts';
 import type { Limiter } from '../rate-limiter.ts';
 
 export interface ContactOptions {
   pool: Pool;
+  /** The current key encrypts each lead's phone number and description. */
+  dataKeys: DataKeyRing;
   intake: HermesConfig['intake'];
   bodyLimitBytes: number;
   metrics: ServiceMetrics;
@@ -211,7 +214,9 @@ export async function contactPlugin(app: FastifyInstance, options: ContactOption
     const overEmailLimit = await isOverEmailLimit(route, request, emailKey);
 
     const row = leadToStore(submission, verdict, { channel, overEmailLimit, synthetic });
-    const outcome = await query(route, 'record_lead', () => recordLead(pool, row, submission.idempotency));
+    const outcome = await query(route, 'record_lead', () =>
+      recordLead(pool, options.dataKeys, row, submission.idempotency),
+    );
     return answerRecorded(route, answer, outcome, row);
   });
 }

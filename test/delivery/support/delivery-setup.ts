@@ -3,6 +3,7 @@ import { Registry } from 'prom-client';
 import { configSchema, type HermesConfig } from '../../../src/config/schema.ts';
 import { startDeliveryWorker, type DeliveryWorker } from '../../../src/delivery/delivery-worker.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
+import { developmentDataKeys } from '../../support/data-keys.ts';
 
 type ConfigInput = Parameters<typeof configSchema.parse>[0];
 
@@ -37,6 +38,7 @@ export function startTestWorker(pool: Pool, url: string, config: HermesConfig): 
     db: pool,
     n8n: config.n8n,
     delivery: config.delivery,
+    dataKeys: developmentDataKeys,
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     metrics: registry,
     listenUrl: url,

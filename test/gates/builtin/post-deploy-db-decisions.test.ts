@@ -1,10 +1,7 @@
+import { encryptionVerdict } from '../../../src/gates/builtin/db/encryption-check.ts';
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.ts';
-import {
-  consentOutcome,
-  consentProblems,
-  notCheckedYet,
-} from '../../../src/gates/builtin/db/data-protection.ts';
+import { consentOutcome, consentProblems } from '../../../src/gates/builtin/db/data-protection.ts';
 import { integrityQueries } from '../../../src/gates/builtin/db/integrity-queries.ts';
 import { judgeSmoke, type SmokeRun } from '../../../src/gates/builtin/db/judge-smoke.ts';
 import { isOwnLeadsTable } from '../../../src/gates/builtin/db/own-leads.ts';
@@ -170,7 +167,7 @@ describe('db.validate-data’s and db.data-protection’s verdicts', () => {
     );
   });
 
-  it('counts each consent shortfall, and carries the note on what is not checked on every outcome', () => {
+  it('counts each consent shortfall; passes, is no data or fails accordingly', () => {
     const full = { total: 2, consented: 2, gdprCompliant: 2, missingConsentAt: 0 };
     expect(consentProblems(full)).toEqual([]);
     expect(consentProblems({ ...full, consented: 0, missingConsentAt: 1 })).toEqual([
@@ -179,15 +176,62 @@ describe('db.validate-data’s and db.data-protection’s verdicts', () => {
     ]);
     const noData = () => noDataOutcome(configSchema.parse({}), 'db.data-protection', 'nothing');
     const none = { listed: [], total: 0 };
-    for (const outcome of [
-      consentOutcome(full, none, noData),
-      consentOutcome({ ...full, total: 0, consented: 0, gdprCompliant: 0 }, none, noData),
-      consentOutcome(
-        { ...full, gdprCompliant: 1 },
-        { listed: [{ lead_id: null, lacking: 'gdpr_compliant' }], total: 1 },
-        noData,
-      ),
-    ])
-      expect(outcome.summary.endsWith(`; ${notCheckedYet}`), outcome.summary).toBe(true);
+    expect(
+      [
+        consentOutcome(full, none, noData),
+        consentOutcome({ ...full, total: 0, consented: 0, gdprCompliant: 0 }, none, noData),
+        consentOutcome(
+          { ...full, gdprCompliant: 1 },
+          { listed: [{ lead_id: null, lacking: 'gdpr_compliant' }], total: 1 },
+          noData,
+        ),
+      ].map((o) => o.status),
+    ).toEqual(['pass', 'warn', 'fail']);
+  });
+});
+
+describe('db.data-protection: the encryption verdict', () => {
+  const facts = {
+    plaintextValues: 0,
+    encryptedValues: 4,
+    developmentValues: 0,
+    listed: [],
+    plaintextRows: 0,
+  };
+  const teamKey = { development: false, environment: 'production' } as const;
+
+  it('passes with every value encrypted under a key of the team', () => {
+    expect(encryptionVerdict(facts, teamKey)).toMatchObject({
+      status: 'pass',
+      text: 'encryption: 4 values of phone_number and problem_description encrypted, none plaintext',
+    });
+  });
+
+  it('names the first plaintext rows and counts the rest', () => {
+    const verdict = encryptionVerdict(
+      {
+        ...facts,
+        plaintextValues: 5,
+        plaintextRows: 4,
+        listed: [
+          { lead_id: 'HS-1', plaintext: 'phone_number' },
+          { lead_id: 'HS-2', plaintext: 'phone_number, problem_description' },
+        ],
+      },
+      teamKey,
+    );
+    expect(verdict.status).toBe('fail');
+    expect(verdict.text).toBe(
+      'encryption: 4 records with a plaintext phone_number or problem_description: HS-1, HS-2 and 2 more (run `hermes keys rotate`)',
+    );
+  });
+
+  it('fails on the development key in production, warns on it elsewhere', () => {
+    expect(encryptionVerdict(facts, { development: true, environment: 'production' }).status).toBe('fail');
+    expect(encryptionVerdict(facts, { development: true, environment: 'development' }).status).toBe('warn');
+    expect(encryptionVerdict({ ...facts, developmentValues: 1 }, teamKey).status).toBe('fail');
+    expect(
+      encryptionVerdict({ ...facts, developmentValues: 1 }, { ...teamKey, environment: 'staging' }).status,
+    ).toBe('pass');
   });
 });

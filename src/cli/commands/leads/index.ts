@@ -3,6 +3,7 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { HermesError } from '../../../errors/hermes-error.ts';
 import { countLeadsOlderThan } from '../../../leads/count-leads-older-than.ts';
+import { resolveDataKeys } from '../../../leads/encryption/resolve-data-keys.ts';
 import { eraseSubject } from '../../../leads/erase-subject.ts';
 import { exportSubjectData } from '../../../leads/export-subject-data.ts';
 import { runRetention } from '../../../leads/run-retention.ts';
@@ -26,7 +27,7 @@ export function registerLeads(leads: Command, ctx: CliContext): void {
     .argument('<lead_id>', 'the reference, e.g. HS-20261124-7KQ2M9', parseLeadId)
     .action((leadId: string) =>
       withDatabase(ctx, async (db) => {
-        const lead = await showLead(db.pool, actor(), leadId);
+        const lead = await showLead(db.pool, resolveDataKeys(ctx.config()).ring, actor(), leadId);
         if (!lead) throw new HermesError('lead_not_found', `no lead ${leadId}`);
         ctx.output.result(lead, () => {
           for (const [key, value] of Object.entries(lead)) {
@@ -45,7 +46,12 @@ export function registerLeads(leads: Command, ctx: CliContext): void {
     .option('--out <file>', 'write the JSON to this file instead of stdout', nonEmpty('a file path'))
     .action((opts: { email: string; out?: string }) =>
       withDatabase(ctx, async (db) => {
-        const data = await exportSubjectData(db.pool, actor(), opts.email);
+        const data = await exportSubjectData(
+          db.pool,
+          resolveDataKeys(ctx.config()).ring,
+          actor(),
+          opts.email,
+        );
         // A lookup that finds nothing exits 1 (audited as not_found); --out then writes no file.
         if (data.leads.length === 0) throw nothingHeld();
         const json = `${JSON.stringify(data, null, 2)}\n`;

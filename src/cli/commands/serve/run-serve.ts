@@ -15,6 +15,7 @@ import { withDatabase } from '../../with-database.ts';
 import { withMigrationDatabase } from '../../with-migration-database.ts';
 import { serviceApplicationNames } from '../../../db/service-sessions.ts';
 import { adminKeysWarning } from './admin-keys-warning.ts';
+import { dataKeyWarning } from '../../../leads/encryption/resolve-data-keys.ts';
 import { followReleaseRole } from './release-role.ts';
 
 /**
@@ -110,6 +111,8 @@ export function runServe(
   opts: ServeOptions,
   signalled: Promise<NodeJS.Signals>,
 ): Promise<void> {
+  // Production without a data key of its own refuses to start (exit 2) before the database opens.
+  const noDataKey = dataKeyWarning(ctx.config());
   return withDatabase(
     ctx,
     async (db) => {
@@ -123,11 +126,12 @@ export function runServe(
       });
       const logger = createLogger(config.log.level, undefined, { format });
       const noKeys = adminKeysWarning(config.admin);
-      if (noKeys !== undefined) {
-        logger.warn(noKeys);
+      for (const warning of [noDataKey, noKeys]) {
+        if (warning === undefined) continue;
+        logger.warn(warning);
         // A pretty log is on the terminal already: said once there. JSON lines are for machines.
         if (format !== 'pretty' || !logger.isLevelEnabled('warn'))
-          ctx.output.error(`hermes: warning: ${noKeys}`);
+          ctx.output.error(`hermes: warning: ${warning}`);
       }
       const expectedMigrations = await prepareSchema(ctx, db, config, opts.migrate ?? false);
       const metrics = createMetricsRegistry();

@@ -1,20 +1,35 @@
 import type { HermesConfig } from '../../../config/schema.ts';
 import type { Queryable } from '../../../db/queryable.ts';
-import type { Evidence, Gate, GateOutcome, Measurement } from '../../gate.ts';
+import { resolveDataKeys } from '../../../leads/encryption/resolve-data-keys.ts';
+import type { Evidence, Gate, GateOutcome, GateStatus, Measurement } from '../../gate.ts';
 import { noDataOutcome } from '../../no-data.ts';
 import { withGateDatabase } from '../support/database-guard.ts';
 import { withReadOnlyTransaction } from '../support/live-read-only.ts';
 import { listSome, measure, plural, skipOutcome } from '../support/outcome.ts';
 import { describeThresholds, gateThresholds } from '../support/thresholds.ts';
 import { consentSql, lackingConsentSql, missingConsentAtSql } from './consent-queries.ts';
+import { encryptionVerdict, readEncryptionFacts, type EncryptionVerdict } from './encryption-check.ts';
 import { isOwnLeadsTable, ownLeadsTable } from './own-leads.ts';
 import { relationExists } from './record-table.ts';
 import { judgeAccessControl, withAccessControl } from './service-role/access-control.ts';
 
 const dataProtectionId = 'db.data-protection';
 
-/** §3.3.2's encryption criterion, said on every outcome so that no report implies it was checked. */
-export const notCheckedYet = 'data encryption: not checked yet';
+const severity: Record<GateStatus, number> = { skip: 0, pass: 1, warn: 2, error: 3, fail: 4 };
+
+/** The consent outcome with the encryption verdict: the worse status, both texts, both evidences. */
+function withEncryption(consent: GateOutcome, encryption: EncryptionVerdict | undefined): GateOutcome {
+  const status =
+    encryption && severity[encryption.status] > severity[consent.status] ? encryption.status : consent.status;
+  const evidence = [...(consent.evidence ?? []), ...(encryption?.evidence ?? [])];
+  return {
+    ...consent,
+    status,
+    summary: [consent.summary, encryption?.text].filter(Boolean).join('; '),
+    measurements: [...(consent.measurements ?? []), ...(encryption?.measurements ?? [])],
+    ...(evidence.length > 0 ? { evidence } : {}),
+  };
+}
 
 export interface ConsentCounts {
   total: number;
@@ -52,17 +67,23 @@ export function consentOutcome(
   counts: ConsentCounts,
   lacking: { listed: readonly LackingRecord[]; total: number },
   noData: () => GateOutcome,
+  encryption?: EncryptionVerdict,
+): GateOutcome {
+  return withEncryption(consentOnly(counts, lacking, noData), encryption);
+}
+
+function consentOnly(
+  counts: ConsentCounts,
+  lacking: { listed: readonly LackingRecord[]; total: number },
+  noData: () => GateOutcome,
 ): GateOutcome {
   const measurements = measurementsOf(counts);
-  if (counts.total === 0) {
-    const empty = noData();
-    return { ...empty, summary: `${empty.summary}; ${notCheckedYet}`, measurements };
-  }
+  if (counts.total === 0) return { ...noData(), measurements };
   const problems = consentProblems(counts);
   if (problems.length === 0)
     return {
       status: 'pass',
-      summary: `consent flags: ${counts.consented} of ${plural(counts.total, 'record')} consented and gdpr_compliant, consent_at set; ${notCheckedYet}`,
+      summary: `consent flags: ${counts.consented} of ${plural(counts.total, 'record')} consented and gdpr_compliant, consent_at set`,
       measurements,
     };
   const shown = lacking.listed.slice(0, 3).map((r) => r.lead_id ?? '(no lead_id)');
@@ -76,7 +97,7 @@ export function consentOutcome(
   };
   return {
     status: 'fail',
-    summary: `${listSome(problems)}${named}; ${notCheckedYet}`,
+    summary: `${listSome(problems)}${named}`,
     measurements,
     evidence: [evidence],
   };
@@ -110,8 +131,15 @@ async function judgeConsent(
   const counts = await countConsent(db);
   const lacking =
     consentProblems(counts).length > 0 ? await findLacking(db, maxListed) : { listed: [], total: 0 };
-  return consentOutcome(counts, lacking, () =>
-    noDataOutcome(config, dataProtectionId, `${ownLeadsTable} has no rows: no consent flag to judge`),
+  const encryption = encryptionVerdict(await readEncryptionFacts(db, maxListed), {
+    development: resolveDataKeys(config).development,
+    environment: config.environment,
+  });
+  return consentOutcome(
+    counts,
+    lacking,
+    () => noDataOutcome(config, dataProtectionId, `${ownLeadsTable} has no rows: no consent flag to judge`),
+    encryption,
   );
 }
 
@@ -120,13 +148,14 @@ export const dataProtectionGate: Gate = {
   stage: 'post-deploy',
   title: 'Data protection',
   description:
-    "Runs §3.3.2's consent query as the spec writes it (total_records, consented_records, gdpr_compliant) on Hermes's hermes_leads, read-only: every record, erased ones included (erasure keeps the flags), must have privacy_consent and gdpr_compliant true and a consent_at (NOT NULL in the schema); a record without them fails, named by lead_id (never an email or a name). Access controls enforced: the role the service connects as (found from its sessions in pg_stat_activity by application_name hermes-serve, hermes-worker or hermes-delivery-listen; else `serviceRole`; else this connection's) has no DDL (CREATE on the database or its schemas), no TRUNCATE, REFERENCES or TRIGGER, no right on hermes_ops it does not use (the gate history, the ledger), and PUBLIC holds no right on Hermes's tables: each a failure, named; a service connecting as the owner or a superuser warns outside production and fails in it; rights it uses and lacks warn. Data encryption active is not judged yet, and every outcome says so. An empty table is no data (gates.noData); skips on another project's table of records.",
+    "Runs §3.3.2's consent query as the spec writes it (total_records, consented_records, gdpr_compliant) on Hermes's hermes_leads, read-only: every record, erased ones included (erasure keeps the flags), must have privacy_consent and gdpr_compliant true and a consent_at (NOT NULL in the schema); a record without them fails, named by lead_id (never an email or a name). Data encryption active: every non-empty phone_number and problem_description is an encrypted value (hermes:enc:v1:<key id>:...), a record with a plaintext one fails, named by lead_id (never the value; db.smoke's DEPLOYMENT-TEST-001 is not judged); the configured data key (HERMES_DATA_KEY) is not the published development key, and no value is under it: a failure in production, a warning elsewhere. Access controls enforced: the role the service connects as (found from its sessions in pg_stat_activity by application_name hermes-serve, hermes-worker or hermes-delivery-listen; else `serviceRole`; else this connection's) has no DDL (CREATE on the database or its schemas), no TRUNCATE, REFERENCES or TRIGGER, no right on hermes_ops it does not use (the gate history, the ledger), and PUBLIC holds no right on Hermes's tables: each a failure, named; a service connecting as the owner or a superuser warns outside production and fails in it; rights it uses and lacks warn. An empty table is no data (gates.noData); skips on another project's table of records.",
   spec: '§3.3.2',
   timeoutMs: 120_000,
   thresholds: (config) =>
     describeThresholds(config, 'db', 'dataProtection', {
       statementTimeoutMs: 'statement_timeout of the read-only consent queries on the live database (ms)',
-      maxListed: 'how many lead_ids without a consent flag the outcome names',
+      maxListed:
+        'how many lead_ids without a consent flag, and how many with a plaintext value, the outcome names',
       serviceRole:
         "the role the service connects as, when its sessions cannot be seen (null: the service's sessions, else this connection's role)",
     }),
@@ -137,14 +166,14 @@ export const dataProtectionGate: Gate = {
       // §3.3.2's columns are Hermes's: another project's records have no consent flags to read.
       if (!isOwnLeadsTable(table))
         return skipOutcome(
-          `the records table is ${table}, not ${ownLeadsTable}: no consent flags to judge; ${notCheckedYet}`,
+          `the records table is ${table}, not ${ownLeadsTable}: no consent flags to judge`,
           `${dataProtectionId} runs §3.3.2's query on Hermes's own ${ownLeadsTable} (gates.thresholds.db.records.table is ${table}); a custom sql gate can judge this project's consent columns`,
         );
       const { statementTimeoutMs, maxListed, serviceRole } = thresholds.dataProtection;
       return withReadOnlyTransaction(db.pool, statementTimeoutMs, async (client) => {
         if (!(await relationExists(client, ownLeadsTable)))
           return skipOutcome(
-            `no table ${ownLeadsTable} on the configured database: nothing to judge; ${notCheckedYet}`,
+            `no table ${ownLeadsTable} on the configured database: nothing to judge`,
             `${dataProtectionId} reads Hermes's ${ownLeadsTable}, which the configured database does not have (not migrated, or another project's database)`,
           );
         const consent = await judgeConsent(ctx.config, client, maxListed);
