@@ -7,7 +7,7 @@ import {
 } from '../../../src/gates/builtin/perf/counter-deltas.ts';
 import { histogramQuantile } from '../../../src/gates/builtin/perf/histogram-quantile.ts';
 import { apiRoutes, responseFigures } from '../../../src/gates/builtin/perf/response-figures.ts';
-import type { Scrape } from '../../../src/gates/builtin/perf/scrape-metrics.ts';
+import type { Scrape } from '../../../src/gates/builtin/support/scrape-metrics.ts';
 import { parsePrometheusText } from '../../../src/gates/builtin/support/prometheus-text.ts';
 
 const scrape = (atMs: number, text: string): Scrape => ({ atMs, samples: parsePrometheusText(text) });

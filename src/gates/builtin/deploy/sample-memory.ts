@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MemorySample } from '../support/memory-trend.ts';
-import { parsePrometheusText, sampleValue } from '../support/prometheus-text.ts';
-import { requestFailure } from './release-endpoint.ts';
+import { sampleValue } from '../support/prometheus-text.ts';
+import { scrapeMetrics } from '../support/scrape-metrics.ts';
 
 /** prom-client's default metrics, which `hermes serve` exposes on /metrics. */
 export const heapMetric = 'nodejs_heap_size_used_bytes';
@@ -27,18 +27,12 @@ const scrapeTimeoutMs = (intervalMs: number): number => Math.max(intervalMs, 2_0
 type Reading = { sample: MemorySample } | { failure: string };
 
 async function read(url: string, started: number, timeoutMs: number, signal: AbortSignal): Promise<Reading> {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) });
-    const text = await response.text();
-    if (response.status !== 200) return { failure: `/metrics answered ${String(response.status)}` };
-    const samples = parsePrometheusText(text);
-    const heapUsedBytes = sampleValue(samples, heapMetric);
-    if (heapUsedBytes === undefined) return { failure: `/metrics has no ${heapMetric}` };
-    const atMs = Math.round(performance.now() - started);
-    return { sample: { atMs, heapUsedBytes, rssBytes: sampleValue(samples, rssMetric) } };
-  } catch (error) {
-    return { failure: `/metrics: ${requestFailure(error)}` };
-  }
+  const result = await scrapeMetrics(url, started, timeoutMs, signal);
+  if ('failure' in result) return result;
+  const { atMs, samples } = result.scrape;
+  const heapUsedBytes = sampleValue(samples, heapMetric);
+  if (heapUsedBytes === undefined) return { failure: `/metrics has no ${heapMetric}` };
+  return { sample: { atMs, heapUsedBytes, rssBytes: sampleValue(samples, rssMetric) } };
 }
 
 /**

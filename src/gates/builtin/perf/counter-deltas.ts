@@ -1,5 +1,5 @@
 import type { PrometheusSample } from '../support/prometheus-text.ts';
-import type { Scrape } from './scrape-metrics.ts';
+import type { Scrape } from '../support/scrape-metrics.ts';
 
 /** Which series of a metric count: every label set, or those a filter keeps. */
 export type LabelFilter = (labels: Readonly<Record<string, string>>) => boolean;

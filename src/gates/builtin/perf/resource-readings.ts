@@ -2,7 +2,7 @@ import type { MemorySample } from '../support/memory-trend.ts';
 import type { PrometheusSample } from '../support/prometheus-text.ts';
 import { sampleValue } from '../support/prometheus-text.ts';
 import { heapMetric, rssMetric } from '../deploy/sample-memory.ts';
-import type { Scrape } from './scrape-metrics.ts';
+import type { Scrape } from '../support/scrape-metrics.ts';
 
 /** prom-client's default metrics and the pool's gauges (src/observability/service-metrics.ts). */
 export const cpuMetric = 'process_cpu_seconds_total';

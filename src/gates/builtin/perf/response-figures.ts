@@ -1,7 +1,7 @@
 import { round2 } from '../support/percentiles.ts';
 import { bucketDeltas, counterDelta, counterResets, type LabelFilter } from './counter-deltas.ts';
 import { histogramQuantile } from './histogram-quantile.ts';
-import type { Scrape } from './scrape-metrics.ts';
+import type { Scrape } from '../support/scrape-metrics.ts';
 
 /** The histograms the release exposes (src/observability/service-metrics.ts, delivery-metrics.ts). */
 export const httpHistogram = 'http_request_duration_seconds';

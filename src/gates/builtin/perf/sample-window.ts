@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { releaseEndpoint } from '../deploy/release-endpoint.ts';
 import { runProbe, type ProbeRun } from './probe.ts';
-import { scrapeMetrics, type Scrape } from './scrape-metrics.ts';
+import { scrapeMetrics, type Scrape } from '../support/scrape-metrics.ts';
 
 export interface WindowOptions {
   readonly base: string;

@@ -1,4 +1,4 @@
-import { parsePrometheusText, type PrometheusSample } from '../support/prometheus-text.ts';
+import { parsePrometheusText, type PrometheusSample } from './prometheus-text.ts';
 import { requestFailure } from '../deploy/release-endpoint.ts';
 
 /** One reading of the release's /metrics, `atMs` after the window opened. */
