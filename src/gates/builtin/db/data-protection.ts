@@ -1,7 +1,7 @@
 import type { HermesConfig } from '../../../config/schema.ts';
 import type { Queryable } from '../../../db/queryable.ts';
 import { resolveDataKeys } from '../../../leads/encryption/resolve-data-keys.ts';
-import type { Evidence, Gate, GateOutcome, GateStatus, Measurement } from '../../gate.ts';
+import type { Evidence, Gate, GateOutcome, Measurement } from '../../gate.ts';
 import { noDataOutcome } from '../../no-data.ts';
 import { withGateDatabase } from '../support/database-guard.ts';
 import { withReadOnlyTransaction } from '../support/live-read-only.ts';
@@ -11,25 +11,10 @@ import { consentSql, lackingConsentSql, missingConsentAtSql } from './consent-qu
 import { encryptionVerdict, readEncryptionFacts, type EncryptionVerdict } from './encryption-check.ts';
 import { isOwnLeadsTable, ownLeadsTable } from './own-leads.ts';
 import { relationExists } from './record-table.ts';
-import { judgeAccessControl, withAccessControl } from './service-role/access-control.ts';
+import { accessVerdict, judgeAccessControl } from './service-role/access-control.ts';
+import { withCriterion } from './criterion-verdict.ts';
 
 const dataProtectionId = 'db.data-protection';
-
-const severity: Record<GateStatus, number> = { skip: 0, pass: 1, warn: 2, error: 3, fail: 4 };
-
-/** The consent outcome with the encryption verdict: the worse status, both texts, both evidences. */
-function withEncryption(consent: GateOutcome, encryption: EncryptionVerdict | undefined): GateOutcome {
-  const status =
-    encryption && severity[encryption.status] > severity[consent.status] ? encryption.status : consent.status;
-  const evidence = [...(consent.evidence ?? []), ...(encryption?.evidence ?? [])];
-  return {
-    ...consent,
-    status,
-    summary: [consent.summary, encryption?.text].filter(Boolean).join('; '),
-    measurements: [...(consent.measurements ?? []), ...(encryption?.measurements ?? [])],
-    ...(evidence.length > 0 ? { evidence } : {}),
-  };
-}
 
 export interface ConsentCounts {
   total: number;
@@ -69,7 +54,7 @@ export function consentOutcome(
   noData: () => GateOutcome,
   encryption?: EncryptionVerdict,
 ): GateOutcome {
-  return withEncryption(consentOnly(counts, lacking, noData), encryption);
+  return withCriterion(consentOnly(counts, lacking, noData), encryption);
 }
 
 function consentOnly(
@@ -177,7 +162,10 @@ export const dataProtectionGate: Gate = {
             `${dataProtectionId} reads Hermes's ${ownLeadsTable}, which the configured database does not have (not migrated, or another project's database)`,
           );
         const consent = await judgeConsent(ctx.config, client, maxListed);
-        return withAccessControl(consent, await judgeAccessControl(client, ctx.config, serviceRole));
+        return withCriterion(
+          consent,
+          accessVerdict(await judgeAccessControl(client, ctx.config, serviceRole)),
+        );
       });
     }),
 };

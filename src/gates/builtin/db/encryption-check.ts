@@ -1,12 +1,15 @@
 import type { Environment } from '../../../config/sections/environment.ts';
+import { developmentKeyId } from '../../../config/sections/data-protection.ts';
 import type { Queryable } from '../../../db/queryable.ts';
-import type { Evidence, GateStatus, Measurement } from '../../gate.ts';
+import { encryptedPrefix } from '../../../leads/encryption/field-cipher.ts';
+import type { Evidence } from '../../gate.ts';
 import { listSome, measure, plural } from '../support/outcome.ts';
+import type { CriterionVerdict } from './criterion-verdict.ts';
 import { smokeLeadId } from './smoke-statements.ts';
 
 /** An encrypted value as src/leads/encryption/field-cipher.ts writes it, as a PostgreSQL regex. */
 const encryptedPattern = '^hermes:enc:v1:[A-Za-z0-9-]{1,32}:[A-Za-z0-9_-]+$';
-const developmentPrefix = 'hermes:enc:v1:dev:';
+const developmentPrefix = `${encryptedPrefix}${developmentKeyId}:`;
 
 const plain = (column: string) => `(${column} <> '' AND ${column} !~ $1)`;
 
@@ -65,13 +68,8 @@ export async function readEncryptionFacts(db: Queryable, maxListed: number): Pro
   };
 }
 
-export interface EncryptionVerdict {
-  readonly status: Extract<GateStatus, 'pass' | 'warn' | 'fail'>;
-  /** What the summary says of encryption. */
-  readonly text: string;
-  readonly measurements: Measurement[];
-  readonly evidence: Evidence[];
-}
+/** What db.data-protection's summary, measurements and evidence say of encryption. */
+export type EncryptionVerdict = CriterionVerdict;
 
 export interface KeyFacts {
   /** The development key encrypts (no key configured, or the published one). */

@@ -1,7 +1,7 @@
 import type { HermesConfig } from '../../../../config/schema.ts';
 import type { Queryable } from '../../../../db/queryable.ts';
 import { serviceApplicationNames } from '../../../../db/service-sessions.ts';
-import type { Evidence, GateOutcome, GateStatus } from '../../../gate.ts';
+import type { CriterionVerdict } from '../criterion-verdict.ts';
 import { judgeServiceRole, type AccessFinding } from './judge-service-role.ts';
 import { readCurrentRole, readPublicGrants, readRoleFacts, readSessionRoles } from './read-role-facts.ts';
 
@@ -42,25 +42,24 @@ export async function judgeAccessControl(
   );
 }
 
-const rank: Record<GateStatus, number> = { pass: 0, skip: 0, warn: 1, error: 2, fail: 3 };
-
-/** The consent outcome with the access-control findings added: the worse status, each finding said. */
-export function withAccessControl(outcome: GateOutcome, findings: readonly AccessFinding[]): GateOutcome {
-  const level = findings.some((f) => f.level === 'fail')
+/** The access-control findings as db.data-protection's criterion: the worst level, its findings said. */
+export function accessVerdict(findings: readonly AccessFinding[]): CriterionVerdict {
+  const status = findings.some((f) => f.level === 'fail')
     ? 'fail'
     : findings.some((f) => f.level === 'warn')
       ? 'warn'
       : 'pass';
-  const said = findings.filter((f) => f.level === level || level === 'pass').map((f) => f.text);
-  const evidence: Evidence = {
-    kind: 'rows',
-    title: 'access control findings',
-    content: findings.map((f) => ({ level: f.level, finding: f.text })),
-  };
+  const said = findings.filter((f) => f.level === status || status === 'pass').map((f) => f.text);
   return {
-    ...outcome,
-    status: rank[level] > rank[outcome.status] ? level : outcome.status,
-    summary: `${outcome.summary}; ${accessCriterion}: ${said.join('; ')}`,
-    evidence: [...(outcome.evidence ?? []), evidence],
+    status,
+    text: `${accessCriterion}: ${said.join('; ')}`,
+    measurements: [],
+    evidence: [
+      {
+        kind: 'rows',
+        title: 'access control findings',
+        content: findings.map((f) => ({ level: f.level, finding: f.text })),
+      },
+    ],
   };
 }
