@@ -3,10 +3,9 @@ import { HermesError } from '../../../errors/hermes-error.ts';
 import { resolveDataKeys } from '../../../leads/encryption/resolve-data-keys.ts';
 import { keyCensus, rotateDataKeys, type KeyCensus } from '../../../leads/encryption/rotate-data-keys.ts';
 import type { CliContext } from '../../context.ts';
+import { plural } from '../../../text/plural.ts';
 import { integerFrom } from '../../parse-values.ts';
 import { withDatabase } from '../../with-database.ts';
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function describeCensus(census: KeyCensus): string {
   const others = Object.entries(census.otherKeyValues).map(([id, n]) => `${n} under key "${id}"`);
@@ -45,7 +44,7 @@ export function registerKeys(keys: Command, ctx: CliContext): void {
         ctx.output.result(result, () => {
           const reencrypted = Object.entries(result.reencrypted).map(([id, n]) => `${n} from key "${id}"`);
           ctx.output.line(
-            `key "${result.currentKeyId}": ${plural(result.rowsUpdated, 'row')} updated in ${plural(result.batches, 'batch')}: ${result.encrypted} plaintext values encrypted, ${reencrypted.length > 0 ? reencrypted.join(', ') : '0 values'} re-encrypted`,
+            `key "${result.currentKeyId}": ${plural(result.rowsUpdated, 'row')} updated in ${plural(result.batches, 'batch', 'batches')}: ${result.encrypted} plaintext values encrypted, ${reencrypted.length > 0 ? reencrypted.join(', ') : '0 values'} re-encrypted`,
           );
           ctx.output.line(
             result.remaining.pendingRows === 0

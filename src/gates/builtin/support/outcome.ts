@@ -33,6 +33,4 @@ export function listSome(items: readonly string[], max = 3, separator = ', '): s
   return `${items.slice(0, max).join(separator)} and ${items.length - max} more`;
 }
 
-export function plural(n: number, word: string, many = `${word}s`): string {
-  return `${n} ${n === 1 ? word : many}`;
-}
+export { plural } from '../../../text/plural.ts';
