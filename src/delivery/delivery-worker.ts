@@ -7,7 +7,7 @@ import type { Queryable } from '../db/queryable.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { DataKeyRing } from '../leads/encryption/field-cipher.ts';
 import { decryptLeadRow } from '../leads/encryption/lead-fields.ts';
-import { hasCode } from '../errors/hermes-error.ts';
+import { catchCode } from '../errors/hermes-error.ts';
 import { isFinal, type AttemptOutcome } from './attempt-outcome.ts';
 import { AttemptWriter } from './attempt-writer.ts';
 import { shouldReleaseBacklog } from './backlog-release.ts';
@@ -318,17 +318,16 @@ class OutboxWorker implements DeliveryWorker {
 
   /** The JSON body n8n receives, the lead's encrypted fields decrypted; undefined when they cannot be. */
   #payloadOf(row: ClaimedRow): string | undefined {
-    try {
-      return JSON.stringify(leadPayload(decryptLeadRow(this.#dataKeys, row)));
-    } catch (error) {
-      if (!hasCode(error, 'data_undecryptable')) throw error;
-      // The message names the lead, the column and the key id, never the value.
-      this.#log.error(
-        { lead_id: row.lead_id, err: error },
-        'delivery: cannot decrypt the lead; it waits in the outbox until its key is configured (HERMES_DATA_KEY)',
-      );
-      return undefined;
-    }
+    const read = catchCode('data_undecryptable', () =>
+      JSON.stringify(leadPayload(decryptLeadRow(this.#dataKeys, row))),
+    );
+    if (read.ok) return read.value;
+    // The message names the lead, the column and the key id, never the value.
+    this.#log.error(
+      { lead_id: row.lead_id, err: read.error },
+      'delivery: cannot decrypt the lead; it waits in the outbox until its key is configured (HERMES_DATA_KEY)',
+    );
+    return undefined;
   }
 
   /** One attempt: send (never inside a transaction), decide, count, record, log. */

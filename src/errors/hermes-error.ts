@@ -38,3 +38,21 @@ export function hasCode<C extends HermesCode>(
 ): error is HermesError & { readonly code: C } {
   return error instanceof HermesError && error.code === code;
 }
+
+/** What `catchCode` gives back: the work's value, or the expected error it raised. */
+export type Caught<T, C extends HermesCode> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: HermesError & { readonly code: C } };
+
+/**
+ * Runs `work`; a HermesError with `code` (an outcome the caller handles) is returned instead of
+ * thrown, and anything else (a bug) is thrown on.
+ */
+export function catchCode<T, C extends HermesCode>(code: C, work: () => T): Caught<T, C> {
+  try {
+    return { ok: true, value: work() };
+  } catch (error) {
+    if (hasCode(error, code)) return { ok: false, error };
+    throw error;
+  }
+}

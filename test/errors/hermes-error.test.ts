@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/config-error.ts';
 import { DatabaseError, toDatabaseError } from '../../src/db/database-error.ts';
 import { codes, hermesCodes } from '../../src/errors/codes.ts';
-import { HermesError, hasCode, isHermesError } from '../../src/errors/hermes-error.ts';
+import { HermesError, catchCode, hasCode, isHermesError } from '../../src/errors/hermes-error.ts';
 import { MigrationError } from '../../src/migrations/migration-error.ts';
 import { UsageError } from '../../src/cli/usage-error.ts';
 
@@ -56,5 +56,29 @@ describe('hasCode', () => {
     expect(hasCode(undefined, 'delivery_not_found')).toBe(false);
     expect(isHermesError(error)).toBe(true);
     if (hasCode(error, 'delivery_not_found')) expect(error.details).toEqual([]);
+  });
+});
+
+describe('catchCode', () => {
+  it('returns the value, or the error with the expected code, and throws anything else on', () => {
+    expect(catchCode('lead_not_found', () => 42)).toEqual({ ok: true, value: 42 });
+    const expected = new HermesError('lead_not_found', 'no lead');
+    expect(
+      catchCode('lead_not_found', () => {
+        throw expected;
+      }),
+    ).toEqual({ ok: false, error: expected });
+    const other = new HermesError('config_invalid', 'bad');
+    expect(() =>
+      catchCode('lead_not_found', () => {
+        throw other;
+      }),
+    ).toThrow(other);
+    const bug = new TypeError('a bug');
+    expect(() =>
+      catchCode('lead_not_found', () => {
+        throw bug;
+      }),
+    ).toThrow(bug);
   });
 });

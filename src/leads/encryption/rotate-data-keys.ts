@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { Queryable } from '../../db/queryable.ts';
 import { withTransaction } from '../../db/transaction.ts';
-import { hasCode } from '../../errors/hermes-error.ts';
+import { catchCode } from '../../errors/hermes-error.ts';
 import { encryptedPrefix, keyIdOf, type DataKeyRing } from './field-cipher.ts';
 import { decryptLeadField, encryptLeadField, encryptedLeadColumns } from './lead-fields.ts';
 
@@ -96,7 +96,7 @@ function rekeyRow(ring: DataKeyRing, row: PendingRow, tally: Tally): PendingRow 
   const prefix = currentPrefix(ring);
   const next = { ...row };
   const counted: string[] = [];
-  try {
+  const rekeyed = catchCode('data_undecryptable', () => {
     for (const column of encryptedLeadColumns) {
       const stored = row[column];
       if (stored === '' || stored.startsWith(prefix)) continue;
@@ -104,8 +104,8 @@ function rekeyRow(ring: DataKeyRing, row: PendingRow, tally: Tally): PendingRow 
       next[column] = encryptLeadField(ring, column, row.lead_id, plaintext);
       counted.push(keyIdOf(stored) ?? '');
     }
-  } catch (error) {
-    if (!hasCode(error, 'data_undecryptable')) throw error;
+  });
+  if (!rekeyed.ok) {
     tally.undecryptable.push(row.lead_id);
     return undefined;
   }
