@@ -31,6 +31,7 @@ export const envBindings: readonly EnvBinding[] = [
   { name: 'HERMES_MIN_FILL_MS', path: ['intake', 'minFillMs'], kind: 'int' },
   { name: 'HERMES_N8N_WEBHOOK_URL', path: ['n8n', 'webhookUrl'], kind: 'string' },
   { name: 'HERMES_N8N_SIGNING_SECRET', path: ['n8n', 'signingSecrets'], kind: 'list' },
+  { name: 'HERMES_PROMETHEUS_URL', path: ['prometheus', 'url'], kind: 'string' },
   { name: 'HERMES_DATA_KEY', path: ['dataProtection', 'keys'], kind: 'list' },
   { name: 'HERMES_DELIVERY_WORKER', path: ['delivery', 'workerInServe'], kind: 'off-switch' },
 ];

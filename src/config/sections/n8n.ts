@@ -1,15 +1,5 @@
 import { z } from 'zod';
-
-const httpUrl = z
-  .string()
-  .refine((value) => /^https?:\/\/[^\s]+$/.test(value) && URL.canParse(value), {
-    error: 'expected an http:// or https:// URL',
-  })
-  // fetch refuses URLs with user:pass@, so every delivery would fail (and the URL land in errors).
-  // Printed through redactUrl when refused: the password never shows.
-  .refine((value) => !URL.canParse(value) || !/^[^:]+:\/\/[^/?#]*@/.test(value), {
-    error: 'expected a URL without user:password@; put the credentials in n8n.basicAuth',
-  });
+import { httpUrl } from './http-url.ts';
 
 /** Standard Webhooks secret: `whsec_` then base64 of at least 16 random bytes (24 to 64 recommended). */
 const signingSecret = z
@@ -25,7 +15,7 @@ const signingSecret = z
 export const n8nSection = z
   .strictObject({
     /** The Webhook node's production URL (…/webhook/hermes-leads); unset: leads wait in the outbox. */
-    webhookUrl: httpUrl.optional(),
+    webhookUrl: httpUrl('put the credentials in n8n.basicAuth').optional(),
     /** Standard Webhooks secrets; every one signs each request, so a receiver can rotate keys. */
     signingSecrets: z.array(signingSecret).default([]),
     /** n8n's Header Auth credential: the header's name and value. */
@@ -39,7 +29,7 @@ export const n8nSection = z
     basicAuth: z.strictObject({ username: z.string().min(1), password: z.string().min(1) }).optional(),
     timeoutMs: z.int().min(100).max(300_000).default(10_000),
     /** What /health/n8n probes; unset: `/healthz` at the webhook URL's origin. */
-    healthUrl: httpUrl.optional(),
+    healthUrl: httpUrl('put the credentials in n8n.basicAuth').optional(),
     healthTimeoutMs: z.int().min(100).max(60_000).default(3_000),
     /** How much of n8n's answer each recorded attempt keeps. */
     responseExcerptChars: z.int().min(0).max(10_000).default(500),

@@ -11,6 +11,17 @@ export const poolTotalMetric = 'database_pool_connections';
 export const poolIdleMetric = 'database_pool_connections_idle';
 export const poolMaxMetric = 'database_pool_connections_max';
 
+/** Every metric the readings take (what the gate asks Prometheus for). */
+export const resourceMetrics = [
+  cpuMetric,
+  rssMetric,
+  heapMetric,
+  handlesMetric,
+  poolTotalMetric,
+  poolIdleMetric,
+  poolMaxMetric,
+];
+
 /** What one scrape says about the release's resources; a figure it lacks is undefined. */
 export interface ResourceReading {
   readonly atMs: number;

@@ -7,7 +7,7 @@ import { errorOutcome } from '../support/outcome.ts';
 import { describeThresholds, gateThresholds } from '../support/thresholds.ts';
 import { counterResets } from './counter-deltas.ts';
 import { judgeResources, type ResourceContext } from './judge-resources.ts';
-import { cpuMetric, resourceReading } from './resource-readings.ts';
+import { cpuMetric, resourceMetrics, resourceReading } from './resource-readings.ts';
 import { watchRelease } from './watch-release.ts';
 import { probeEvidence, windowFailure } from './window-evidence.ts';
 
@@ -33,7 +33,7 @@ export function memoryLimit(
 
 async function run(ctx: GateContext): Promise<GateOutcome> {
   const settings = gateThresholds(ctx.config).perf.resources;
-  const watched = await watchRelease(ctx, settings);
+  const watched = await watchRelease(ctx, settings, resourceMetrics);
   if ('outcome' in watched) return watched.outcome;
   const { base, window } = watched;
   if (window.scrapes.length < 2) return windowFailure(window);
@@ -65,7 +65,7 @@ export const resourcesGate: Gate = {
   stage: 'post-deploy',
   title: 'Resource utilization',
   description:
-    "`npm run monitor:resources`: reads the release's /metrics every `sampleInterval` across `window` (with `probe`, default on, sending `probeRate` read-only GETs/s of `probePaths` meanwhile) and judges: CPU below `cpuPercent` (the growth of process_cpu_seconds_total over the wall time, as % of one core; of all the host's cores with `cpuPerCore`); memory below `memoryPercent` (the peak process_resident_memory_bytes against `memoryLimitMb`, or unset the machine's total memory when the URL is a loopback one: the release runs here; on another host without memoryLimitMb memory is not judged); database connections in use (database_pool_connections minus _idle, at their peak) below `poolPercent` of database_pool_connections_max; and no resource leaks: the heap floor's least-squares slope (as load.deployment judges it) over the window below `maxHeapGrowthMb`, and the open handles' (the sum of nodejs_active_handles) below `maxHandleGrowth`. A figure with too few readings (at least 2 for CPU, 3 for a trend) is not judged: the no-data policy (`gates.noData`, default warn) naming it, never a pass. The CPU counter going down (a restart) is an error. Fails naming each figure over its limit.",
+    "`npm run monitor:resources`: reads the release's /metrics (or, with `prometheus.url` set, its series from Prometheus) every `sampleInterval` across `window` (with `probe`, default on, sending `probeRate` read-only GETs/s of `probePaths` meanwhile) and judges: CPU below `cpuPercent` (the growth of process_cpu_seconds_total over the wall time, as % of one core; of all the host's cores with `cpuPerCore`); memory below `memoryPercent` (the peak process_resident_memory_bytes against `memoryLimitMb`, or unset the machine's total memory when the URL is a loopback one: the release runs here; on another host without memoryLimitMb memory is not judged); database connections in use (database_pool_connections minus _idle, at their peak) below `poolPercent` of database_pool_connections_max; and no resource leaks: the heap floor's least-squares slope (as load.deployment judges it) over the window below `maxHeapGrowthMb`, and the open handles' (the sum of nodejs_active_handles) below `maxHandleGrowth`. A figure with too few readings (at least 2 for CPU, 3 for a trend) is not judged: the no-data policy (`gates.noData`, default warn) naming it, never a pass. The CPU counter going down (a restart) is an error. Fails naming each figure over its limit.",
   spec: '§3.2.2',
   // Other gates' requests would show as this release's CPU and connections.
   exclusive: true,

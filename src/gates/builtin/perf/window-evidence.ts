@@ -14,10 +14,10 @@ export function probeEvidence(window: WindowRun): Evidence[] {
   ];
 }
 
-/** Fewer than two readings of /metrics: nothing to compute a delta from, which is no judgement. */
+/** Fewer than two readings: nothing to compute a delta from, which is no judgement. */
 export function windowFailure(window: WindowRun): GateOutcome {
   return errorOutcome(
-    `${String(window.scrapes.length)} readings of /metrics in the window: no deltas to judge`,
-    `${String(window.failures)} reads of /metrics failed${window.lastFailure ? `; last: ${window.lastFailure}` : ''}`,
+    `${String(window.scrapes.length)} readings of ${window.source} in the window: no deltas to judge`,
+    `${String(window.failures)} reads of ${window.source} failed${window.lastFailure ? `; last: ${window.lastFailure}` : ''}`,
   );
 }
