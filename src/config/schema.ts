@@ -11,6 +11,7 @@ import { backupSection, deploySection } from './sections/deploy.ts';
 import { assetsSection } from './sections/assets.ts';
 import { dataProtectionSection } from './sections/data-protection.ts';
 import { prometheusSection } from './sections/prometheus.ts';
+import { rollbackTriggersSection } from './sections/rollback-triggers.ts';
 
 /** `hermes.yaml`: one section per part; every key is optional and has a default. */
 export const configSchema = z.strictObject({
@@ -30,6 +31,8 @@ export const configSchema = z.strictObject({
   assets: assetsSection,
   dataProtection: dataProtectionSection,
   prometheus: prometheusSection,
+  /** The spec's §4.1.1 block, at the top level and in its own snake_case, as the spec writes it. */
+  rollback_triggers: rollbackTriggersSection,
 });
 
 export type HermesConfig = z.output<typeof configSchema>;
