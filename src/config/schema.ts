@@ -10,6 +10,7 @@ import { environments } from './sections/environment.ts';
 import { backupSection, deploySection } from './sections/deploy.ts';
 import { assetsSection } from './sections/assets.ts';
 import { dataProtectionSection } from './sections/data-protection.ts';
+import { faultsSection } from './sections/faults.ts';
 
 /** `hermes.yaml`: one section per part; every key is optional and has a default. */
 export const configSchema = z.strictObject({
@@ -28,6 +29,7 @@ export const configSchema = z.strictObject({
   backup: backupSection,
   assets: assetsSection,
   dataProtection: dataProtectionSection,
+  faults: faultsSection,
 });
 
 export type HermesConfig = z.output<typeof configSchema>;
