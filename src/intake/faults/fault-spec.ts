@@ -10,9 +10,12 @@ export const healthFaultTargets = ['database', 'n8n'] as const;
 export type HealthFaultTarget = (typeof healthFaultTargets)[number];
 
 // `POST /api/contact`: a method and a route pattern as Fastify registers it (`/api/admin/leads/:leadId`).
-const routeKey = z.string().regex(/^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) \/\S*$/, {
-  error: 'expected "<METHOD> <route pattern>", e.g. "POST /api/contact"',
-});
+// A refinement, not .regex(): its message is what a refused value is told (format-issue.ts).
+const routeKey = z
+  .string()
+  .refine((value) => /^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) \/\S*$/.test(value), {
+    error: 'expected "<METHOD> <route pattern>", e.g. "POST /api/contact"',
+  });
 
 /** HERMES_FAULTS, as JSON: every key optional. */
 export const faultSpecSchema = z.strictObject({
