@@ -112,13 +112,13 @@ export function runServe(
   opts: ServeOptions,
   signalled: Promise<NodeJS.Signals>,
 ): Promise<void> {
-  // Production without a data key of its own refuses to start (exit 2) before the database opens.
-  const noDataKey = dataKeyWarning(ctx.config());
   // A malformed HERMES_FAULTS, or faults in production without faults.allowInProduction: exit 2, before the database opens.
   const faultSpec = resolveFaults(process.env.HERMES_FAULTS, {
     config: ctx.config(),
     nodeEnv: process.env.NODE_ENV,
   });
+  // Production without a data key of its own refuses to start (exit 2) before the database opens.
+  const noDataKey = dataKeyWarning(ctx.config());
   return withDatabase(
     ctx,
     async (db) => {
