@@ -1,6 +1,9 @@
+import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { parseFaultSpec, type FaultSpec } from '../../src/intake/faults/fault-spec.ts';
 import { runCli } from '../support/run-cli.ts';
+import { startServe } from '../support/serve-process.ts';
+import { createTestDatabase } from '../support/test-database.ts';
 import { startIntake, validLead, type IntakeUnderTest } from './support/start-intake.ts';
 import { useIntake } from './support/use-intake.ts';
 
@@ -165,5 +168,35 @@ describe('HERMES_FAULTS refused', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('HERMES_FAULTS refused in production');
     expect(result.stderr).toContain('faults.allowInProduction: true');
+  });
+});
+
+describe('hermes serve with HERMES_FAULTS', () => {
+  it('injects the faults of its environment and warns at start', async () => {
+    const database = await createTestDatabase({ migrate: true });
+    const serve = await startServe({
+      DATABASE_URL: database.url,
+      PORT: '0',
+      HERMES_MIN_FILL_MS: '0',
+      HERMES_DELIVERY_WORKER: 'off',
+      HERMES_FAULTS: '{"errorRate":1}',
+    });
+    try {
+      const response = await fetch(`${serve.url}/api/contact`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(validLead()),
+      });
+      expect(response.status).toBe(500);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('fault_injected');
+      const { rows } = await database.pool.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM hermes_leads',
+      );
+      expect(rows[0]?.n).toBe(0);
+      expect(serve.output()).toContain('FAULT INJECTION ACTIVE (HERMES_FAULTS)');
+    } finally {
+      serve.child.kill('SIGTERM');
+      await once(serve.child, 'exit');
+    }
   });
 });
