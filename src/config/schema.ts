@@ -12,6 +12,7 @@ import { assetsSection } from './sections/assets.ts';
 import { dataProtectionSection } from './sections/data-protection.ts';
 import { prometheusSection } from './sections/prometheus.ts';
 import { rollbackTriggersSection } from './sections/rollback-triggers.ts';
+import { faultsSection } from './sections/faults.ts';
 
 /** `hermes.yaml`: one section per part; every key is optional and has a default. */
 export const configSchema = z.strictObject({
@@ -33,6 +34,7 @@ export const configSchema = z.strictObject({
   prometheus: prometheusSection,
   /** The spec's §4.1.1 block, at the top level and in its own snake_case, as the spec writes it. */
   rollback_triggers: rollbackTriggersSection,
+  faults: faultsSection,
 });
 
 export type HermesConfig = z.output<typeof configSchema>;

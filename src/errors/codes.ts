@@ -322,6 +322,11 @@ export const codes = {
     exitCode: 2,
     httpStatus: 500,
   },
+  fault_injected: {
+    meaning: 'A fault injected on purpose for a rollback drill (HERMES_FAULTS); nothing was stored.',
+    exitCode: 2,
+    httpStatus: 500,
+  },
 } as const satisfies Readonly<Record<string, CodeEntry>>;
 
 export type HermesCode = keyof typeof codes;

@@ -25,6 +25,9 @@ import { strictBodies } from './plugins/strict-bodies.ts';
 import { telemetry } from './plugins/telemetry.ts';
 import { edgeServerOptions } from './edge-options.ts';
 import { refuseLongUrls } from './url-limits.ts';
+import { InjectedFaults, type InjectedFaultsOptions } from './faults/injected-faults.ts';
+import { faultedN8nHealth } from './faults/faulted-n8n-health.ts';
+import { faultsPlugin } from './plugins/faults.ts';
 
 export interface ServerDependencies {
   config: Readonly<HermesConfig>;
@@ -37,6 +40,8 @@ export interface ServerDependencies {
   onLeadCommitted?: () => void;
   /** The versions of the migrations this release ships: `/readyz` waits for every one to be applied. */
   expectedMigrations: readonly string[];
+  /** Faults for a rollback drill (HERMES_FAULTS, resolved by `hermes serve`); absent: none. */
+  faults?: InjectedFaultsOptions | undefined;
 }
 
 declare module 'fastify' {
@@ -92,6 +97,9 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
   await app.register(telemetry, { registry, metrics });
   await app.register(strictBodies);
   await app.register(gracefulClose);
+  const faults = deps.faults ? new InjectedFaults(deps.faults) : undefined;
+  // Before the routes: its preHandler runs ahead of every handler (so a faulted lead is never committed).
+  if (faults) await app.register(faultsPlugin, { faults, registry });
   await app.register(securityHeaders, {
     corsOrigins: server.corsOrigins,
     assetOrigin: assetOrigin(deps.config.assets.publicBaseUrl),
@@ -100,13 +108,16 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
     pool: deps.db.pool,
     poolMax: deps.config.database.poolMax,
     deploymentId: server.deploymentId,
+    faulted: faults && (() => faults.failsHealth('database')),
   });
+  // /readyz keeps the truth under a drill: the release must take traffic for its faults to be seen.
   await app.register(readinessPlugin, {
     pool: deps.db.pool,
     expectedMigrations: deps.expectedMigrations,
     deploymentId: server.deploymentId,
   });
-  const n8nHealth = n8nHealthCheck(deps.config, deps.db.pool);
+  const n8nCheck = n8nHealthCheck(deps.config, deps.db.pool);
+  const n8nHealth = faults ? faultedN8nHealth(n8nCheck, () => faults.failsHealth('n8n')) : n8nCheck;
   await app.register(n8nHealthPlugin, { check: n8nHealth, db: deps.db.pool, metrics: registry });
   await app.register(openApiPlugin, { intake });
   await app.register(formPagePlugin, { intake, retentionDays: admin.retentionDays, tokens, assets });

@@ -60,3 +60,11 @@ export function databaseUnavailable(retryAfterS: number): HttpProblem {
     { retryAfterS },
   );
 }
+
+/** A 500 of a drill (HERMES_FAULTS), answered before the handler ran: nothing was stored. */
+export function injectedFault(requestId: string): HttpProblem {
+  return new HttpProblem(
+    'fault_injected',
+    `an injected fault (HERMES_FAULTS, a rollback drill); nothing was stored (request ${requestId})`,
+  );
+}

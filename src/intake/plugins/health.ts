@@ -10,11 +10,13 @@ export interface HealthOptions {
   poolMax: number;
   /** The deployment this release belongs to (HERMES_DEPLOYMENT_ID), null outside `hermes deploy`. */
   deploymentId: string | null;
+  /** True while an injected fault (HERMES_FAULTS failHealth: database) is to fail /health/database. */
+  faulted?: () => boolean;
 }
 
 type DatabaseProbe =
   | { readonly ok: true; readonly latencyMs: number }
-  | { readonly ok: false; readonly kind: DatabaseErrorKind };
+  | { readonly ok: false; readonly kind: DatabaseErrorKind | 'fault_injected' };
 
 // Named: parsed and planned once per connection, not on every probe.
 // A cheap read of the product's table (a count would scan it on every probe).
@@ -78,7 +80,11 @@ export function healthPlugin(app: FastifyInstance, options: HealthOptions): void
   }));
 
   app.get('/health/database', async (_request, reply) => {
-    const probe = await database.get();
+    // A drill's failure answers as a down database does, its reason saying it is injected; the
+    // database itself is left alone (leads still commit).
+    const probe: DatabaseProbe = options.faulted?.()
+      ? { ok: false, kind: 'fault_injected' }
+      : await database.get();
     const pool = {
       total: options.pool.totalCount,
       idle: options.pool.idleCount,

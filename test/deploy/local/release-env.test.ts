@@ -76,4 +76,10 @@ describe('releaseEnvironment', () => {
     );
     expect(releaseEnvironment({}, {}, { HERMES_TRUST_PROXY: '2' })['HERMES_TRUST_PROXY']).toBe('2');
   });
+
+  it('passes HERMES_FAULTS on, from the deploying shell or from --env (a drill)', () => {
+    const faults = '{"errorRate":0.3,"startAfterMs":60000}';
+    expect(releaseEnvironment({}, {}, { HERMES_FAULTS: faults }).HERMES_FAULTS).toBe(faults);
+    expect(releaseEnvironment({ HERMES_FAULTS: faults }, {}, {}).HERMES_FAULTS).toBe(faults);
+  });
 });

@@ -4,6 +4,7 @@ import type pg from 'pg';
 import { configSchema, type HermesConfig } from '../../../src/config/schema.ts';
 import { createPool } from '../../../src/db/pool.ts';
 import { buildServer } from '../../../src/intake/build-server.ts';
+import type { InjectedFaultsOptions } from '../../../src/intake/faults/injected-faults.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
 import { loadMigrationFiles } from '../../../src/migrations/migration-file.ts';
 import { createTestDatabase, migrationsDir, type TestDatabase } from '../../support/test-database.ts';
@@ -36,6 +37,8 @@ export interface StartOptions {
   database?: TestDatabase;
   /** Routes a test adds before the server listens (to reach the edge with errors no request causes). */
   routes?: (app: FastifyInstance) => void;
+  /** Faults for a drill, as `hermes serve` passes them from HERMES_FAULTS. */
+  faults?: InjectedFaultsOptions;
 }
 
 /** A fresh migrated database and the intake server on port 0, with its logs captured. */
@@ -70,6 +73,7 @@ export async function startIntake(options: StartOptions = {}): Promise<IntakeUnd
       committed.count += 1;
     },
     expectedMigrations: loadMigrationFiles(migrationsDir).map((f) => f.version),
+    faults: options.faults,
   });
   options.routes?.(app);
   await app.listen({ host: '127.0.0.1', port: 0 });

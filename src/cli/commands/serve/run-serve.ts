@@ -17,6 +17,7 @@ import { serviceApplicationNames } from '../../../db/service-sessions.ts';
 import { adminKeysWarning } from './admin-keys-warning.ts';
 import { dataKeyWarning } from '../../../leads/encryption/resolve-data-keys.ts';
 import { followReleaseRole } from './release-role.ts';
+import { resolveFaults } from '../../../intake/faults/fault-spec.ts';
 
 /**
  * Applies pending migrations when allowed (always on the embedded database by default), else refuses
@@ -111,6 +112,11 @@ export function runServe(
   opts: ServeOptions,
   signalled: Promise<NodeJS.Signals>,
 ): Promise<void> {
+  // A malformed HERMES_FAULTS, or faults in production without faults.allowInProduction: exit 2, before the database opens.
+  const faultSpec = resolveFaults(process.env.HERMES_FAULTS, {
+    config: ctx.config(),
+    nodeEnv: process.env.NODE_ENV,
+  });
   // Production without a data key of its own refuses to start (exit 2) before the database opens.
   const noDataKey = dataKeyWarning(ctx.config());
   return withDatabase(
@@ -138,7 +144,15 @@ export function runServe(
       // Started when this release is live; the intake wakes it after each committed lead.
       const delivery: { worker?: DeliveryWorker | undefined } = {};
       const onLeadCommitted = () => delivery.worker?.wake();
-      const app = await buildServer({ config, db, logger, metrics, onLeadCommitted, expectedMigrations });
+      const app = await buildServer({
+        config,
+        db,
+        logger,
+        metrics,
+        onLeadCommitted,
+        expectedMigrations,
+        faults: faultSpec && { spec: faultSpec },
+      });
       // Before listening: the target signals (SIGUSR2) a release it has seen answer /readyz.
       const role = followRole(config.server.roleFile, logger, delivery, () =>
         startServeWorker({ config, db, logger, metrics }),
