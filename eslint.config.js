@@ -16,7 +16,7 @@ const leaves = ['errors', 'text', 'subprocess', 'runtime'];
 const allParts = [...leaves, 'config', 'db', 'observability', 'migrations', 'leads', 'delivery', 'ops'];
 // The outer parts: deploy runs the gates; intake and cli are the edges.
 const allBut = (...allowed) =>
-  [...allParts, 'gates', 'deploy', 'intake', 'cli'].filter((part) => !allowed.includes(part));
+  [...allParts, 'gates', 'deploy', 'watch', 'intake', 'cli'].filter((part) => !allowed.includes(part));
 const layering = {
   'src/errors': { forbidden: allBut(), why: 'errors imports no other part' },
   'src/text': { forbidden: allBut('errors'), why: 'text is a leaf: it uses no other part but errors' },
@@ -58,6 +58,8 @@ const layering = {
   },
   'src/gates/builtin': { forbidden: ['cli'], why: 'nothing imports the CLI' },
   'src/deploy': { forbidden: ['intake', 'cli'], why: 'the deploy pipeline does not import the edges' },
+  // The watcher judges a release the deploy pipeline made, and rolls it back through the targets.
+  'src/watch': { forbidden: ['intake', 'cli'], why: 'the watcher does not import the edges' },
   'src/intake': { forbidden: ['gates', 'cli'], why: 'the intake does not import the gates or the CLI' },
 };
 const restrict = (forbidden, why) => ({
